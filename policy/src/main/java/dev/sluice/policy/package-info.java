@@ -1,0 +1,2 @@
+/** Policy-as-YAML model, loader, validator, evaluator and effective-access diff. Plain Java. */
+package dev.sluice.policy;
