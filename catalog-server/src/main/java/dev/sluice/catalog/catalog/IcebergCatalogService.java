@@ -1,0 +1,367 @@
+package dev.sluice.catalog.catalog;
+
+import dev.sluice.catalog.config.S3Config;
+import dev.sluice.catalog.config.WarehouseConfig;
+import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.storage.StorageFileIO;
+import dev.sluice.catalog.storage.StorageProducer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.metrics.CommitReport;
+import org.apache.iceberg.metrics.ScanReport;
+import org.apache.iceberg.rest.CatalogHandlers;
+import org.apache.iceberg.rest.Endpoint;
+import org.apache.iceberg.rest.RESTCatalogProperties.SnapshotMode;
+import org.apache.iceberg.rest.requests.CommitTransactionRequest;
+import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
+import org.apache.iceberg.rest.requests.CreateTableRequest;
+import org.apache.iceberg.rest.requests.CreateViewRequest;
+import org.apache.iceberg.rest.requests.RegisterTableRequest;
+import org.apache.iceberg.rest.requests.RegisterViewRequest;
+import org.apache.iceberg.rest.requests.RenameTableRequest;
+import org.apache.iceberg.rest.requests.ReportMetricsRequest;
+import org.apache.iceberg.rest.requests.UpdateNamespacePropertiesRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.rest.responses.ConfigResponse;
+import org.apache.iceberg.rest.responses.CreateNamespaceResponse;
+import org.apache.iceberg.rest.responses.GetNamespaceResponse;
+import org.apache.iceberg.rest.responses.ListNamespacesResponse;
+import org.apache.iceberg.rest.responses.ListTablesResponse;
+import org.apache.iceberg.rest.responses.LoadTableResponse;
+import org.apache.iceberg.rest.responses.LoadViewResponse;
+import org.apache.iceberg.rest.responses.UpdateNamespacePropertiesResponse;
+
+/**
+ * The Iceberg REST operations. Resources stay thin and call this; Iceberg's {@link CatalogHandlers}
+ * do the protocol work against {@link SluiceCatalog}.
+ */
+@ApplicationScoped
+public class IcebergCatalogService {
+  static final int MAX_PAGE_SIZE = 1000;
+
+  private static final List<Endpoint> ENDPOINTS =
+      List.of(
+          Endpoint.V1_LIST_NAMESPACES,
+          Endpoint.V1_LOAD_NAMESPACE,
+          Endpoint.V1_NAMESPACE_EXISTS,
+          Endpoint.V1_CREATE_NAMESPACE,
+          Endpoint.V1_UPDATE_NAMESPACE,
+          Endpoint.V1_DELETE_NAMESPACE,
+          Endpoint.V1_COMMIT_TRANSACTION,
+          Endpoint.V1_LIST_TABLES,
+          Endpoint.V1_LOAD_TABLE,
+          Endpoint.V1_TABLE_EXISTS,
+          Endpoint.V1_CREATE_TABLE,
+          Endpoint.V1_UPDATE_TABLE,
+          Endpoint.V1_DELETE_TABLE,
+          Endpoint.V1_RENAME_TABLE,
+          Endpoint.V1_REGISTER_TABLE,
+          Endpoint.V1_REPORT_METRICS,
+          Endpoint.V1_LIST_VIEWS,
+          Endpoint.V1_LOAD_VIEW,
+          Endpoint.V1_VIEW_EXISTS,
+          Endpoint.V1_CREATE_VIEW,
+          Endpoint.V1_UPDATE_VIEW,
+          Endpoint.V1_DELETE_VIEW,
+          Endpoint.V1_RENAME_VIEW,
+          Endpoint.V1_REGISTER_VIEW);
+
+  private final SluiceCatalog catalog;
+  private final CatalogStore store;
+  private final WarehouseConfig warehouse;
+  private final S3Config s3;
+  private final TransactionCommitter transactions;
+
+  @Inject
+  public IcebergCatalogService(
+      CatalogStore store,
+      StorageFileIO io,
+      WarehouseConfig warehouse,
+      S3Config s3,
+      CatalogMetrics metrics) {
+    this.store = store;
+    this.warehouse = warehouse;
+    this.s3 = s3;
+    StorageLocations locations =
+        new StorageLocations(warehouse.location(), warehouse.allowedLocations().orElse(List.of()));
+    this.catalog = new SluiceCatalog(warehouse.name(), store, io, locations, metrics);
+    this.transactions = new TransactionCommitter(catalog, store, metrics);
+  }
+
+  public SluiceCatalog catalog() {
+    return catalog;
+  }
+
+  // ---- config ----
+
+  public ConfigResponse config(String requestedWarehouse) {
+    if (requestedWarehouse != null
+        && !requestedWarehouse.isEmpty()
+        && !requestedWarehouse.equals(warehouse.name())
+        && !catalog.locations().warehouse().contains(requestedWarehouse)) {
+      throw new BadRequestException(
+          "Unknown warehouse: %s (this server serves '%s' at %s)",
+          requestedWarehouse, warehouse.name(), catalog.locations().warehouse().location());
+    }
+    Map<String, String> defaults = new java.util.HashMap<>();
+    if (catalog.locations().warehouse().location().startsWith("s3://")) {
+      defaults.putAll(StorageProducer.s3ClientProperties(s3));
+    }
+    return ConfigResponse.builder()
+        .withDefaults(defaults)
+        .withOverride("warehouse", warehouse.name())
+        .withEndpoints(ENDPOINTS)
+        .build();
+  }
+
+  // ---- namespaces ----
+
+  public ListNamespacesResponse listNamespaces(
+      Namespace parent, String pageToken, String pageSize) {
+    if (pageToken == null && pageSize == null) {
+      return CatalogHandlers.listNamespaces(catalog, parent);
+    }
+    return CatalogHandlers.listNamespaces(
+        catalog, parent, checkPageToken(pageToken), checkPageSize(pageSize));
+  }
+
+  public CreateNamespaceResponse createNamespace(CreateNamespaceRequest request) {
+    Identifiers.checkNamespace(request.namespace());
+    return CatalogHandlers.createNamespace(catalog, request);
+  }
+
+  public GetNamespaceResponse loadNamespace(Namespace namespace) {
+    return CatalogHandlers.loadNamespace(catalog, namespace);
+  }
+
+  public void namespaceExists(Namespace namespace) {
+    CatalogHandlers.namespaceExists(catalog, namespace);
+  }
+
+  public UpdateNamespacePropertiesResponse updateNamespaceProperties(
+      Namespace namespace, UpdateNamespacePropertiesRequest request) {
+    return CatalogHandlers.updateNamespaceProperties(catalog, namespace, request);
+  }
+
+  public void dropNamespace(Namespace namespace) {
+    CatalogHandlers.dropNamespace(catalog, namespace);
+  }
+
+  // ---- tables ----
+
+  public ListTablesResponse listTables(Namespace namespace, String pageToken, String pageSize) {
+    if (pageToken == null && pageSize == null) {
+      return CatalogHandlers.listTables(catalog, namespace);
+    }
+    return CatalogHandlers.listTables(
+        catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize));
+  }
+
+  public LoadTableResponse createTable(Namespace namespace, CreateTableRequest request) {
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    Identifiers.checkIdentifier(identifier);
+    if (request.location() != null) {
+      catalog.locations().checkRequestedLocation(identifier, request.location());
+    }
+    if (request.stageCreate()) {
+      if (!catalog.namespaceExists(namespace)) {
+        throw new org.apache.iceberg.exceptions.NoSuchNamespaceException(
+            "Namespace does not exist: %s", namespace);
+      }
+      return CatalogHandlers.stageTableCreate(catalog, namespace, request);
+    }
+    return CatalogHandlers.createTable(catalog, namespace, request);
+  }
+
+  public LoadTableResponse registerTable(Namespace namespace, RegisterTableRequest request) {
+    Identifiers.checkIdentifier(TableIdentifier.of(namespace, request.name()));
+    return CatalogHandlers.registerTable(catalog, namespace, request);
+  }
+
+  /** The table, or its ETag alone when it matches {@code ifNoneMatch}. */
+  public LoadedTable loadTable(TableIdentifier identifier, String snapshots, String ifNoneMatch) {
+    SnapshotMode mode = snapshotMode(snapshots);
+    LoadTableResponse response = CatalogHandlers.loadTable(catalog, identifier, mode);
+    String etag = etag(response.metadataLocation(), mode);
+    if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+      return new LoadedTable(null, etag);
+    }
+    return new LoadedTable(response, etag);
+  }
+
+  public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {
+    LoadTableResponse response = CatalogHandlers.updateTable(catalog, identifier, request);
+    return new LoadedTable(response, etag(response.metadataLocation(), SnapshotMode.ALL));
+  }
+
+  public void tableExists(TableIdentifier identifier) {
+    CatalogHandlers.tableExists(catalog, identifier);
+  }
+
+  public void dropTable(TableIdentifier identifier, boolean purge) {
+    if (purge) {
+      CatalogHandlers.purgeTable(catalog, identifier);
+    } else {
+      CatalogHandlers.dropTable(catalog, identifier);
+    }
+  }
+
+  public void renameTable(RenameTableRequest request) {
+    Identifiers.checkIdentifier(request.destination());
+    CatalogHandlers.renameTable(catalog, request);
+  }
+
+  public void reportMetrics(TableIdentifier identifier, ReportMetricsRequest request) {
+    CatalogHandlers.tableExists(catalog, identifier);
+    Long snapshotId = null;
+    if (request.report() instanceof ScanReport scan) {
+      snapshotId = scan.snapshotId();
+    } else if (request.report() instanceof CommitReport commit) {
+      snapshotId = commit.snapshotId();
+    }
+    String json;
+    try {
+      json = dev.sluice.catalog.rest.IcebergJson.mapper().writeValueAsString(request);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BadRequestException(e, "Cannot store metrics report: %s", e.getOriginalMessage());
+    }
+    store.saveMetricsReport(identifier, request.reportType().name(), snapshotId, json);
+  }
+
+  public void commitTransaction(CommitTransactionRequest request) {
+    transactions.commit(request);
+  }
+
+  // ---- views ----
+
+  public ListTablesResponse listViews(Namespace namespace, String pageToken, String pageSize) {
+    if (pageToken == null && pageSize == null) {
+      return CatalogHandlers.listViews(catalog, namespace);
+    }
+    return CatalogHandlers.listViews(
+        catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize));
+  }
+
+  public LoadViewResponse createView(Namespace namespace, CreateViewRequest request) {
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    Identifiers.checkIdentifier(identifier);
+    if (request.location() != null) {
+      catalog.locations().checkRequestedLocation(identifier, request.location());
+    }
+    return CatalogHandlers.createView(catalog, namespace, request);
+  }
+
+  public LoadViewResponse registerView(Namespace namespace, RegisterViewRequest request) {
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    Identifiers.checkIdentifier(identifier);
+    catalog.locations().checkMetadataFile(identifier, request.metadataLocation());
+    return CatalogHandlers.registerView(catalog, namespace, request);
+  }
+
+  public LoadViewResponse loadView(TableIdentifier identifier) {
+    return CatalogHandlers.loadView(catalog, identifier);
+  }
+
+  public void viewExists(TableIdentifier identifier) {
+    CatalogHandlers.viewExists(catalog, identifier);
+  }
+
+  public LoadViewResponse replaceView(TableIdentifier identifier, UpdateTableRequest request) {
+    return CatalogHandlers.updateView(catalog, identifier, request);
+  }
+
+  public void dropView(TableIdentifier identifier) {
+    CatalogHandlers.dropView(catalog, identifier);
+  }
+
+  public void renameView(RenameTableRequest request) {
+    Identifiers.checkIdentifier(request.destination());
+    CatalogHandlers.renameView(catalog, request);
+  }
+
+  // ---- helpers ----
+
+  private static SnapshotMode snapshotMode(String snapshots) {
+    if (snapshots == null || snapshots.isEmpty() || snapshots.equalsIgnoreCase("all")) {
+      return SnapshotMode.ALL;
+    }
+    if (snapshots.equalsIgnoreCase("refs")) {
+      return SnapshotMode.REFS;
+    }
+    throw new IllegalArgumentException(
+        "Invalid snapshots mode: " + snapshots + " (expected 'all' or 'refs')");
+  }
+
+  private static String checkPageToken(String pageToken) {
+    if (pageToken == null || pageToken.isEmpty()) {
+      return null;
+    }
+    try {
+      if (Integer.parseInt(pageToken) < 0) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid pageToken: " + pageToken);
+    }
+    return pageToken;
+  }
+
+  private static String checkPageSize(String pageSize) {
+    if (pageSize == null || pageSize.isEmpty()) {
+      return String.valueOf(MAX_PAGE_SIZE);
+    }
+    int size;
+    try {
+      size = Integer.parseInt(pageSize);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Invalid pageSize: " + pageSize);
+    }
+    if (size < 1) {
+      throw new IllegalArgumentException("Invalid pageSize: " + pageSize + " (must be positive)");
+    }
+    return String.valueOf(Math.min(size, MAX_PAGE_SIZE));
+  }
+
+  static String etag(String metadataLocation, SnapshotMode mode) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(metadataLocation.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(mode.name().getBytes(StandardCharsets.UTF_8));
+      return "\"" + HexFormat.of().formatHex(digest.digest(), 0, 16) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean matches(String ifNoneMatch, String etag) {
+    for (String candidate : ifNoneMatch.split(",")) {
+      String trimmed = candidate.trim();
+      if (trimmed.startsWith("W/")) {
+        trimmed = trimmed.substring(2);
+      }
+      if (trimmed.equals("*") || trimmed.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A load answer: the table (null when the client's copy is current) and its ETag. */
+  public record LoadedTable(LoadTableResponse response, String etag) {}
+
+  /** Metadata of a loaded table, for callers that need more than the response. */
+  public TableMetadata current(TableIdentifier identifier) {
+    return catalog.tableOps(identifier).current();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.sluice.catalog.catalog;
+
+import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.persistence.PointerSwap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.RetryableValidationException;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.UpdateRequirement;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.rest.requests.CommitTransactionRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+
+/**
+ * Commits changes to several tables atomically: every table's new metadata file is written first,
+ * then all pointers move in one database transaction, or none does. A pointer that moved meanwhile
+ * makes the whole attempt start again from fresh metadata, as a single-table commit would.
+ */
+class TransactionCommitter {
+  static final int MAX_ATTEMPTS = 4;
+
+  private final SluiceCatalog catalog;
+  private final CatalogStore store;
+  private final CatalogMetrics metrics;
+
+  TransactionCommitter(SluiceCatalog catalog, CatalogStore store, CatalogMetrics metrics) {
+    this.catalog = catalog;
+    this.store = store;
+    this.metrics = metrics;
+  }
+
+  void commit(CommitTransactionRequest request) {
+    List<UpdateTableRequest> changes = request.tableChanges();
+    Set<TableIdentifier> seen = new HashSet<>();
+    for (UpdateTableRequest change : changes) {
+      TableIdentifier identifier = change.identifier();
+      if (identifier == null) {
+        throw new BadRequestException("Invalid table change: missing identifier");
+      }
+      if (!seen.add(identifier)) {
+        throw new BadRequestException("Invalid transaction: %s is changed twice", identifier);
+      }
+      if (change.requirements().stream()
+          .anyMatch(UpdateRequirement.AssertTableDoesNotExist.class::isInstance)) {
+        throw new BadRequestException(
+            "Invalid transaction: %s cannot be created in a multi-table transaction", identifier);
+      }
+    }
+
+    for (int attempt = 1; ; attempt++) {
+      List<String> written = new ArrayList<>();
+      List<PointerSwap> swaps = new ArrayList<>();
+      try {
+        for (UpdateTableRequest change : changes) {
+          prepare(change, written, swaps);
+        }
+        if (swaps.isEmpty()) {
+          return;
+        }
+        try {
+          store.swapAll(swaps);
+        } catch (CommitFailedException e) {
+          throw new PointerMoved(e);
+        }
+        swaps.forEach(swap -> metrics.committed());
+        return;
+      } catch (PointerMoved e) {
+        deleteQuietly(written);
+        metrics.pointerConflict();
+        if (attempt >= MAX_ATTEMPTS) {
+          throw e.conflict;
+        }
+      } catch (RuntimeException e) {
+        deleteQuietly(written);
+        throw e;
+      }
+    }
+  }
+
+  private void prepare(UpdateTableRequest change, List<String> written, List<PointerSwap> swaps) {
+    TableIdentifier identifier = change.identifier();
+    SluiceTableOperations ops = catalog.tableOps(identifier);
+    TableMetadata base = ops.current();
+    if (base == null) {
+      throw new NoSuchTableException("Table does not exist: %s", identifier);
+    }
+    change.requirements().forEach(requirement -> requirement.validate(base));
+    TableMetadata.Builder builder = TableMetadata.buildFrom(base);
+    try {
+      change.updates().forEach(update -> update.applyTo(builder));
+    } catch (RetryableValidationException e) {
+      throw new CommitFailedException(e, "Validation failed, please retry: %s", e.getMessage());
+    }
+    TableMetadata updated = builder.build();
+    if (updated.changes().isEmpty()) {
+      return;
+    }
+    String location = ops.writeNextMetadata(updated);
+    written.add(location);
+    swaps.add(new PointerSwap(identifier, Kind.TABLE, base.metadataFileLocation(), location));
+  }
+
+  private void deleteQuietly(List<String> locations) {
+    for (String location : locations) {
+      try {
+        catalog.io().deleteFile(location);
+      } catch (RuntimeException ignored) {
+        // an orphan metadata file is harmless; the refusal is what the client must see
+      }
+    }
+  }
+
+  /** Marks a conflict found when moving pointers, as opposed to a failed requirement. */
+  private static final class PointerMoved extends RuntimeException {
+    final CommitFailedException conflict;
+
+    PointerMoved(CommitFailedException conflict) {
+      super(conflict.getMessage(), conflict, false, false);
+      this.conflict = conflict;
+    }
+  }
+}

@@ -1,0 +1,342 @@
+package dev.sluice.catalog.persistence;
+
+import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NoSuchViewException;
+import org.hibernate.Session;
+import org.hibernate.exception.ConstraintViolationException;
+
+/**
+ * Catalog state in the database. Every method is one short transaction; metadata files are written
+ * before a pointer moves, never while a transaction is open.
+ */
+@ApplicationScoped
+public class CatalogStore {
+  private final CatalogSessions sessions;
+
+  @Inject
+  CatalogStore(CatalogSessions sessions) {
+    this.sessions = sessions;
+  }
+
+  private Session session() {
+    return sessions.session();
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+
+  // ---- namespaces ----
+
+  private Optional<NamespaceEntity> namespace(Namespace namespace) {
+    return session()
+        .createSelectionQuery("from NamespaceEntity where name = :name", NamespaceEntity.class)
+        .setParameter("name", NamespaceNames.encode(namespace))
+        .uniqueResultOptional();
+  }
+
+  private NamespaceEntity requireNamespace(Namespace namespace) {
+    return namespace(namespace)
+        .orElseThrow(() -> new NoSuchNamespaceException("Namespace does not exist: %s", namespace));
+  }
+
+  @Transactional
+  public boolean namespaceExists(Namespace namespace) {
+    return namespace(namespace).isPresent();
+  }
+
+  @Transactional
+  public void createNamespace(Namespace namespace, Map<String, String> properties) {
+    if (namespace(namespace).isPresent()) {
+      throw new AlreadyExistsException("Namespace already exists: %s", namespace);
+    }
+    String parent = NamespaceNames.parentOf(namespace);
+    if (parent != null && namespace(NamespaceNames.decode(parent)).isEmpty()) {
+      throw new NoSuchNamespaceException(
+          "Parent namespace does not exist: %s", NamespaceNames.decode(parent));
+    }
+    NamespaceEntity entity = new NamespaceEntity();
+    entity.name = NamespaceNames.encode(namespace);
+    entity.parentName = parent;
+    entity.depth = namespace.length();
+    entity.properties.putAll(properties);
+    entity.createdAt = now();
+    entity.updatedAt = entity.createdAt;
+    try {
+      session().persist(entity);
+      session().flush();
+    } catch (ConstraintViolationException e) {
+      throw new AlreadyExistsException(e, "Namespace already exists: %s", namespace);
+    }
+  }
+
+  /** Children of {@code parent} (top level when empty), ordered by name. */
+  @Transactional
+  public List<Namespace> listNamespaces(Namespace parent) {
+    List<String> names;
+    if (parent.isEmpty()) {
+      names =
+          session()
+              .createSelectionQuery(
+                  "select name from NamespaceEntity where parentName is null order by name",
+                  String.class)
+              .getResultList();
+    } else {
+      requireNamespace(parent);
+      names =
+          session()
+              .createSelectionQuery(
+                  "select name from NamespaceEntity where parentName = :parent order by name",
+                  String.class)
+              .setParameter("parent", NamespaceNames.encode(parent))
+              .getResultList();
+    }
+    return names.stream().map(NamespaceNames::decode).toList();
+  }
+
+  @Transactional
+  public Map<String, String> namespaceProperties(Namespace namespace) {
+    return new java.util.LinkedHashMap<>(new TreeMap<>(requireNamespace(namespace).properties));
+  }
+
+  @Transactional
+  public void updateNamespaceProperties(
+      Namespace namespace, Map<String, String> updates, Set<String> removals) {
+    NamespaceEntity entity = requireNamespace(namespace);
+    removals.forEach(entity.properties::remove);
+    entity.properties.putAll(updates);
+    entity.updatedAt = now();
+  }
+
+  @Transactional
+  public boolean dropNamespace(Namespace namespace) {
+    Optional<NamespaceEntity> entity = namespace(namespace);
+    if (entity.isEmpty()) {
+      return false;
+    }
+    String name = entity.get().name;
+    long children =
+        session()
+            .createSelectionQuery(
+                "select count(*) from NamespaceEntity where parentName = :name", Long.class)
+            .setParameter("name", name)
+            .getSingleResult();
+    if (children > 0) {
+      throw new NamespaceNotEmptyException(
+          "Namespace %s is not empty. Contains %d namespace(s).", namespace, children);
+    }
+    long entities =
+        session()
+            .createSelectionQuery(
+                "select count(*) from CatalogEntity where namespaceName = :name", Long.class)
+            .setParameter("name", name)
+            .getSingleResult();
+    if (entities > 0) {
+      throw new NamespaceNotEmptyException(
+          "Namespace %s is not empty. Contains %d table(s) or view(s).", namespace, entities);
+    }
+    session().remove(entity.get());
+    return true;
+  }
+
+  // ---- tables and views ----
+
+  private Optional<CatalogEntity> entity(TableIdentifier identifier) {
+    return session()
+        .createSelectionQuery(
+            "from CatalogEntity where namespaceName = :ns and name = :name", CatalogEntity.class)
+        .setParameter("ns", NamespaceNames.encode(identifier.namespace()))
+        .setParameter("name", identifier.name())
+        .uniqueResultOptional();
+  }
+
+  @Transactional
+  public Optional<EntityPointer> find(TableIdentifier identifier) {
+    return entity(identifier).map(e -> new EntityPointer(e.id, e.kind, e.metadataLocation));
+  }
+
+  @Transactional
+  public List<TableIdentifier> list(Namespace namespace, Kind kind) {
+    requireNamespace(namespace);
+    return session()
+        .createSelectionQuery(
+            "select name from CatalogEntity where namespaceName = :ns and kind = :kind"
+                + " order by name",
+            String.class)
+        .setParameter("ns", NamespaceNames.encode(namespace))
+        .setParameter("kind", kind)
+        .getResultList()
+        .stream()
+        .map(name -> TableIdentifier.of(namespace, name))
+        .toList();
+  }
+
+  @Transactional
+  public void create(TableIdentifier identifier, Kind kind, String metadataLocation) {
+    requireNamespace(identifier.namespace());
+    Optional<CatalogEntity> existing = entity(identifier);
+    if (existing.isPresent()) {
+      throw alreadyExists(identifier, kind, existing.get().kind);
+    }
+    CatalogEntity entity = new CatalogEntity();
+    entity.namespaceName = NamespaceNames.encode(identifier.namespace());
+    entity.name = identifier.name();
+    entity.kind = kind;
+    entity.metadataLocation = metadataLocation;
+    entity.pointerVersion = 1;
+    entity.createdAt = now();
+    entity.updatedAt = entity.createdAt;
+    try {
+      session().persist(entity);
+      session().flush();
+    } catch (ConstraintViolationException e) {
+      throw new AlreadyExistsException(e, "%s already exists: %s", label(kind), identifier);
+    }
+  }
+
+  /** Points an existing entity at a new metadata file, replacing whatever it pointed at. */
+  @Transactional
+  public void overwrite(TableIdentifier identifier, Kind kind, String metadataLocation) {
+    CatalogEntity entity = entity(identifier).orElseThrow(() -> notFound(identifier, kind));
+    if (entity.kind != kind) {
+      throw alreadyExists(identifier, kind, entity.kind);
+    }
+    entity.previousMetadataLocation = entity.metadataLocation;
+    entity.metadataLocation = metadataLocation;
+    entity.pointerVersion++;
+    entity.updatedAt = now();
+  }
+
+  /** Compare-and-swap of one pointer. */
+  @Transactional
+  public void swap(PointerSwap swap) {
+    apply(swap);
+  }
+
+  /** Compare-and-swap of several pointers: all move, or none does. */
+  @Transactional
+  public void swapAll(List<PointerSwap> swaps) {
+    swaps.forEach(this::apply);
+  }
+
+  private void apply(PointerSwap swap) {
+    int updated =
+        session()
+            .createMutationQuery(
+                "update CatalogEntity set metadataLocation = :next,"
+                    + " previousMetadataLocation = :expected,"
+                    + " pointerVersion = pointerVersion + 1, updatedAt = :now"
+                    + " where namespaceName = :ns and name = :name and kind = :kind"
+                    + " and metadataLocation = :expected")
+            .setParameter("next", swap.next())
+            .setParameter("expected", swap.expected())
+            .setParameter("now", now())
+            .setParameter("ns", NamespaceNames.encode(swap.identifier().namespace()))
+            .setParameter("name", swap.identifier().name())
+            .setParameter("kind", swap.kind())
+            .executeUpdate();
+    if (updated == 0) {
+      if (entity(swap.identifier()).filter(e -> e.kind == swap.kind()).isEmpty()) {
+        throw notFound(swap.identifier(), swap.kind());
+      }
+      throw new CommitFailedException(
+          "Cannot commit %s: metadata location %s has changed", swap.identifier(), swap.expected());
+    }
+  }
+
+  @Transactional
+  public boolean drop(TableIdentifier identifier, Kind kind) {
+    return session()
+            .createMutationQuery(
+                "delete from CatalogEntity where namespaceName = :ns and name = :name"
+                    + " and kind = :kind")
+            .setParameter("ns", NamespaceNames.encode(identifier.namespace()))
+            .setParameter("name", identifier.name())
+            .setParameter("kind", kind)
+            .executeUpdate()
+        > 0;
+  }
+
+  @Transactional
+  public void rename(TableIdentifier from, TableIdentifier to, Kind kind) {
+    CatalogEntity entity =
+        entity(from).filter(e -> e.kind == kind).orElseThrow(() -> notFound(from, kind));
+    requireNamespace(to.namespace());
+    Optional<CatalogEntity> target = entity(to);
+    if (target.isPresent()) {
+      throw new AlreadyExistsException(
+          "Cannot rename %s to %s. %s already exists", from, to, label(target.get().kind));
+    }
+    entity.namespaceName = NamespaceNames.encode(to.namespace());
+    entity.name = to.name();
+    entity.updatedAt = now();
+    try {
+      session().flush();
+    } catch (ConstraintViolationException e) {
+      throw new AlreadyExistsException(
+          e, "Cannot rename %s to %s. Target already exists", from, to);
+    }
+  }
+
+  // ---- metrics reports ----
+
+  @Transactional
+  public void saveMetricsReport(
+      TableIdentifier identifier, String reportType, Long snapshotId, String json) {
+    MetricsReportEntity report = new MetricsReportEntity();
+    report.namespaceName = NamespaceNames.encode(identifier.namespace());
+    report.tableName = identifier.name();
+    report.reportType = reportType;
+    report.snapshotId = snapshotId;
+    report.reportJson = json;
+    report.receivedAt = now();
+    session().persist(report);
+  }
+
+  @Transactional
+  public long countMetricsReports(TableIdentifier identifier) {
+    return session()
+        .createSelectionQuery(
+            "select count(*) from MetricsReportEntity where namespaceName = :ns and tableName = :t",
+            Long.class)
+        .setParameter("ns", NamespaceNames.encode(identifier.namespace()))
+        .setParameter("t", identifier.name())
+        .getSingleResult();
+  }
+
+  private static String label(Kind kind) {
+    return kind == Kind.TABLE ? "Table" : "View";
+  }
+
+  private static RuntimeException alreadyExists(
+      TableIdentifier identifier, Kind wanted, Kind existing) {
+    if (wanted == existing) {
+      return new AlreadyExistsException("%s already exists: %s", label(wanted), identifier);
+    }
+    return new AlreadyExistsException(
+        "%s with same name already exists: %s", label(existing), identifier);
+  }
+
+  private static RuntimeException notFound(TableIdentifier identifier, Kind kind) {
+    return kind == Kind.TABLE
+        ? new NoSuchTableException("Table does not exist: %s", identifier)
+        : new NoSuchViewException("View does not exist: %s", identifier);
+  }
+}

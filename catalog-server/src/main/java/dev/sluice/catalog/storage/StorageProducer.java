@@ -1,0 +1,77 @@
+package dev.sluice.catalog.storage;
+
+import dev.sluice.catalog.config.S3Config;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.util.SerializableSupplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Builds the one {@link StorageFileIO} the catalog reads and writes metadata with. */
+@ApplicationScoped
+public class StorageProducer {
+
+  @Produces
+  @ApplicationScoped
+  StorageFileIO storageFileIO(S3Config config) {
+    return new StorageFileIO(s3(config), new LocalFileIO());
+  }
+
+  void close(@Disposes StorageFileIO io) {
+    io.close();
+  }
+
+  /** Client properties engines need to reach the same S3 API (never credentials). */
+  public static Map<String, String> s3ClientProperties(S3Config config) {
+    Map<String, String> props = new HashMap<>();
+    config.endpoint().ifPresent(endpoint -> props.put("s3.endpoint", endpoint));
+    props.put("s3.path-style-access", String.valueOf(config.pathStyleAccess()));
+    props.put("client.region", config.region());
+    return props;
+  }
+
+  private static S3FileIO s3(S3Config config) {
+    String endpoint = config.endpoint().orElse(null);
+    String region = config.region();
+    boolean pathStyle = config.pathStyleAccess();
+    String accessKey = config.accessKeyId().orElse(null);
+    String secretKey = config.secretAccessKey().orElse(null);
+    // built lazily on first use, so a file: warehouse never needs S3 settings
+    SerializableSupplier<S3Client> client =
+        () -> {
+          S3ClientBuilder builder =
+              S3Client.builder()
+                  .region(Region.of(region))
+                  .forcePathStyle(pathStyle)
+                  .httpClientBuilder(UrlConnectionHttpClient.builder())
+                  // S3-compatible servers differ in checksum support; send them only when required
+                  .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                  .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+          if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+          }
+          if (accessKey != null && secretKey != null) {
+            builder.credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+          } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+          }
+          return builder.build();
+        };
+    S3FileIO io = new S3FileIO(client);
+    io.initialize(Map.of("init-creation-stacktrace", "false"));
+    return io;
+  }
+}
