@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.stream.Stream;
+import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.InputFile;
@@ -100,6 +101,9 @@ public class LocalFileIO implements FileIO, SupportsPrefixOperations {
 
     @Override
     public org.apache.iceberg.io.SeekableInputStream newStream() {
+      if (!delegate.exists()) {
+        throw new NotFoundException("Failed to open input stream for file: %s", location);
+      }
       return delegate.newStream();
     }
 

@@ -1,0 +1,167 @@
+package dev.sluice.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private PostgreSQL cluster from the machine's {@code postgresql} package: initdb into a fresh
+ * directory, trust authentication on 127.0.0.1 only, a free port, stopped by its postmaster pid.
+ * The system cluster is never touched. As root, the server runs as the {@code postgres} user.
+ */
+public final class PostgresServer implements AutoCloseable {
+  private final Path binDir;
+  private final Path dataDir;
+  private final int port;
+  private final boolean asPostgresUser;
+
+  private PostgresServer(Path binDir, Path dataDir, int port, boolean asPostgresUser) {
+    this.binDir = binDir;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.asPostgresUser = asPostgresUser;
+  }
+
+  public static PostgresServer start() throws IOException, InterruptedException {
+    Path binDir = findBinDir();
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Path base = Files.createTempDirectory("sluice-pg-");
+    Path dataDir = base.resolve("data");
+    if (root) {
+      run(List.of("chown", "-R", "postgres:postgres", base.toString()), false);
+      run(List.of("chmod", "755", base.toString()), false);
+    }
+    int port = Ports.free();
+    PostgresServer server = new PostgresServer(binDir, dataDir, port, root);
+    Progress.say("initialising PostgreSQL cluster in %s", dataDir);
+    server.pg(
+        List.of(
+            binDir.resolve("initdb").toString(),
+            "-D",
+            dataDir.toString(),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync"));
+    server.pg(
+        List.of(
+            binDir.resolve("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-l",
+            base.resolve("postgres.log").toString(),
+            "-o",
+            "-p "
+                + port
+                + " -k "
+                + base
+                + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                + " -c max_connections=200",
+            "-w",
+            "-t",
+            "60",
+            "start"));
+    Progress.say("PostgreSQL listening on 127.0.0.1:%d", port);
+    return server;
+  }
+
+  private static Path findBinDir() {
+    Path root = Path.of("/usr/lib/postgresql");
+    if (!Files.isDirectory(root)) {
+      throw new IllegalStateException(
+          "PostgreSQL is not installed: install the Debian package 'postgresql'");
+    }
+    try (Stream<Path> versions = Files.list(root)) {
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(bin -> Files.isExecutable(bin.resolve("initdb")))
+          .max(
+              Comparator.comparingInt(
+                  bin -> Integer.parseInt(bin.getParent().getFileName().toString())))
+          .orElseThrow(() -> new IllegalStateException("no initdb under " + root));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  /** Creates a database owned by the superuser {@code postgres}. */
+  public void createDatabase(String name) throws IOException, InterruptedException {
+    pg(
+        List.of(
+            binDir.resolve("createdb").toString(),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String.valueOf(port),
+            "-U",
+            "postgres",
+            name));
+  }
+
+  private void pg(List<String> command) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>();
+    if (asPostgresUser) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(command);
+    run(full, true);
+  }
+
+  private static void run(List<String> command, boolean fromTmp)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (fromTmp) {
+      builder.directory(Path.of(System.getProperty("java.io.tmpdir")).toFile());
+    }
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException("command failed: " + command + "\n" + output);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      Path pidFile = dataDir.resolve("postmaster.pid");
+      if (Files.exists(pidFile)) {
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        try {
+          // fast shutdown: disconnect clients, do not wait for them
+          pg(
+              List.of(
+                  binDir.resolve("pg_ctl").toString(),
+                  "-D",
+                  dataDir.toString(),
+                  "-m",
+                  "fast",
+                  "-w",
+                  "stop"));
+        } catch (IOException | RuntimeException e) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        Progress.say("stopped PostgreSQL (pid %d)", pid);
+      }
+      WorkDirs.deleteTree(dataDir.getParent());
+    } catch (IOException | RuntimeException e) {
+      Progress.say("could not stop PostgreSQL cleanly: %s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

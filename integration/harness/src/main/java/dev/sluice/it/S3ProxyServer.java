@@ -1,0 +1,96 @@
+package dev.sluice.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An S3 API on loopback: S3Proxy with its file-system backend, SigV4 authentication and path-style
+ * addressing, in its own JVM (it bundles AWS SDK classes that must not meet others).
+ */
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "sluice-access";
+  public static final String SECRET_KEY = "sluice-secret-key";
+  public static final String REGION = "us-east-1";
+
+  private final ManagedProcess process;
+  private final int port;
+  private final Path dataDir;
+
+  private S3ProxyServer(ManagedProcess process, int port, Path dataDir) {
+    this.process = process;
+    this.port = port;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts S3Proxy from its jar ({@code sluice.it.s3proxy.jar}, put there by the build) with the
+   * given buckets already created.
+   */
+  public static S3ProxyServer start(Path workDir, List<String> buckets) throws IOException {
+    Path jar = Path.of(Components.required("sluice.it.s3proxy.jar"));
+    Path dataDir = workDir.resolve("s3-data");
+    Files.createDirectories(dataDir);
+    for (String bucket : buckets) {
+      Files.createDirectories(dataDir.resolve(bucket));
+    }
+    int port = Ports.free();
+    Path properties = workDir.resolve("s3proxy.properties");
+    Files.writeString(
+        properties,
+        String.join(
+            "\n",
+            "s3proxy.endpoint=http://127.0.0.1:" + port,
+            "s3proxy.authorization=aws-v2-or-v4",
+            "s3proxy.identity=" + ACCESS_KEY,
+            "s3proxy.credential=" + SECRET_KEY,
+            "jclouds.provider=filesystem-nio2",
+            "jclouds.filesystem.basedir=" + dataDir,
+            "jclouds.identity=" + ACCESS_KEY,
+            "jclouds.credential=" + SECRET_KEY,
+            ""));
+    ManagedProcess process =
+        ManagedProcess.start(
+            "S3Proxy",
+            List.of(
+                Components.java17(),
+                "-Xmx512m",
+                "-jar",
+                jar.toString(),
+                "--properties",
+                properties.toString()),
+            Map.of(),
+            workDir,
+            workDir.resolve("s3proxy.log"));
+    S3ProxyServer server = new S3ProxyServer(process, port, dataDir);
+    // an unauthenticated request is refused (403) once the server is up
+    Waits.until(
+        "S3Proxy",
+        Duration.ofSeconds(60),
+        () -> Waits.httpStatus(server.endpoint() + "/", 403),
+        process);
+    Progress.say("S3Proxy serving %s on %s", buckets, server.endpoint());
+    return server;
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Local files that hold the objects under {@code s3://bucket/prefix}. */
+  public Path objectsOf(String bucket, String prefix) {
+    return dataDir.resolve(bucket).resolve(prefix);
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
