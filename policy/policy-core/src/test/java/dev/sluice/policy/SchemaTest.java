@@ -13,7 +13,8 @@ class SchemaTest {
   @Test
   void schemaShipsWithTheLibraryAndNamesEverySection() throws IOException {
     JsonNode schema;
-    try (InputStream in = getClass().getResourceAsStream("/dev/sluice/policy/policy-bundle.schema.json")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/dev/sluice/policy/policy-bundle.schema.json")) {
       assertThat(in).isNotNull();
       schema = new ObjectMapper().readTree(in);
     }
@@ -23,8 +24,15 @@ class SchemaTest {
     assertThat(schema.path("properties").fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder(
-            "apiVersion", "domain", "zones", "classifications", "masks", "purposes", "principals",
-            "datasets", "grants");
+            "apiVersion",
+            "domain",
+            "zones",
+            "classifications",
+            "masks",
+            "purposes",
+            "principals",
+            "datasets",
+            "grants");
     assertThat(schema.path("$defs").path("dataset").path("properties").fieldNames())
         .toIterable()
         .containsExactlyInAnyOrder(
