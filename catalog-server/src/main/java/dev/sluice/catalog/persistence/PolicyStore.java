@@ -1,0 +1,87 @@
+package dev.sluice.catalog.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.hibernate.exception.ConstraintViolationException;
+
+/** Applied policy versions in the database. */
+@ApplicationScoped
+public class PolicyStore {
+  private final CatalogSessions sessions;
+
+  @Inject
+  PolicyStore(CatalogSessions sessions) {
+    this.sessions = sessions;
+  }
+
+  @Transactional
+  public Optional<PolicyVersionEntity> latest() {
+    return sessions
+        .session()
+        .createSelectionQuery(
+            "from PolicyVersionEntity order by version desc", PolicyVersionEntity.class)
+        .setMaxResults(1)
+        .uniqueResultOptional();
+  }
+
+  @Transactional
+  public Optional<PolicyVersionEntity> find(int version) {
+    return sessions
+        .session()
+        .createSelectionQuery(
+            "from PolicyVersionEntity where version = :v", PolicyVersionEntity.class)
+        .setParameter("v", version)
+        .uniqueResultOptional();
+  }
+
+  @Transactional
+  public List<PolicyVersionEntity> list() {
+    return sessions
+        .session()
+        .createSelectionQuery(
+            "from PolicyVersionEntity order by version desc", PolicyVersionEntity.class)
+        .getResultList();
+  }
+
+  /**
+   * Appends a version numbered after {@code expectedLatest}; a concurrent apply that got there
+   * first makes this fail instead of both claiming the same number.
+   */
+  @Transactional
+  public PolicyVersionEntity append(
+      int expectedLatest,
+      String contentHash,
+      String filesJson,
+      String appliedBy,
+      String source,
+      String diffJson,
+      String diffMarkdown) {
+    int latest = latest().map(v -> v.version).orElse(0);
+    if (latest != expectedLatest) {
+      throw new CommitFailedException(
+          "Policy changed concurrently: expected version " + expectedLatest + ", found " + latest);
+    }
+    PolicyVersionEntity entity = new PolicyVersionEntity();
+    entity.version = latest + 1;
+    entity.contentHash = contentHash;
+    entity.filesJson = filesJson;
+    entity.appliedBy = appliedBy;
+    entity.appliedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    entity.source = source;
+    entity.diffJson = diffJson;
+    entity.diffMarkdown = diffMarkdown;
+    try {
+      sessions.session().persist(entity);
+      sessions.session().flush();
+    } catch (ConstraintViolationException e) {
+      throw new CommitFailedException(e, "Policy changed concurrently: version taken");
+    }
+    return entity;
+  }
+}

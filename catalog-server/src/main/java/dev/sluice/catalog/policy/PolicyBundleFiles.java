@@ -1,0 +1,79 @@
+package dev.sluice.catalog.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.policy.load.SourceFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** A bundle as files (relative path → YAML text): hashing, storing and reading it. */
+final class PolicyBundleFiles {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private PolicyBundleFiles() {}
+
+  static Map<String, String> readDirectory(Path directory) {
+    Map<String, String> files = new TreeMap<>();
+    Path root = directory.toAbsolutePath().normalize();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        boolean hidden = relative.startsWith(".") || relative.contains("/.");
+        if (!hidden && (relative.endsWith(".yaml") || relative.endsWith(".yml"))) {
+          files.put(relative, Files.readString(file, StandardCharsets.UTF_8));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read policy directory " + directory, e);
+    }
+    return files;
+  }
+
+  static List<SourceFile> sources(Map<String, String> files) {
+    return new TreeMap<>(files)
+        .entrySet().stream().map(e -> new SourceFile(e.getKey(), e.getValue())).toList();
+  }
+
+  /** SHA-256 over the sorted paths and contents, so equal bundles hash equal. */
+  static String hash(Map<String, String> files) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, String> e : new TreeMap<>(files).entrySet()) {
+        digest.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String toJson(Map<String, String> files) {
+    try {
+      return JSON.writeValueAsString(new TreeMap<>(files));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Map<String, String> fromJson(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<TreeMap<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
