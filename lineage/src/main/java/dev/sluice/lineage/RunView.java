@@ -1,0 +1,34 @@
+package dev.sluice.lineage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A run as the graph knows it: its job, state, times and the exact dataset versions it used. */
+public record RunView(
+    UUID runId,
+    JobId job,
+    RunState state,
+    Optional<Instant> startedAt,
+    Optional<Instant> endedAt,
+    List<DatasetVersion> inputs,
+    List<DatasetVersion> outputs) {
+  public static final Comparator<RunView> ORDER =
+      Comparator.comparing(RunView::job, NodeId.ORDER)
+          .thenComparing(r -> r.startedAt().orElse(Instant.MIN))
+          .thenComparing(RunView::runId);
+
+  public RunView {
+    requireNonNull(runId, "runId is null");
+    requireNonNull(job, "job is null");
+    requireNonNull(state, "state is null");
+    requireNonNull(startedAt, "startedAt is null");
+    requireNonNull(endedAt, "endedAt is null");
+    inputs = inputs.stream().sorted(DatasetVersion.ORDER).toList();
+    outputs = outputs.stream().sorted(DatasetVersion.ORDER).toList();
+  }
+}
