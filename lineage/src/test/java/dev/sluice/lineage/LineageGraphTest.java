@@ -97,9 +97,9 @@ class LineageGraphTest {
     assertThat(one.nodes()).containsExactly(BRONZE, SILVER, CLEAN);
     assertThat(one.edges()).containsExactly(new Edge(BRONZE, CLEAN), new Edge(CLEAN, SILVER));
 
-    Subgraph up = graph.upstream(GOLD, 4);
+    Subgraph up = graph.upstream(GOLD, 3);
     assertThat(up.nodes()).containsExactly(GOLD, SILVER, AGGREGATE, CLEAN);
-    assertThat(graph.upstream(GOLD, 5).nodes()).contains(BRONZE);
+    assertThat(graph.upstream(GOLD, 4).nodes()).contains(BRONZE);
   }
 
   @Test
