@@ -1,0 +1,68 @@
+package dev.sluice.it.spark;
+
+import dev.sluice.it.Progress;
+import dev.sluice.it.S3ProxyServer;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark in local mode inside the test JVM, with an Iceberg catalog named {@value #CATALOG} that
+ * speaks the REST protocol to Sluice and reads and writes data through {@code S3FileIO} on the
+ * lakehouse's S3 API. One SparkContext per JVM: {@link #stop} a session before building the next.
+ *
+ * <p>The build sets {@code SPARK_LOCAL_IP} (loopback) and {@code SPARK_LOCAL_DIRS} (under {@code
+ * target/}) for the test JVM; Spark reads both from the environment.
+ */
+public final class SparkSessions {
+  public static final String CATALOG = "sluice";
+
+  private SparkSessions() {}
+
+  public static SparkSession forLakehouse(SluiceLakehouse lake) {
+    Path sparkDir = lake.workDir().resolve("spark");
+    String catalog = "spark.sql.catalog." + CATALOG;
+    Progress.say("starting Spark (local[2]) against %s", lake.catalogUri());
+    long started = System.nanoTime();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("sluice-it-spark")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.warehouse.dir", sparkDir.resolve("warehouse").toUri().toString())
+            .config(
+                "spark.sql.extensions",
+                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+            .config(catalog, "org.apache.iceberg.spark.SparkCatalog")
+            .config(catalog + ".type", "rest")
+            .config(catalog + ".uri", lake.catalogUri())
+            .config(catalog + ".warehouse", SluiceLakehouse.WAREHOUSE_NAME)
+            // every statement asks the catalog, as another engine's would
+            .config(catalog + ".cache-enabled", "false")
+            .config(catalog + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+            .config(catalog + ".s3.endpoint", lake.s3Endpoint())
+            .config(catalog + ".s3.path-style-access", "true")
+            .config(catalog + ".s3.access-key-id", S3ProxyServer.ACCESS_KEY)
+            .config(catalog + ".s3.secret-access-key", S3ProxyServer.SECRET_KEY)
+            .config(catalog + ".client.region", S3ProxyServer.REGION)
+            .getOrCreate();
+    Progress.say(
+        "Spark %s ready in %d ms", spark.version(), (System.nanoTime() - started) / 1_000_000);
+    return spark;
+  }
+
+  /** Stops the session and its SparkContext so that the JVM can start another one. */
+  public static void stop(SparkSession spark) {
+    if (spark == null) {
+      return;
+    }
+    spark.stop();
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    Progress.say("stopped Spark");
+  }
+}
