@@ -1,0 +1,31 @@
+package dev.sluice.catalog.lineage;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** OpenLineage: the events the catalog emits and where they are forwarded. */
+@ConfigMapping(prefix = "sluice.lineage")
+public interface LineageConfig {
+
+  /** Emit an OpenLineage event for every table commit. */
+  @WithDefault("true")
+  boolean emitCommits();
+
+  /** The job namespace of catalog-emitted events. */
+  @WithDefault("sluice")
+  String jobNamespace();
+
+  /** An external OpenLineage endpoint (e.g. Marquez's /api/v1/lineage) to forward events to. */
+  Optional<URI> forwardUrl();
+
+  /** How long one forward may take; a slow endpoint never delays a commit. */
+  @WithDefault("5s")
+  Duration forwardTimeout();
+
+  /** Events waiting to be forwarded; beyond this, new ones are dropped and counted. */
+  @WithDefault("10000")
+  int forwardQueueSize();
+}

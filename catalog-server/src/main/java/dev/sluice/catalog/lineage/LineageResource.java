@@ -1,0 +1,200 @@
+package dev.sluice.catalog.lineage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.catalog.rest.IcebergErrors;
+import dev.sluice.lineage.ColumnRef;
+import dev.sluice.lineage.DatasetId;
+import dev.sluice.lineage.InvalidLineageEventException;
+import dev.sluice.lineage.JobId;
+import dev.sluice.lineage.LineageEventParser;
+import dev.sluice.lineage.LineageGraph;
+import dev.sluice.lineage.NodeId;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The OpenLineage sink (compatible with clients configured for Marquez: {@code POST
+ * /api/v1/lineage}) and the lineage graph API. Every answer is ordered by name.
+ */
+@Path("/api/v1/lineage")
+@Produces(MediaType.APPLICATION_JSON)
+public class LineageResource {
+  static final int MAX_DEPTH = 50;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject LineageService lineage;
+
+  /** One event, or a JSON array of events (each validated before any is stored). */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response ingest(String body) {
+    if (body == null || body.isBlank()) {
+      throw new InvalidLineageEventException("Missing request body");
+    }
+    String trimmed = body.stripLeading();
+    if (!trimmed.startsWith("[")) {
+      LineageService.Ingested ingested = lineage.ingest(body, "api");
+      return Response.status(ingested.stored() ? 201 : 200).entity(accepted(ingested)).build();
+    }
+    List<String> events = new ArrayList<>();
+    try {
+      for (JsonNode node : JSON.readTree(body)) {
+        events.add(JSON.writeValueAsString(node));
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InvalidLineageEventException("Malformed JSON: " + e.getOriginalMessage(), e);
+    }
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        LineageEventParser.parse(events.get(i));
+      } catch (InvalidLineageEventException e) {
+        throw new InvalidLineageEventException("Event " + i + ": " + e.getMessage(), e);
+      }
+    }
+    List<LineageViews.Accepted> results = new ArrayList<>();
+    for (String event : events) {
+      results.add(accepted(lineage.ingest(event, "api")));
+    }
+    return Response.status(201).entity(results).build();
+  }
+
+  private static LineageViews.Accepted accepted(LineageService.Ingested ingested) {
+    return new LineageViews.Accepted(
+        ingested.stored(),
+        ingested.event().kind().name(),
+        ingested.event().runId().map(Object::toString).orElse(null));
+  }
+
+  /** Upstream or downstream of a dataset or job, to {@code depth} edges. */
+  @GET
+  @Path("/graph")
+  public LineageViews.Graph graph(
+      @QueryParam("type") @DefaultValue("dataset") String type,
+      @QueryParam("namespace") String namespace,
+      @QueryParam("name") String name,
+      @QueryParam("direction") @DefaultValue("downstream") String direction,
+      @QueryParam("depth") @DefaultValue("5") int depth) {
+    NodeId node = node(type, namespace, name);
+    checkDepth(depth);
+    LineageGraph graph = lineage.graph();
+    return switch (direction) {
+      case "downstream" -> LineageViews.Graph.of(graph.downstream(node, depth));
+      case "upstream" -> LineageViews.Graph.of(graph.upstream(node, depth));
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid direction: " + direction + " (upstream or downstream)");
+    };
+  }
+
+  /** Where a column came from (upstream) or what was derived from it (downstream). */
+  @GET
+  @Path("/columns")
+  public List<LineageViews.ColumnLink> columns(
+      @QueryParam("namespace") String namespace,
+      @QueryParam("name") String name,
+      @QueryParam("field") String field,
+      @QueryParam("direction") @DefaultValue("upstream") String direction,
+      @QueryParam("depth") @DefaultValue("5") int depth) {
+    DatasetId dataset = (DatasetId) node("dataset", namespace, name);
+    require("field", field);
+    checkDepth(depth);
+    ColumnRef column = new ColumnRef(dataset, field);
+    var edges =
+        switch (direction) {
+          case "upstream" -> lineage.graph().columnLineage(column, depth);
+          case "downstream" -> lineage.graph().columnDescendants(column, depth);
+          default ->
+              throw new IllegalArgumentException(
+                  "Invalid direction: " + direction + " (upstream or downstream)");
+        };
+    return edges.stream().map(LineageViews.ColumnLink::of).toList();
+  }
+
+  /** Every dataset, job and run downstream of a dataset. */
+  @GET
+  @Path("/impact")
+  public LineageViews.ImpactView impact(
+      @QueryParam("namespace") String namespace, @QueryParam("name") String name) {
+    DatasetId dataset = (DatasetId) node("dataset", namespace, name);
+    return LineageViews.ImpactView.of(lineage.graph().impact(dataset));
+  }
+
+  /** A run with the exact dataset versions (Iceberg snapshot ids) it read and wrote. */
+  @GET
+  @Path("/runs/{runId}")
+  public LineageViews.Run run(@PathParam("runId") String runId) {
+    return lineage
+        .graph()
+        .run(LineageEventParser.runId(runId))
+        .map(LineageViews.Run::of)
+        .orElseThrow(() -> new NotFoundException("Run does not exist: %s", runId));
+  }
+
+  /** The runs of a job, oldest first. */
+  @GET
+  @Path("/runs")
+  public List<LineageViews.Run> runs(
+      @QueryParam("namespace") String namespace, @QueryParam("name") String name) {
+    JobId job = (JobId) node("job", namespace, name);
+    return lineage.graph().runsOf(job).stream().map(LineageViews.Run::of).toList();
+  }
+
+  /** Datasets and jobs whose name or namespace contains {@code q}. */
+  @GET
+  @Path("/search")
+  public List<LineageViews.Node> search(
+      @QueryParam("q") String q, @QueryParam("limit") @DefaultValue("100") int limit) {
+    require("q", q);
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("Invalid limit: " + limit + " (1 to 1000)");
+    }
+    return lineage.graph().search(q, limit).stream().map(LineageViews.Node::of).toList();
+  }
+
+  private NodeId node(String type, String namespace, String name) {
+    require("namespace", namespace);
+    require("name", name);
+    NodeId node =
+        switch (type) {
+          case "dataset" -> new DatasetId(namespace, name);
+          case "job" -> new JobId(namespace, name);
+          default ->
+              throw new IllegalArgumentException("Invalid type: " + type + " (dataset or job)");
+        };
+    if (!lineage.graph().contains(node)) {
+      throw new NotFoundException("No lineage for %s %s:%s", type, namespace, name);
+    }
+    return node;
+  }
+
+  private static void require(String parameter, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("Missing query parameter: " + parameter);
+    }
+  }
+
+  private static void checkDepth(int depth) {
+    if (depth < 1 || depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("Invalid depth: " + depth + " (1 to " + MAX_DEPTH + ")");
+    }
+  }
+
+  @ServerExceptionMapper
+  public Response invalidEvent(InvalidLineageEventException e) {
+    return IcebergErrors.response(400, "InvalidLineageEventException", e.getMessage());
+  }
+}

@@ -1,0 +1,65 @@
+package dev.sluice.catalog.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.hibernate.exception.ConstraintViolationException;
+
+/** The raw OpenLineage event log. */
+@ApplicationScoped
+public class LineageEventStore {
+  private final CatalogSessions sessions;
+
+  @Inject
+  LineageEventStore(CatalogSessions sessions) {
+    this.sessions = sessions;
+  }
+
+  /** Stores the event unless an identical one is stored already; true when it was new. */
+  @Transactional
+  public boolean append(LineageEventEntity event) {
+    boolean known =
+        sessions
+                .session()
+                .createSelectionQuery(
+                    "select count(*) from LineageEventEntity where eventHash = :h", Long.class)
+                .setParameter("h", event.eventHash)
+                .getSingleResult()
+            > 0;
+    if (known) {
+      return false;
+    }
+    event.receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    try {
+      sessions.session().persist(event);
+      sessions.session().flush();
+      return true;
+    } catch (ConstraintViolationException e) {
+      // the same event arrived twice at once; the other copy is stored
+      return false;
+    }
+  }
+
+  /** Events after {@code afterId} in the order they were received, for replay. */
+  @Transactional
+  public List<LineageEventEntity> page(long afterId, int size) {
+    return sessions
+        .session()
+        .createSelectionQuery(
+            "from LineageEventEntity where id > :after order by id", LineageEventEntity.class)
+        .setParameter("after", afterId)
+        .setMaxResults(size)
+        .getResultList();
+  }
+
+  @Transactional
+  public long count() {
+    return sessions
+        .session()
+        .createSelectionQuery("select count(*) from LineageEventEntity", Long.class)
+        .getSingleResult();
+  }
+}
