@@ -136,6 +136,9 @@ public class IcebergCatalogService {
   }
 
   public CreateNamespaceResponse createNamespace(CreateNamespaceRequest request) {
+    if (request.namespace().isEmpty()) {
+      throw new IllegalArgumentException("Invalid namespace: empty (at least one level is needed)");
+    }
     Identifiers.checkNamespace(request.namespace());
     return CatalogHandlers.createNamespace(catalog, request);
   }

@@ -18,6 +18,7 @@ import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.exceptions.NotAuthorizedException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.exceptions.ServiceUnavailableException;
+import org.apache.iceberg.exceptions.UnprocessableEntityException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -83,6 +84,10 @@ public class IcebergExceptionMapper implements ExceptionMapper<Throwable> {
         || failure instanceof IllegalArgumentException
         || failure instanceof ValidationException) {
       return 400;
+    }
+    if (failure instanceof UnprocessableEntityException) {
+      // the spec's answer to a property both set and removed in one namespace update
+      return 422;
     }
     if (failure instanceof NotAuthorizedException) {
       return 401;

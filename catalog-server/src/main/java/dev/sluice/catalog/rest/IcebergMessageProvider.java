@@ -65,8 +65,15 @@ public class IcebergMessageProvider
       throw new MalformedRequestException(e, describe(e, type));
     } catch (JsonProcessingException e) {
       throw new MalformedRequestException(e, "Malformed JSON: " + e.getOriginalMessage());
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new MalformedRequestException(e, "Invalid " + type.getSimpleName() + ": " + e);
+    } catch (IllegalArgumentException
+        | NullPointerException
+        | UnsupportedOperationException
+        | IllegalStateException
+        | ClassCastException e) {
+      // Iceberg's parsers throw these for unknown kinds and shapes (an unknown requirement type
+      // is an UnsupportedOperationException): a body that cannot be read is the client's error
+      throw new MalformedRequestException(
+          e, "Invalid " + type.getSimpleName() + ": " + e.getMessage());
     }
     if (message == null) {
       throw new MalformedRequestException(null, "Missing request body");
