@@ -2,6 +2,7 @@ package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.config.S3Config;
 import dev.sluice.catalog.config.WarehouseConfig;
+import dev.sluice.catalog.lineage.CatalogLineageEmitter;
 import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.storage.StorageFileIO;
 import dev.sluice.catalog.storage.StorageProducer;
@@ -48,6 +49,7 @@ import org.apache.iceberg.rest.responses.UpdateNamespacePropertiesResponse;
 @ApplicationScoped
 public class IcebergCatalogService {
   static final int MAX_PAGE_SIZE = 1000;
+  static final String ANONYMOUS = "anonymous";
 
   private static final List<Endpoint> ENDPOINTS =
       List.of(
@@ -81,6 +83,7 @@ public class IcebergCatalogService {
   private final WarehouseConfig warehouse;
   private final S3Config s3;
   private final TransactionCommitter transactions;
+  private final CatalogLineageEmitter lineage;
 
   @Inject
   public IcebergCatalogService(
@@ -88,8 +91,10 @@ public class IcebergCatalogService {
       StorageFileIO io,
       WarehouseConfig warehouse,
       S3Config s3,
-      CatalogMetrics metrics) {
+      CatalogMetrics metrics,
+      CatalogLineageEmitter lineage) {
     this.store = store;
+    this.lineage = lineage;
     this.warehouse = warehouse;
     this.s3 = s3;
     StorageLocations locations =
@@ -183,12 +188,17 @@ public class IcebergCatalogService {
       }
       return CatalogHandlers.stageTableCreate(catalog, namespace, request);
     }
-    return CatalogHandlers.createTable(catalog, namespace, request);
+    LoadTableResponse created = CatalogHandlers.createTable(catalog, namespace, request);
+    committed(identifier, created.tableMetadata(), "create");
+    return created;
   }
 
   public LoadTableResponse registerTable(Namespace namespace, RegisterTableRequest request) {
     Identifiers.checkIdentifier(TableIdentifier.of(namespace, request.name()));
-    return CatalogHandlers.registerTable(catalog, namespace, request);
+    LoadTableResponse registered = CatalogHandlers.registerTable(catalog, namespace, request);
+    committed(
+        TableIdentifier.of(namespace, request.name()), registered.tableMetadata(), "register");
+    return registered;
   }
 
   /** The table, or its ETag alone when it matches {@code ifNoneMatch}. */
@@ -204,6 +214,7 @@ public class IcebergCatalogService {
 
   public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {
     LoadTableResponse response = CatalogHandlers.updateTable(catalog, identifier, request);
+    committed(identifier, response.tableMetadata(), "commit");
     return new LoadedTable(response, etag(response.metadataLocation(), SnapshotMode.ALL));
   }
 
@@ -243,6 +254,10 @@ public class IcebergCatalogService {
 
   public void commitTransaction(CommitTransactionRequest request) {
     transactions.commit(request);
+    for (UpdateTableRequest change : request.tableChanges()) {
+      committed(
+          change.identifier(), catalog.tableOps(change.identifier()).current(), "transaction");
+    }
   }
 
   // ---- views ----
@@ -293,6 +308,11 @@ public class IcebergCatalogService {
   }
 
   // ---- helpers ----
+
+  /** Records a successful commit as lineage; the principal is anonymous until identity exists. */
+  private void committed(TableIdentifier identifier, TableMetadata metadata, String operation) {
+    lineage.tableCommitted(catalog.name(), identifier, metadata, ANONYMOUS, operation);
+  }
 
   private static SnapshotMode snapshotMode(String snapshots) {
     if (snapshots == null || snapshots.isEmpty() || snapshots.equalsIgnoreCase("all")) {

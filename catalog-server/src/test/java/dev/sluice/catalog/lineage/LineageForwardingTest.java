@@ -1,0 +1,115 @@
+package dev.sluice.catalog.lineage;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.catalog.storage.LocalFileIO;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(ForwardingProfile.class)
+class LineageForwardingTest {
+  private static HttpServer endpoint;
+  private static final CountDownLatch release = new CountDownLatch(1);
+  private static final List<String> received = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startEndpoint() throws IOException {
+    endpoint =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), ForwardingProfile.port()), 16);
+    endpoint.createContext(
+        "/api/v1/lineage",
+        exchange -> {
+          try {
+            // hold every request until the test has committed: the endpoint is "down"
+            release.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          received.add(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          exchange.sendResponseHeaders(received.size() == 1 ? 500 : 201, -1);
+          exchange.close();
+        });
+    endpoint.start();
+  }
+
+  @AfterAll
+  static void stopEndpoint() {
+    release.countDown();
+    endpoint.stop(0);
+  }
+
+  @Test
+  void commitsCompleteWhileTheEndpointHangsAndEventsArriveLater() throws InterruptedException {
+    RESTCatalog client = new RESTCatalog();
+    client.initialize(
+        "test",
+        Map.of(
+            "uri",
+            "http://localhost:" + RestAssured.port,
+            "io-impl",
+            LocalFileIO.class.getName(),
+            "warehouse",
+            "sluice"));
+    String ns = "forward_" + Long.toString(System.nanoTime(), 36);
+    client.createNamespace(Namespace.of(ns));
+    Table table =
+        client.createTable(
+            TableIdentifier.of(ns, "events"),
+            new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
+    for (int i = 0; i < 3; i++) {
+      table
+          .newFastAppend()
+          .appendFile(
+              DataFiles.builder(PartitionSpec.unpartitioned())
+                  .withPath(table.location() + "/data/f" + i + ".parquet")
+                  .withFileSizeInBytes(10)
+                  .withRecordCount(1)
+                  .build())
+          .commit();
+    }
+    // four commits went through although the endpoint has not answered a single request
+    assertThat(received).isEmpty();
+    long snapshotId = table.currentSnapshot().snapshotId();
+
+    release.countDown();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (received.size() < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(received).hasSize(4);
+    assertThat(received).allMatch(body -> body.contains(ns + ".events.commit"));
+    assertThat(received.get(3)).contains("\"datasetVersion\":\"" + snapshotId + "\"");
+
+    // the first answer was a 500: counted, not retried, and the commit was not affected
+    String metrics = given().get("/q/metrics").asString();
+    assertThat(metrics)
+        .containsPattern("sluice_lineage_forward_failures_total(\\{[^}]*\\})? 1\\.0");
+    assertThat(metrics).containsPattern("sluice_lineage_forwarded_total(\\{[^}]*\\})? 3\\.0");
+  }
+}
