@@ -3,14 +3,10 @@ package dev.sluice.catalog.catalog;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.persistence.EntityPointer;
-import dev.sluice.catalog.persistence.PointerSwap;
 import java.util.Optional;
 import org.apache.iceberg.BaseMetastoreTableOperations;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.FileIO;
@@ -22,7 +18,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   private final StorageLocations locations;
   private final TableIdentifier identifier;
   private final String fullName;
-  private final CatalogMetrics metrics;
+  private final PointerCommit pointers;
 
   SluiceTableOperations(
       CatalogStore store,
@@ -31,7 +27,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
       TableIdentifier identifier,
       String catalogName,
       CatalogMetrics metrics) {
-    this.metrics = metrics;
+    this.pointers = new PointerCommit(store, io, metrics);
     this.store = store;
     this.io = io;
     this.locations = locations;
@@ -81,28 +77,11 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     }
     String newLocation = writeNewMetadataIfRequired(newTable, metadata);
     boolean wroteFile = !newLocation.equals(metadata.metadataFileLocation());
-    try {
-      if (newTable) {
-        store.create(identifier, Kind.TABLE, newLocation);
-      } else {
-        store.swap(
-            new PointerSwap(identifier, Kind.TABLE, base.metadataFileLocation(), newLocation));
-      }
-      metrics.committed();
-    } catch (CommitFailedException e) {
-      metrics.pointerConflict();
-      if (wroteFile) {
-        io.deleteFile(newLocation);
-      }
-      throw e;
-    } catch (AlreadyExistsException | NoSuchTableException | NoSuchNamespaceException e) {
-      // a definite refusal: the new file is referenced by nothing
-      if (wroteFile) {
-        io.deleteFile(newLocation);
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      throw new CommitStateUnknownException(e);
-    }
+    pointers.move(
+        identifier,
+        Kind.TABLE,
+        newTable ? null : base.metadataFileLocation(),
+        newLocation,
+        wroteFile);
   }
 }

@@ -3,12 +3,8 @@ package dev.sluice.catalog.catalog;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.persistence.EntityPointer;
-import dev.sluice.catalog.persistence.PointerSwap;
 import java.util.Optional;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.io.FileIO;
@@ -22,7 +18,7 @@ class SluiceViewOperations extends BaseViewOperations {
   private final StorageLocations locations;
   private final TableIdentifier identifier;
   private final String fullName;
-  private final CatalogMetrics metrics;
+  private final PointerCommit pointers;
 
   SluiceViewOperations(
       CatalogStore store,
@@ -31,7 +27,7 @@ class SluiceViewOperations extends BaseViewOperations {
       TableIdentifier identifier,
       String catalogName,
       CatalogMetrics metrics) {
-    this.metrics = metrics;
+    this.pointers = new PointerCommit(store, io, metrics);
     this.store = store;
     this.io = io;
     this.locations = locations;
@@ -70,27 +66,11 @@ class SluiceViewOperations extends BaseViewOperations {
     }
     String newLocation = writeNewMetadataIfRequired(metadata);
     boolean wroteFile = !newLocation.equals(metadata.metadataFileLocation());
-    try {
-      if (base == null) {
-        store.create(identifier, Kind.VIEW, newLocation);
-      } else {
-        store.swap(
-            new PointerSwap(identifier, Kind.VIEW, base.metadataFileLocation(), newLocation));
-      }
-      metrics.committed();
-    } catch (CommitFailedException e) {
-      metrics.pointerConflict();
-      if (wroteFile) {
-        io.deleteFile(newLocation);
-      }
-      throw e;
-    } catch (AlreadyExistsException | NoSuchViewException | NoSuchNamespaceException e) {
-      if (wroteFile) {
-        io.deleteFile(newLocation);
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      throw new CommitStateUnknownException(e);
-    }
+    pointers.move(
+        identifier,
+        Kind.VIEW,
+        base == null ? null : base.metadataFileLocation(),
+        newLocation,
+        wroteFile);
   }
 }

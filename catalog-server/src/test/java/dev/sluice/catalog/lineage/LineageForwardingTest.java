@@ -4,21 +4,16 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sluice.catalog.storage.LocalFileIO;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
@@ -66,16 +61,7 @@ class LineageForwardingTest {
 
   @Test
   void commitsCompleteWhileTheEndpointHangsAndEventsArriveLater() throws InterruptedException {
-    RESTCatalog client = new RESTCatalog();
-    client.initialize(
-        "test",
-        Map.of(
-            "uri",
-            "http://localhost:" + RestAssured.port,
-            "io-impl",
-            LocalFileIO.class.getName(),
-            "warehouse",
-            "sluice"));
+    RESTCatalog client = Commits.client();
     String ns = "forward_" + Long.toString(System.nanoTime(), 36);
     client.createNamespace(Namespace.of(ns));
     Table table =
@@ -83,15 +69,7 @@ class LineageForwardingTest {
             TableIdentifier.of(ns, "events"),
             new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
     for (int i = 0; i < 3; i++) {
-      table
-          .newFastAppend()
-          .appendFile(
-              DataFiles.builder(PartitionSpec.unpartitioned())
-                  .withPath(table.location() + "/data/f" + i + ".parquet")
-                  .withFileSizeInBytes(10)
-                  .withRecordCount(1)
-                  .build())
-          .commit();
+      Commits.append(table, "f" + i + ".parquet");
     }
     // four commits went through although the endpoint has not answered a single request
     assertThat(received).isEmpty();

@@ -10,17 +10,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.sluice.catalog.rest.CatalogTestProfile;
-import dev.sluice.catalog.storage.LocalFileIO;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
@@ -237,16 +233,7 @@ class LineageResourceTest {
   @Test
   void everyTableCommitEmitsAnEventWithTheSnapshotIdAsVersion() {
     String ns = "lineage_" + Long.toString(System.nanoTime(), 36);
-    RESTCatalog client = new RESTCatalog();
-    client.initialize(
-        "test",
-        Map.of(
-            "uri",
-            "http://localhost:" + RestAssured.port,
-            "io-impl",
-            LocalFileIO.class.getName(),
-            "warehouse",
-            "sluice"));
+    RESTCatalog client = Commits.client();
     client.createNamespace(Namespace.of(ns));
     TableIdentifier identifier = TableIdentifier.of(ns, "orders");
     Table table =
@@ -255,15 +242,7 @@ class LineageResourceTest {
             new Schema(
                 Types.NestedField.required(1, "id", Types.LongType.get()),
                 Types.NestedField.optional(2, "customer", Types.StringType.get())));
-    table
-        .newFastAppend()
-        .appendFile(
-            DataFiles.builder(PartitionSpec.unpartitioned())
-                .withPath(table.location() + "/data/f1.parquet")
-                .withFileSizeInBytes(10)
-                .withRecordCount(1)
-                .build())
-        .commit();
+    Commits.append(table, "f1.parquet");
     long snapshotId = table.currentSnapshot().snapshotId();
 
     List<Map<String, Object>> runs =

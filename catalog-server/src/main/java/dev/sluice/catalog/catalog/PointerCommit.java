@@ -1,0 +1,70 @@
+package dev.sluice.catalog.catalog;
+
+import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.persistence.PointerSwap;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NoSuchViewException;
+import org.apache.iceberg.io.FileIO;
+
+/**
+ * Moves a table's or view's pointer to a metadata file that is already written. A definite refusal
+ * (conflict, already exists, gone) deletes the new file, which nothing references; any other
+ * failure leaves the outcome unknown and says so, so the client does not clean up a commit that may
+ * have happened.
+ */
+final class PointerCommit {
+  private final CatalogStore store;
+  private final FileIO io;
+  private final CatalogMetrics metrics;
+
+  PointerCommit(CatalogStore store, FileIO io, CatalogMetrics metrics) {
+    this.store = store;
+    this.io = io;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Creates the entity when {@code baseLocation} is null, otherwise swaps from it.
+   *
+   * @param wroteFile whether {@code newLocation} was written by this commit (and may be deleted)
+   */
+  void move(
+      TableIdentifier identifier,
+      Kind kind,
+      String baseLocation,
+      String newLocation,
+      boolean wroteFile) {
+    try {
+      if (baseLocation == null) {
+        store.create(identifier, kind, newLocation);
+      } else {
+        store.swap(new PointerSwap(identifier, kind, baseLocation, newLocation));
+      }
+      metrics.committed();
+    } catch (CommitFailedException e) {
+      metrics.pointerConflict();
+      deleteIf(wroteFile, newLocation);
+      throw e;
+    } catch (AlreadyExistsException
+        | NoSuchTableException
+        | NoSuchViewException
+        | NoSuchNamespaceException e) {
+      deleteIf(wroteFile, newLocation);
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CommitStateUnknownException(e);
+    }
+  }
+
+  private void deleteIf(boolean wroteFile, String location) {
+    if (wroteFile) {
+      io.deleteFile(location);
+    }
+  }
+}
