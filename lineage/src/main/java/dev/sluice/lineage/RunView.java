@@ -17,10 +17,15 @@ public record RunView(
     Optional<Instant> endedAt,
     List<DatasetVersion> inputs,
     List<DatasetVersion> outputs) {
+  /** By job, then by when the run started (or ended, when only its end was reported). */
   public static final Comparator<RunView> ORDER =
       Comparator.comparing(RunView::job, NodeId.ORDER)
-          .thenComparing(r -> r.startedAt().orElse(Instant.MIN))
+          .thenComparing(RunView::time)
           .thenComparing(RunView::runId);
+
+  private Instant time() {
+    return startedAt.or(() -> endedAt).orElse(Instant.MIN);
+  }
 
   public RunView {
     requireNonNull(runId, "runId is null");

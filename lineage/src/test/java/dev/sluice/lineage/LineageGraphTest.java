@@ -180,6 +180,15 @@ class LineageGraphTest {
   }
 
   @Test
+  void runsReportedOnlyAtTheirEndAreOrderedByThatTime() {
+    UUID later = new UUID(0, 1);
+    UUID earlier = new UUID(0, 2);
+    apply(event("COMPLETE", later, CLEAN, "2026-01-01T12:00:00Z", "", dataset(SILVER, "2")));
+    apply(event("COMPLETE", earlier, CLEAN, "2026-01-01T11:00:00Z", "", dataset(SILVER, "1")));
+    assertThat(graph.runsOf(CLEAN)).extracting(RunView::runId).containsExactly(earlier, later);
+  }
+
+  @Test
   void searchFindsDatasetsAndJobsSortedByName() {
     seedPipeline();
     assertThat(graph.search("ORDERS", 10)).containsExactly(BRONZE, SILVER, CLEAN);

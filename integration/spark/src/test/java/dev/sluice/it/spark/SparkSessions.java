@@ -3,6 +3,8 @@ package dev.sluice.it.spark;
 import dev.sluice.it.Progress;
 import dev.sluice.it.S3ProxyServer;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -19,14 +21,23 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession forLakehouse(SluiceLakehouse lake) {
+    return forLakehouse(lake, "sluice-it-spark", Map.of());
+  }
+
+  /**
+   * A session named {@code appName} with {@code extraConfig} on top of the lakehouse settings (e.g.
+   * {@link #openLineageTo}).
+   */
+  public static SparkSession forLakehouse(
+      SluiceLakehouse lake, String appName, Map<String, String> extraConfig) {
     Path sparkDir = lake.workDir().resolve("spark");
     String catalog = "spark.sql.catalog." + CATALOG;
     Progress.say("starting Spark (local[2]) against %s", lake.catalogUri());
     long started = System.nanoTime();
-    SparkSession spark =
+    SparkSession.Builder builder =
         SparkSession.builder()
             .master("local[2]")
-            .appName("sluice-it-spark")
+            .appName(appName)
             .config("spark.ui.enabled", "false")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
@@ -48,11 +59,28 @@ public final class SparkSessions {
             .config(catalog + ".s3.path-style-access", "true")
             .config(catalog + ".s3.access-key-id", S3ProxyServer.ACCESS_KEY)
             .config(catalog + ".s3.secret-access-key", S3ProxyServer.SECRET_KEY)
-            .config(catalog + ".client.region", S3ProxyServer.REGION)
-            .getOrCreate();
+            .config(catalog + ".client.region", S3ProxyServer.REGION);
+    extraConfig.forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
     Progress.say(
         "Spark %s ready in %d ms", spark.version(), (System.nanoTime() - started) / 1_000_000);
     return spark;
+  }
+
+  /**
+   * Settings that add the OpenLineage Spark listener, sending its events over HTTP to Sluice's
+   * OpenLineage endpoint ({@code POST /api/v1/lineage}, as to Marquez), with the Spark jobs in
+   * {@code jobNamespace}.
+   */
+  public static Map<String, String> openLineageTo(SluiceLakehouse lake, String jobNamespace) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("spark.extraListeners", "io.openlineage.spark.agent.OpenLineageSparkListener");
+    config.put("spark.openlineage.transport.type", "http");
+    config.put("spark.openlineage.transport.url", lake.catalogUri());
+    config.put("spark.openlineage.transport.endpoint", "/api/v1/lineage");
+    config.put("spark.openlineage.transport.timeoutInMillis", "10000");
+    config.put("spark.openlineage.namespace", jobNamespace);
+    return config;
   }
 
   /** Stops the session and its SparkContext so that the JVM can start another one. */
