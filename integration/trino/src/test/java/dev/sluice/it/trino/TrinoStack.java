@@ -1,0 +1,193 @@
+package dev.sluice.it.trino;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.it.Components;
+import dev.sluice.it.PostgresServer;
+import dev.sluice.it.Progress;
+import dev.sluice.it.S3ProxyServer;
+import dev.sluice.it.SluiceServer;
+import dev.sluice.it.TrinoServer;
+import dev.sluice.it.WorkDirs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The real components of the Trino tests: a private PostgreSQL, S3Proxy with a bucket {@value
+ * #BUCKET}, the packaged Sluice on PostgreSQL with the warehouse {@value #WAREHOUSE_LOCATION}, and
+ * Trino with an Iceberg catalog on Sluice. Started in that order, stopped in the reverse one.
+ */
+final class TrinoStack implements AutoCloseable {
+  static final String BUCKET = "lake";
+  static final String WAREHOUSE_LOCATION = "s3://" + BUCKET + "/warehouse/";
+  static final String WAREHOUSE_NAME = "sluice";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Path workDir;
+  private PostgresServer postgres;
+  private S3ProxyServer s3;
+  private SluiceServer sluice;
+  private TrinoServer trino;
+
+  private TrinoStack(Path workDir) {
+    this.workDir = workDir;
+  }
+
+  static TrinoStack start() throws Exception {
+    Path workDir =
+        WorkDirs.fresh(
+            Path.of(System.getProperty("sluice.it.workdir", "target/trino-it")).toAbsolutePath());
+    TrinoStack stack = new TrinoStack(workDir);
+    try {
+      usePrivateCopyOfServer(workDir.resolve("server-app"));
+      stack.postgres = PostgresServer.start();
+      stack.postgres.createDatabase("sluice_trino");
+      stack.s3 = S3ProxyServer.start(workDir.resolve("s3"), List.of(BUCKET));
+      Map<String, String> config = SluiceServer.onPostgres(stack.postgres, "sluice_trino");
+      config.putAll(SluiceServer.onS3(stack.s3, WAREHOUSE_LOCATION));
+      config.put("sluice.warehouse.name", WAREHOUSE_NAME);
+      // every request Trino makes shows in sluice.log
+      config.put("quarkus.http.access-log.enabled", "true");
+      stack.sluice = SluiceServer.start(workDir.resolve("sluice"), config);
+      Progress.say("starting Trino (about 20 s)");
+      stack.trino =
+          TrinoServer.start(
+              workDir.resolve("trino"), stack.sluice.baseUri(), WAREHOUSE_NAME, stack.s3);
+      return stack;
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the packaged server from a copy of its {@code quarkus-app} folder, so that a rebuild of
+   * the server while these tests run cannot pull jars from under the running process.
+   */
+  private static void usePrivateCopyOfServer(Path copy) throws IOException {
+    Path jar = Path.of(Components.required("sluice.it.server.jar"));
+    Path app = jar.getParent();
+    if (!Files.isRegularFile(jar)) {
+      return; // SluiceServer explains what is missing
+    }
+    try (Stream<Path> paths = Files.walk(app)) {
+      for (Path source : paths.toList()) {
+        Path target = copy.resolve(app.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    System.setProperty("sluice.it.server.jar", copy.resolve(jar.getFileName()).toString());
+  }
+
+  Path workDir() {
+    return workDir;
+  }
+
+  S3ProxyServer s3() {
+    return s3;
+  }
+
+  SluiceServer sluice() {
+    return sluice;
+  }
+
+  TrinoServer trino() {
+    return trino;
+  }
+
+  /** A trino-jdbc connection to the catalog {@value TrinoServer#CATALOG}, session zone UTC. */
+  Connection connect() throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", TrinoServer.USER);
+    properties.setProperty("timezone", "UTC");
+    return DriverManager.getConnection(trino.jdbcUrl(), properties);
+  }
+
+  /** Each row as its columns' string values joined by {@code |} ({@code null} for SQL NULL). */
+  static List<String> rows(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      int columns = result.getMetaData().getColumnCount();
+      List<String> rows = new ArrayList<>();
+      while (result.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          if (i > 1) {
+            row.append('|');
+          }
+          row.append(result.getString(i));
+        }
+        rows.add(row.toString());
+      }
+      return rows;
+    }
+  }
+
+  /** Runs a statement; answers the update count (rows written or changed), or -1. */
+  static long update(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+      return statement.getLargeUpdateCount();
+    }
+  }
+
+  /** GET on Sluice's API; the response body as JSON, failing unless the status is 200. */
+  JsonNode sluiceGet(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(sluice.baseUri() + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError(
+          "GET " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  @Override
+  public void close() {
+    if (trino != null) {
+      trino.close();
+      trino = null;
+    }
+    if (sluice != null) {
+      sluice.close();
+      sluice = null;
+    }
+    if (s3 != null) {
+      s3.close();
+      s3 = null;
+    }
+    if (postgres != null) {
+      postgres.close();
+      postgres = null;
+    }
+  }
+}
