@@ -32,6 +32,9 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   private final String catalogName;
   private final CatalogMetrics metrics;
 
+  /** The namespace property engines read a namespace's storage location from. */
+  static final String NAMESPACE_LOCATION = "location";
+
   public SluiceCatalog(
       String catalogName,
       CatalogStore store,
@@ -76,6 +79,12 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
 
   @Override
   protected String defaultWarehouseLocation(TableIdentifier identifier) {
+    // a namespace with an explicit location holds its tables' default locations
+    String namespaceLocation =
+        store.namespaceProperties(identifier.namespace()).get(NAMESPACE_LOCATION);
+    if (namespaceLocation != null) {
+      return namespaceLocation.replaceAll("/+$", "") + "/" + identifier.name();
+    }
     return locations.defaultLocation(identifier);
   }
 
@@ -174,6 +183,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     if (namespace.isEmpty()) {
       throw new AlreadyExistsException("Namespace already exists: %s", namespace);
     }
+    checkNamespaceLocation(namespace, metadata);
     store.createNamespace(namespace, metadata);
   }
 
@@ -185,7 +195,17 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   @Override
   public Map<String, String> loadNamespaceMetadata(Namespace namespace)
       throws NoSuchNamespaceException {
-    return store.namespaceProperties(namespace);
+    Map<String, String> properties = store.namespaceProperties(namespace);
+    // engines (Trino among them) choose table locations, and whether to stage creates, from it
+    properties.putIfAbsent(NAMESPACE_LOCATION, locations.defaultLocation(namespace));
+    return properties;
+  }
+
+  private void checkNamespaceLocation(Namespace namespace, Map<String, String> properties) {
+    String location = properties.get(NAMESPACE_LOCATION);
+    if (location != null) {
+      locations.checkRequestedLocation(TableIdentifier.of(namespace, NAMESPACE_LOCATION), location);
+    }
   }
 
   @Override
@@ -200,6 +220,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
 
   @Override
   public boolean setProperties(Namespace namespace, Map<String, String> properties) {
+    checkNamespaceLocation(namespace, properties);
     store.updateNamespaceProperties(namespace, properties, Set.of());
     return true;
   }

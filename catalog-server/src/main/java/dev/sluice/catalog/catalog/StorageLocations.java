@@ -60,6 +60,11 @@ public final class StorageLocations {
     return warehouse.resolve(path);
   }
 
+  /** Default location of a namespace: warehouse/level1/level2. */
+  public String defaultLocation(org.apache.iceberg.catalog.Namespace namespace) {
+    return warehouse.resolve(String.join("/", namespace.levels()));
+  }
+
   public void checkTable(TableIdentifier identifier, TableMetadata metadata) {
     check(identifier, "location", metadata.location());
     checkPathProperties(identifier, metadata.properties());

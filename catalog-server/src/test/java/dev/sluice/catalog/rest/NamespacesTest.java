@@ -62,6 +62,50 @@ class NamespacesTest {
     assertThat(topLevel()).doesNotContain(List.of(name));
   }
 
+  @Test
+  void aNamespaceReportsItsLocationAndTablesDefaultUnderIt() {
+    Namespace implicit = createNamespace(unique("loc"));
+    String warehouse = "file:" + CatalogApi.warehouse();
+    api()
+        .get("/v1/namespaces/" + path(implicit))
+        .then()
+        .statusCode(200)
+        .body("properties.location", equalTo(warehouse + "/" + implicit.level(0)));
+
+    String explicitName = unique("placed");
+    String explicitLocation = warehouse + "/elsewhere/" + explicitName;
+    api()
+        .body(
+            json(
+                CreateNamespaceRequest.builder()
+                    .withNamespace(Namespace.of(explicitName))
+                    .setProperties(new HashMap<>(Map.of("location", explicitLocation)))
+                    .build()))
+        .post("/v1/namespaces")
+        .then()
+        .statusCode(200);
+    assertThat(
+            CatalogApi.createTable(org.apache.iceberg.catalog.TableIdentifier.of(explicitName, "t"))
+                .tableMetadata()
+                .location())
+        .isEqualTo(explicitLocation + "/t");
+
+    String outside = unique("outside");
+    assertError(
+        api()
+            .body(
+                json(
+                    CreateNamespaceRequest.builder()
+                        .withNamespace(Namespace.of(outside))
+                        .setProperties(new HashMap<>(Map.of("location", "file:/etc/" + outside)))
+                        .build()))
+            .post("/v1/namespaces"),
+        400,
+        "BadRequestException",
+        "outside the allowed storage roots");
+    api().head("/v1/namespaces/" + outside).then().statusCode(404);
+  }
+
   private static List<List<String>> topLevel() {
     return api().get("/v1/namespaces").then().statusCode(200).extract().path("namespaces");
   }
