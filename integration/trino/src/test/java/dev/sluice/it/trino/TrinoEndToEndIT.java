@@ -318,7 +318,9 @@ class TrinoEndToEndIT {
       assertThat(
               rows(
                   trino,
-                  "SELECT * FROM history.events FOR TIMESTAMP AS OF current_timestamp ORDER BY id"))
+                  "SELECT * FROM history.events FOR TIMESTAMP AS OF TIMESTAMP '"
+                      + snapshot.get(4)[3]
+                      + "' ORDER BY id"))
           .containsExactly("2|us|b2", "3|eu|c");
       assertThatThrownBy(
               () ->
