@@ -1,0 +1,81 @@
+package dev.sluice.bench;
+
+import dev.sluice.bench.Targets.Infra;
+import dev.sluice.it.PostgresServer;
+import dev.sluice.it.Progress;
+import dev.sluice.it.S3ProxyServer;
+import dev.sluice.it.WorkDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Entry point: {@code all} (default), {@code catalog} or {@code lineage}. Starts PostgreSQL and
+ * S3Proxy, runs the benchmarks, prints the tables and writes them as JSON under the output
+ * directory; every process it started is stopped at the end, also when a step fails.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "all";
+    if (!List.of("all", "catalog", "lineage").contains(mode)) {
+      System.err.println("usage: java -jar sluice-bench.jar [all|catalog|lineage]");
+      System.exit(2);
+    }
+    Settings.loadBuildProperties();
+    Path output = Settings.outputDir();
+    Path work = WorkDirs.fresh(output.resolve("work"));
+    Files.createDirectories(output);
+    Report report = new Report();
+    report.notes.put("started", LocalDateTime.now().withNano(0).toString());
+    report.notes.put("mode", mode);
+    report.notes.put(
+        "machine",
+        Runtime.getRuntime().availableProcessors()
+            + " CPUs; client and servers share them; one target runs at a time");
+    long t0 = System.nanoTime();
+    int exit = 0;
+    try (Closer closer = new Closer()) {
+      PostgresServer postgres = closer.register(PostgresServer.start());
+      S3ProxyServer s3 = closer.register(S3ProxyServer.start(work.resolve("s3"), Targets.BUCKETS));
+      Infra infra = new Infra(postgres, s3);
+      if (!mode.equals("lineage")) {
+        new CatalogBench(report, closer, work.resolve("catalog"), output).run(infra);
+      }
+      if (!mode.equals("catalog")) {
+        try {
+          new LineageBench(report, closer, work.resolve("lineage")).run(infra);
+        } catch (Exception e) {
+          Progress.say("lineage benchmark failed: %s", e);
+          report.lineage.put("failed", String.valueOf(e));
+          exit = 1;
+        }
+      }
+    } catch (Exception e) {
+      Progress.say("benchmark failed: %s", e);
+      report.notes.put("failed", String.valueOf(e));
+      exit = 1;
+    }
+    report.notes.put("total seconds", Math.round((System.nanoTime() - t0) / 1e9));
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path json = output.resolve("bench-" + stamp + ".json");
+    report.writeJson(json);
+    Files.copy(
+        json,
+        output.resolve("bench-latest.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    System.out.println(report.render());
+    if (!report.lineage.isEmpty()) {
+      System.out.println("== lineage (Sluice on PostgreSQL) ==");
+      report.lineage.forEach((k, v) -> System.out.println("  " + k + ": " + v));
+    }
+    System.out.println();
+    System.out.println("JSON: " + json);
+    System.out.flush();
+    System.exit(exit);
+  }
+}

@@ -1,0 +1,243 @@
+package dev.sluice.bench;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.HdrHistogram.Histogram;
+
+/** Result rows, printed as one table per workload and written as JSON. */
+final class Report {
+  /** One measured operation kind of one workload on one target. */
+  record Row(
+      String workload,
+      String variant,
+      String target,
+      long ops,
+      double seconds,
+      double opsPerSecond,
+      double p50Ms,
+      double p99Ms,
+      double maxMs,
+      long errors,
+      long conflicts,
+      List<String> errorSamples,
+      Map<String, Object> extra) {}
+
+  /** A target's process figures and whether it could be run at all. */
+  record TargetInfo(
+      String name,
+      String description,
+      String status,
+      double startupSeconds,
+      double rssAfterStartMiB,
+      double rssAtEndMiB,
+      double peakRssMiB) {}
+
+  final List<Row> rows = new ArrayList<>();
+  final List<TargetInfo> targets = new ArrayList<>();
+  final Map<String, Object> notes = new LinkedHashMap<>();
+  final Map<String, Object> lineage = new LinkedHashMap<>();
+
+  static Row row(
+      String workload,
+      String variant,
+      String target,
+      Load.Tally tally,
+      double seconds,
+      Map<String, Object> extra) {
+    Histogram h = tally.micros;
+    boolean any = h.getTotalCount() > 0;
+    return new Row(
+        workload,
+        variant,
+        target,
+        tally.ok,
+        seconds,
+        seconds > 0 ? tally.ok / seconds : 0,
+        any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
+        any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,
+        any ? h.getMaxValue() / 1000.0 : Double.NaN,
+        tally.errors,
+        tally.conflicts,
+        List.copyOf(tally.errorSamples),
+        extra == null ? Map.of() : extra);
+  }
+
+  void add(Row row) {
+    rows.add(row);
+  }
+
+  /** The tables: one per workload; a ratio column per Sluice target against every row. */
+  String render() {
+    StringBuilder out = new StringBuilder();
+    Set<String> workloads = new LinkedHashSet<>();
+    rows.forEach(r -> workloads.add(r.workload()));
+    List<String> sluiceTargets =
+        targets.stream().map(TargetInfo::name).filter(n -> n.startsWith("sluice")).toList();
+    for (String workload : workloads) {
+      out.append("\n== ").append(workload).append(" ==\n");
+      List<String> header =
+          new ArrayList<>(
+              List.of(
+                  "variant",
+                  "target",
+                  "ops",
+                  "ops/s",
+                  "p50 ms",
+                  "p99 ms",
+                  "max ms",
+                  "errors",
+                  "conflicts"));
+      for (String s : sluiceTargets) {
+        header.add(s + "/this");
+      }
+      List<List<String>> lines = new ArrayList<>();
+      lines.add(header);
+      for (Row r : rows) {
+        if (!r.workload().equals(workload)) {
+          continue;
+        }
+        List<String> line =
+            new ArrayList<>(
+                List.of(
+                    r.variant(),
+                    r.target(),
+                    String.valueOf(r.ops()),
+                    fmt(r.opsPerSecond()),
+                    fmt(r.p50Ms()),
+                    fmt(r.p99Ms()),
+                    fmt(r.maxMs()),
+                    String.valueOf(r.errors()),
+                    String.valueOf(r.conflicts())));
+        for (String s : sluiceTargets) {
+          line.add(s.equals(r.target()) ? "-" : ratio(find(workload, r.variant(), s), r));
+        }
+        lines.add(line);
+      }
+      out.append(table(lines));
+      for (Row r : rows) {
+        if (r.workload().equals(workload) && !r.extra().isEmpty()) {
+          out.append("  ").append(r.target()).append(' ').append(r.variant()).append(": ");
+          out.append(r.extra()).append('\n');
+        }
+        if (r.workload().equals(workload) && !r.errorSamples().isEmpty()) {
+          for (String sample : r.errorSamples()) {
+            out.append("  error ").append(r.target()).append(": ").append(sample).append('\n');
+          }
+        }
+      }
+    }
+    out.append("\nratio = Sluice throughput / this row's throughput (above 1: Sluice is faster)\n");
+    out.append("\n== targets ==\n");
+    List<List<String>> lines = new ArrayList<>();
+    lines.add(
+        List.of(
+            "target",
+            "status",
+            "start-up s",
+            "RSS after start MiB",
+            "RSS at end MiB",
+            "peak RSS MiB",
+            "what"));
+    for (TargetInfo t : targets) {
+      lines.add(
+          List.of(
+              t.name(),
+              t.status(),
+              fmt(t.startupSeconds()),
+              fmt(t.rssAfterStartMiB()),
+              fmt(t.rssAtEndMiB()),
+              fmt(t.peakRssMiB()),
+              t.description()));
+    }
+    out.append(table(lines));
+    return out.toString();
+  }
+
+  private Row find(String workload, String variant, String target) {
+    for (Row r : rows) {
+      if (r.workload().equals(workload)
+          && r.variant().equals(variant)
+          && r.target().equals(target)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static String ratio(Row sluice, Row row) {
+    if (sluice == null || row.opsPerSecond() <= 0 || sluice.opsPerSecond() <= 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f", sluice.opsPerSecond() / row.opsPerSecond());
+  }
+
+  static String fmt(double value) {
+    if (Double.isNaN(value) || value < 0) {
+      return "-";
+    }
+    if (value >= 100) {
+      return String.format(Locale.ROOT, "%.0f", value);
+    }
+    if (value >= 10) {
+      return String.format(Locale.ROOT, "%.1f", value);
+    }
+    return String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  static String table(List<List<String>> lines) {
+    int columns = lines.get(0).size();
+    int[] widths = new int[columns];
+    for (List<String> line : lines) {
+      for (int i = 0; i < columns; i++) {
+        widths[i] = Math.max(widths[i], line.get(i).length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (int l = 0; l < lines.size(); l++) {
+      List<String> line = lines.get(l);
+      out.append(' ');
+      for (int i = 0; i < columns; i++) {
+        String cell = line.get(i);
+        boolean left =
+            i < 2 || cell.isEmpty() || !Character.isDigit(cell.charAt(0)) && !"-".equals(cell);
+        String pad = " ".repeat(widths[i] - cell.length());
+        out.append(' ').append(left ? cell + pad : pad + cell).append(" |");
+      }
+      out.setLength(out.length() - 2);
+      out.append('\n');
+      if (l == 0) {
+        out.append(' ');
+        for (int i = 0; i < columns; i++) {
+          out.append(' ').append("-".repeat(widths[i])).append(" |");
+        }
+        out.setLength(out.length() - 2);
+        out.append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  void writeJson(Path file) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("notes", notes);
+    json.put("targets", targets);
+    json.put("results", rows);
+    if (!lineage.isEmpty()) {
+      json.put("lineage", lineage);
+    }
+    Files.createDirectories(file.getParent());
+    RestCatalogClient.JSON
+        .copy()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), json);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.sluice.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What the benchmark runs and where it finds its components. Paths come from {@code
+ * sluice-bench.properties} (written by the build); every value can be overridden with a system
+ * property of the same name.
+ */
+final class Settings {
+  static final String RESOURCE = "/sluice-bench.properties";
+
+  private Settings() {}
+
+  /** Copies the build-time paths into system properties unless they are set already. */
+  static void loadBuildProperties() {
+    Properties properties = new Properties();
+    try (InputStream in = Settings.class.getResourceAsStream(RESOURCE)) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String name : properties.stringPropertyNames()) {
+      String value = properties.getProperty(name);
+      if (System.getProperty(name) == null && !value.contains("${")) {
+        System.setProperty(name, value);
+      }
+    }
+  }
+
+  static String string(String name, String fallback) {
+    String value = System.getProperty(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  static int integer(String name, int fallback) {
+    return Integer.parseInt(string(name, String.valueOf(fallback)));
+  }
+
+  static List<String> list(String name, String fallback) {
+    return Arrays.stream(string(name, fallback).split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  static Path outputDir() {
+    return Path.of(string("bench.output.dir", "target/bench")).toAbsolutePath();
+  }
+
+  // ---- catalog benchmark ----
+
+  /** Targets, in the order they run. */
+  static List<String> targets() {
+    return list("bench.targets", "sluice-pg,sluice-embedded,iceberg-rest,nessie");
+  }
+
+  /** Top-level namespaces of the tree dataset. */
+  static int namespaces() {
+    return integer("bench.namespaces", 4);
+  }
+
+  /** Child namespaces under each top-level namespace. */
+  static int childNamespaces() {
+    return integer("bench.child-namespaces", 3);
+  }
+
+  /** Tables in each child namespace. */
+  static int tablesPerNamespace() {
+    return integer("bench.tables-per-namespace", 10);
+  }
+
+  static int warmupSeconds() {
+    return integer("bench.warmup-seconds", 1);
+  }
+
+  /** Measured seconds of each read operation at each concurrency. */
+  static int readSeconds() {
+    return integer("bench.read-seconds", 4);
+  }
+
+  static List<Integer> readConcurrency() {
+    return list("bench.read-concurrency", "1,8,32").stream().map(Integer::parseInt).toList();
+  }
+
+  static int mixSeconds() {
+    return integer("bench.mix-seconds", 10);
+  }
+
+  static int mixClients() {
+    return integer("bench.mix-clients", 8);
+  }
+
+  static int contendedClients() {
+    return integer("bench.contended-clients", 8);
+  }
+
+  static int contendedCommitsPerClient() {
+    return integer("bench.contended-commits", 10);
+  }
+
+  static int parallelSeconds() {
+    return integer("bench.parallel-seconds", 10);
+  }
+
+  static int parallelClients() {
+    return integer("bench.parallel-clients", 8);
+  }
+
+  /** Attempts of one append before the client gives up (each conflict costs one). */
+  static int maxAttempts() {
+    return integer("bench.max-attempts", 100);
+  }
+
+  /** The target whose server process gets a JFR recording per workload (empty: none). */
+  static String jfrTarget() {
+    return string("bench.jfr", "");
+  }
+
+  // ---- lineage benchmark ----
+
+  static int lineageEvents() {
+    return integer("bench.lineage.events", 100_000);
+  }
+
+  static int lineageDatasets() {
+    return integer("bench.lineage.datasets", 10_000);
+  }
+
+  static int lineageLayers() {
+    return integer("bench.lineage.layers", 8);
+  }
+
+  static int lineageInputsPerJob() {
+    return integer("bench.lineage.inputs-per-job", 3);
+  }
+
+  static int lineageBatch() {
+    return integer("bench.lineage.batch", 100);
+  }
+
+  static int lineageClients() {
+    return integer("bench.lineage.clients", 4);
+  }
+
+  /** Ingest stops after this many seconds; the figures then say how many events were sent. */
+  static int lineageIngestBudgetSeconds() {
+    return integer("bench.lineage.ingest-budget-seconds", 200);
+  }
+
+  static int lineageQueries() {
+    return integer("bench.lineage.queries", 2000);
+  }
+}
