@@ -213,7 +213,17 @@ public class IcebergCatalogService {
   }
 
   public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {
-    LoadTableResponse response = CatalogHandlers.updateTable(catalog, identifier, request);
+    LoadTableResponse response;
+    if (request.requirements().stream()
+        .anyMatch(org.apache.iceberg.UpdateRequirement.AssertTableDoesNotExist.class::isInstance)) {
+      // the create step of a staged create
+      response = CatalogHandlers.updateTable(catalog, identifier, request);
+    } else {
+      response =
+          LoadTableResponse.builder()
+              .withTableMetadata(transactions.commit(identifier, request))
+              .build();
+    }
     committed(identifier, response.tableMetadata(), "commit");
     return new LoadedTable(response, etag(response.metadataLocation(), SnapshotMode.ALL));
   }

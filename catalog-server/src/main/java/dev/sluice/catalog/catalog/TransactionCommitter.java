@@ -35,8 +35,22 @@ class TransactionCommitter {
     this.metrics = metrics;
   }
 
+  /**
+   * Commits one table's changes the same way, and returns the table's new metadata. On a pointer
+   * conflict the requirements are checked again against fresh metadata at once: an append whose
+   * base moved gets its 409 without waiting, a change that still applies is retried.
+   */
+  TableMetadata commit(TableIdentifier identifier, UpdateTableRequest request) {
+    UpdateTableRequest change =
+        UpdateTableRequest.create(identifier, request.requirements(), request.updates());
+    return commitAll(List.of(change)).get(0);
+  }
+
   void commit(CommitTransactionRequest request) {
-    List<UpdateTableRequest> changes = request.tableChanges();
+    commitAll(request.tableChanges());
+  }
+
+  private List<TableMetadata> commitAll(List<UpdateTableRequest> changes) {
     Set<TableIdentifier> seen = new HashSet<>();
     for (UpdateTableRequest change : changes) {
       TableIdentifier identifier = change.identifier();
@@ -56,12 +70,13 @@ class TransactionCommitter {
     for (int attempt = 1; ; attempt++) {
       List<String> written = new ArrayList<>();
       List<PointerSwap> swaps = new ArrayList<>();
+      List<TableMetadata> results = new ArrayList<>();
       try {
         for (UpdateTableRequest change : changes) {
-          prepare(change, written, swaps);
+          results.add(prepare(change, written, swaps));
         }
         if (swaps.isEmpty()) {
-          return;
+          return results;
         }
         try {
           store.swapAll(swaps);
@@ -69,7 +84,7 @@ class TransactionCommitter {
           throw new PointerMoved(e);
         }
         swaps.forEach(swap -> metrics.committed());
-        return;
+        return results;
       } catch (PointerMoved e) {
         deleteQuietly(written);
         metrics.pointerConflict();
@@ -83,7 +98,9 @@ class TransactionCommitter {
     }
   }
 
-  private void prepare(UpdateTableRequest change, List<String> written, List<PointerSwap> swaps) {
+  /** Writes the table's next metadata file; returns the metadata the table will have. */
+  private TableMetadata prepare(
+      UpdateTableRequest change, List<String> written, List<PointerSwap> swaps) {
     TableIdentifier identifier = change.identifier();
     SluiceTableOperations ops = catalog.tableOps(identifier);
     TableMetadata base = ops.current();
@@ -99,11 +116,12 @@ class TransactionCommitter {
     }
     TableMetadata updated = builder.build();
     if (updated.changes().isEmpty()) {
-      return;
+      return base;
     }
     String location = ops.writeNextMetadata(updated);
     written.add(location);
     swaps.add(new PointerSwap(identifier, Kind.TABLE, base.metadataFileLocation(), location));
+    return TableMetadata.buildFrom(updated).discardChanges().withMetadataLocation(location).build();
   }
 
   private void deleteQuietly(List<String> locations) {

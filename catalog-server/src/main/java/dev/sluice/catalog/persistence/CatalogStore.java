@@ -57,18 +57,34 @@ public class CatalogStore {
         .orElseThrow(() -> new NoSuchNamespaceException("Namespace does not exist: %s", namespace));
   }
 
+  /** One count query: existence checks must not load a namespace's properties. */
+  private boolean exists(Namespace namespace) {
+    return session()
+            .createSelectionQuery(
+                "select count(*) from NamespaceEntity where name = :name", Long.class)
+            .setParameter("name", NamespaceNames.encode(namespace))
+            .getSingleResult()
+        > 0;
+  }
+
+  private void requireExists(Namespace namespace) {
+    if (!exists(namespace)) {
+      throw new NoSuchNamespaceException("Namespace does not exist: %s", namespace);
+    }
+  }
+
   @Transactional
   public boolean namespaceExists(Namespace namespace) {
-    return namespace(namespace).isPresent();
+    return exists(namespace);
   }
 
   @Transactional
   public void createNamespace(Namespace namespace, Map<String, String> properties) {
-    if (namespace(namespace).isPresent()) {
+    if (exists(namespace)) {
       throw new AlreadyExistsException("Namespace already exists: %s", namespace);
     }
     String parent = NamespaceNames.parentOf(namespace);
-    if (parent != null && namespace(NamespaceNames.decode(parent)).isEmpty()) {
+    if (parent != null && !exists(NamespaceNames.decode(parent))) {
       throw new NoSuchNamespaceException(
           "Parent namespace does not exist: %s", NamespaceNames.decode(parent));
     }
@@ -99,7 +115,7 @@ public class CatalogStore {
                   String.class)
               .getResultList();
     } else {
-      requireNamespace(parent);
+      requireExists(parent);
       names =
           session()
               .createSelectionQuery(
@@ -174,7 +190,7 @@ public class CatalogStore {
 
   @Transactional
   public List<TableIdentifier> list(Namespace namespace, Kind kind) {
-    requireNamespace(namespace);
+    requireExists(namespace);
     return session()
         .createSelectionQuery(
             "select name from CatalogEntity where namespaceName = :ns and kind = :kind"
@@ -190,7 +206,7 @@ public class CatalogStore {
 
   @Transactional
   public void create(TableIdentifier identifier, Kind kind, String metadataLocation) {
-    requireNamespace(identifier.namespace());
+    requireExists(identifier.namespace());
     Optional<CatalogEntity> existing = entity(identifier);
     if (existing.isPresent()) {
       throw alreadyExists(identifier, kind, existing.get().kind);
@@ -278,7 +294,7 @@ public class CatalogStore {
   public void rename(TableIdentifier from, TableIdentifier to, Kind kind) {
     CatalogEntity entity =
         entity(from).filter(e -> e.kind == kind).orElseThrow(() -> notFound(from, kind));
-    requireNamespace(to.namespace());
+    requireExists(to.namespace());
     Optional<CatalogEntity> target = entity(to);
     if (target.isPresent()) {
       throw new AlreadyExistsException(
