@@ -54,7 +54,7 @@ public class CatalogLineageEmitter {
     try {
       String json =
           OpenLineageClientUtils.toJson(event(catalog, table, metadata, principal, operation));
-      lineage.ingest(json, "catalog");
+      lineage.ingest(json, LineageService.CATALOG_SOURCE);
       forwarder.forward(json);
     } catch (RuntimeException e) {
       LOG.warnf(e, "Lineage event for the commit of %s not recorded", table);

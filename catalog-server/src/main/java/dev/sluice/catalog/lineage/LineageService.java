@@ -32,6 +32,7 @@ public class LineageService {
   private static final ObjectMapper CANONICAL =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final int REPLAY_PAGE = 2000;
+  static final String CATALOG_SOURCE = "catalog";
 
   private final LineageEventStore store;
   private final LineageGraph graph = new LineageGraph();
@@ -90,7 +91,13 @@ public class LineageService {
     entity.eventTime = event.eventTime().atOffset(ZoneOffset.UTC);
     entity.source = source;
     entity.eventJson = json;
-    boolean stored = store.append(entity);
+    boolean stored;
+    try {
+      // the catalog's own events carry a fresh run id: no earlier copy can exist
+      stored = store.append(entity, !CATALOG_SOURCE.equals(source));
+    } catch (LineageEventStore.DuplicateEventException e) {
+      stored = false;
+    }
     graph.apply(event);
     return new Ingested(stored, event);
   }

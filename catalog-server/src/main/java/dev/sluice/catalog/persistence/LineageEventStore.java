@@ -21,14 +21,24 @@ public class LineageEventStore {
   /** Stores the event unless an identical one is stored already; true when it was new. */
   @Transactional
   public boolean append(LineageEventEntity event) {
+    return append(event, true);
+  }
+
+  /**
+   * As {@link #append(LineageEventEntity)}; {@code mayExist = false} skips the look-up for events
+   * that cannot have been stored before (those the catalog itself creates, with a fresh run id).
+   */
+  @Transactional
+  public boolean append(LineageEventEntity event, boolean mayExist) {
     boolean known =
-        sessions
-                .session()
-                .createSelectionQuery(
-                    "select count(*) from LineageEventEntity where eventHash = :h", Long.class)
-                .setParameter("h", event.eventHash)
-                .getSingleResult()
-            > 0;
+        mayExist
+            && sessions
+                    .session()
+                    .createSelectionQuery(
+                        "select count(*) from LineageEventEntity where eventHash = :h", Long.class)
+                    .setParameter("h", event.eventHash)
+                    .getSingleResult()
+                > 0;
     if (known) {
       return false;
     }
@@ -38,8 +48,9 @@ public class LineageEventStore {
       sessions.session().flush();
       return true;
     } catch (ConstraintViolationException e) {
-      // the same event arrived twice at once; the other copy is stored
-      return false;
+      // the same event arrived twice at once; the other copy is stored. Throwing rolls this
+      // transaction back, which the failed insert has marked rollback-only anyway.
+      throw new DuplicateEventException();
     }
   }
 
@@ -53,6 +64,13 @@ public class LineageEventStore {
         .setParameter("after", afterId)
         .setMaxResults(size)
         .getResultList();
+  }
+
+  /** An identical event was stored concurrently. */
+  public static final class DuplicateEventException extends RuntimeException {
+    DuplicateEventException() {
+      super("identical lineage event already stored", null, false, false);
+    }
   }
 
   @Transactional

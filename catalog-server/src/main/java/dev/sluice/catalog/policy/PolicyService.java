@@ -43,7 +43,9 @@ public class PolicyService {
     config.directory().ifPresent(this::loadDirectory);
     ActivePolicy current = active.get();
     if (current == null) {
-      LOG.warn("No policy is active: every governed decision will be denied until one is applied");
+      LOG.info(
+          "No policy bundle applied yet: set sluice.policy.directory or POST one to"
+              + " /api/v1/policy/apply");
     } else {
       LOG.infof(
           "Policy version %d (%s) active, applied by %s",
