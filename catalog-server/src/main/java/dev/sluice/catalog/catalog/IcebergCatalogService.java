@@ -263,10 +263,10 @@ public class IcebergCatalogService {
   }
 
   public void commitTransaction(CommitTransactionRequest request) {
-    transactions.commit(request);
-    for (UpdateTableRequest change : request.tableChanges()) {
-      committed(
-          change.identifier(), catalog.tableOps(change.identifier()).current(), "transaction");
+    List<TableMetadata> committed = transactions.commit(request);
+    List<UpdateTableRequest> changes = request.tableChanges();
+    for (int i = 0; i < changes.size(); i++) {
+      committed(changes.get(i).identifier(), committed.get(i), "transaction");
     }
   }
 
@@ -392,9 +392,4 @@ public class IcebergCatalogService {
 
   /** A load answer: the table (null when the client's copy is current) and its ETag. */
   public record LoadedTable(LoadTableResponse response, String etag) {}
-
-  /** Metadata of a loaded table, for callers that need more than the response. */
-  public TableMetadata current(TableIdentifier identifier) {
-    return catalog.tableOps(identifier).current();
-  }
 }

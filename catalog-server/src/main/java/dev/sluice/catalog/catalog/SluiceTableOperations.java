@@ -51,10 +51,6 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     return writeNewMetadataIfRequired(false, metadata);
   }
 
-  public TableIdentifier identifier() {
-    return identifier;
-  }
-
   @Override
   protected void doRefresh() {
     Optional<EntityPointer> pointer = store.find(identifier).filter(p -> p.kind() == Kind.TABLE);

@@ -46,8 +46,9 @@ class TransactionCommitter {
     return commitAll(List.of(change)).get(0);
   }
 
-  void commit(CommitTransactionRequest request) {
-    commitAll(request.tableChanges());
+  /** Commits every change of the transaction; returns each table's metadata, in request order. */
+  List<TableMetadata> commit(CommitTransactionRequest request) {
+    return commitAll(request.tableChanges());
   }
 
   private List<TableMetadata> commitAll(List<UpdateTableRequest> changes) {

@@ -72,12 +72,4 @@ public class LineageEventStore {
       super("identical lineage event already stored", null, false, false);
     }
   }
-
-  @Transactional
-  public long count() {
-    return sessions
-        .session()
-        .createSelectionQuery("select count(*) from LineageEventEntity", Long.class)
-        .getSingleResult();
-  }
 }
