@@ -4,18 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.policy.load.SourceFile;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** A bundle as files (relative path → YAML text): hashing, storing and reading it. */
 final class PolicyBundleFiles {
@@ -23,20 +19,9 @@ final class PolicyBundleFiles {
 
   private PolicyBundleFiles() {}
 
-  static Map<String, String> readDirectory(Path directory) {
+  static Map<String, String> toMap(List<SourceFile> sources) {
     Map<String, String> files = new TreeMap<>();
-    Path root = directory.toAbsolutePath().normalize();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-        String relative = root.relativize(file).toString().replace('\\', '/');
-        boolean hidden = relative.startsWith(".") || relative.contains("/.");
-        if (!hidden && (relative.endsWith(".yaml") || relative.endsWith(".yml"))) {
-          files.put(relative, Files.readString(file, StandardCharsets.UTF_8));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read policy directory " + directory, e);
-    }
+    sources.forEach(source -> files.put(source.path(), source.content()));
     return files;
   }
 

@@ -54,13 +54,15 @@ public class PolicyService {
   }
 
   private void loadDirectory(Path directory) {
-    Map<String, String> files;
-    try {
-      files = PolicyBundleFiles.readDirectory(directory);
-    } catch (RuntimeException e) {
-      LOG.errorf("Policy directory %s not loaded: %s", directory, e.getMessage());
+    PolicyLoader.Sources sources = PolicyLoader.sources(directory);
+    if (!sources.errors().isEmpty() || sources.files().isEmpty()) {
+      LOG.errorf(
+          "Policy directory %s not loaded: %s",
+          directory,
+          sources.errors().isEmpty() ? "no .yaml or .yml policy files" : sources.errors());
       return;
     }
+    Map<String, String> files = PolicyBundleFiles.toMap(sources.files());
     ActivePolicy current = active.get();
     if (current != null && current.contentHash().equals(PolicyBundleFiles.hash(files))) {
       return;

@@ -19,9 +19,28 @@ public final class PolicyLoader {
   private PolicyLoader() {}
 
   public static LoadResult load(Path directory) {
+    Sources sources = sources(directory);
+    if (!sources.errors().isEmpty()) {
+      return LoadResult.failed(sources.errors());
+    }
+    if (sources.files().isEmpty()) {
+      return LoadResult.failed(
+          List.of(
+              new PolicyError(
+                  new Origin(directory.toString(), 1, 1), "no .yaml or .yml policy files")));
+    }
+    return load(sources.files());
+  }
+
+  /**
+   * The bundle's files below {@code directory}, with paths relative to it, sorted; hidden files and
+   * anything but YAML are skipped. Files that cannot be read come back as errors.
+   */
+  public static Sources sources(Path directory) {
     Path root = directory.toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
-      return LoadResult.failed(
+      return new Sources(
+          List.of(),
           List.of(new PolicyError(new Origin(directory.toString(), 1, 1), "not a directory")));
     }
     List<SourceFile> files = new ArrayList<>();
@@ -39,19 +58,19 @@ public final class PolicyLoader {
         }
       }
     } catch (IOException | UncheckedIOException e) {
-      return LoadResult.failed(
+      return new Sources(
+          List.of(),
           List.of(new PolicyError(new Origin(directory.toString(), 1, 1), e.getMessage())));
     }
-    if (!errors.isEmpty()) {
-      return LoadResult.failed(errors);
+    return new Sources(files, errors);
+  }
+
+  /** A directory's policy files and the problems met reading them. */
+  public record Sources(List<SourceFile> files, List<PolicyError> errors) {
+    public Sources {
+      files = List.copyOf(files);
+      errors = List.copyOf(errors);
     }
-    if (files.isEmpty()) {
-      return LoadResult.failed(
-          List.of(
-              new PolicyError(
-                  new Origin(directory.toString(), 1, 1), "no .yaml or .yml policy files")));
-    }
-    return load(files);
   }
 
   public static LoadResult load(List<SourceFile> files) {
