@@ -23,13 +23,26 @@ public final class LineageEventParser {
   private LineageEventParser() {}
 
   public static LineageEvent parse(String json) {
+    return parse(readTree(json));
+  }
+
+  /** Reads JSON text into a tree, refusing what is not JSON. */
+  public static JsonNode readTree(String json) {
     JsonNode tree;
     try {
       tree = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new InvalidLineageEventException("Malformed JSON: " + e.getOriginalMessage(), e);
     }
-    if (tree == null || !tree.isObject()) {
+    if (tree == null) {
+      throw new InvalidLineageEventException("An OpenLineage event is a JSON object");
+    }
+    return tree;
+  }
+
+  /** Validates and reads one event already parsed as JSON. */
+  public static LineageEvent parse(JsonNode tree) {
+    if (!tree.isObject()) {
       throw new InvalidLineageEventException("An OpenLineage event is a JSON object");
     }
     require(tree, "eventTime");

@@ -1,7 +1,6 @@
 package dev.sluice.catalog.lineage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.catalog.rest.IcebergErrors;
 import dev.sluice.lineage.ColumnRef;
 import dev.sluice.lineage.DatasetId;
@@ -21,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -34,7 +32,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.APPLICATION_JSON)
 public class LineageResource {
   static final int MAX_DEPTH = 50;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject LineageService lineage;
 
@@ -45,30 +42,13 @@ public class LineageResource {
     if (body == null || body.isBlank()) {
       throw new InvalidLineageEventException("Missing request body");
     }
-    String trimmed = body.stripLeading();
-    if (!trimmed.startsWith("[")) {
-      LineageService.Ingested ingested = lineage.ingest(body, "api");
+    JsonNode tree = LineageEventParser.readTree(body);
+    if (!tree.isArray()) {
+      LineageService.Ingested ingested = lineage.ingest(tree, body, "api");
       return Response.status(ingested.stored() ? 201 : 200).entity(accepted(ingested)).build();
     }
-    List<String> events = new ArrayList<>();
-    try {
-      for (JsonNode node : JSON.readTree(body)) {
-        events.add(JSON.writeValueAsString(node));
-      }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new InvalidLineageEventException("Malformed JSON: " + e.getOriginalMessage(), e);
-    }
-    for (int i = 0; i < events.size(); i++) {
-      try {
-        LineageEventParser.parse(events.get(i));
-      } catch (InvalidLineageEventException e) {
-        throw new InvalidLineageEventException("Event " + i + ": " + e.getMessage(), e);
-      }
-    }
-    List<LineageViews.Accepted> results = new ArrayList<>();
-    for (String event : events) {
-      results.add(accepted(lineage.ingest(event, "api")));
-    }
+    List<LineageViews.Accepted> results =
+        lineage.ingestAll(tree, "api").stream().map(LineageResource::accepted).toList();
     return Response.status(201).entity(results).build();
   }
 

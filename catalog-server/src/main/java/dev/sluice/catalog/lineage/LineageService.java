@@ -1,6 +1,7 @@
 package dev.sluice.catalog.lineage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.catalog.persistence.LineageEventEntity;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -81,9 +83,40 @@ public class LineageService {
    * @throws InvalidLineageEventException when the event is not valid OpenLineage
    */
   public Ingested ingest(String json, String source) {
-    LineageEvent event = LineageEventParser.parse(json);
+    return ingest(LineageEventParser.readTree(json), json, source);
+  }
+
+  /**
+   * As {@link #ingest(String, String)} for an event already read as {@code tree} from {@code json}.
+   */
+  public Ingested ingest(JsonNode tree, String json, String source) {
+    return record(LineageEventParser.parse(tree), tree, json, source);
+  }
+
+  /**
+   * A JSON array of events: every one is validated before any is stored, so a bad event anywhere
+   * stores nothing.
+   */
+  public List<Ingested> ingestAll(JsonNode events, String source) {
+    List<LineageEvent> parsed = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        parsed.add(LineageEventParser.parse(events.get(i)));
+      } catch (InvalidLineageEventException e) {
+        throw new InvalidLineageEventException("Event " + i + ": " + e.getMessage(), e);
+      }
+    }
+    List<Ingested> results = new ArrayList<>(parsed.size());
+    for (int i = 0; i < parsed.size(); i++) {
+      JsonNode tree = events.get(i);
+      results.add(record(parsed.get(i), tree, tree.toString(), source));
+    }
+    return results;
+  }
+
+  private Ingested record(LineageEvent event, JsonNode tree, String json, String source) {
     LineageEventEntity entity = new LineageEventEntity();
-    entity.eventHash = canonicalHash(json);
+    entity.eventHash = canonicalHash(tree);
     entity.kind = event.kind().name();
     entity.runId = event.runId().map(Object::toString).orElse(null);
     entity.jobNamespace = event.job().map(j -> j.namespace()).orElse(null);
@@ -103,13 +136,13 @@ public class LineageService {
   }
 
   /** Same content, same hash: key order and white space do not matter. */
-  static String canonicalHash(String json) {
+  static String canonicalHash(JsonNode tree) {
     try {
-      Object tree = CANONICAL.readValue(json, Object.class);
-      byte[] canonical = CANONICAL.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+      Object value = CANONICAL.treeToValue(tree, Object.class);
+      byte[] canonical = CANONICAL.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
     } catch (JsonProcessingException e) {
-      throw new InvalidLineageEventException("Malformed JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException("A JSON tree always serialises", e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
