@@ -2,7 +2,10 @@ package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.persistence.EntityPointer;
 import dev.sluice.catalog.persistence.PointerSwap;
+import java.util.Optional;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -13,10 +16,10 @@ import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.io.FileIO;
 
 /**
- * Moves a table's or view's pointer to a metadata file that is already written. A definite refusal
- * (conflict, already exists, gone) deletes the new file, which nothing references; any other
- * failure leaves the outcome unknown and says so, so the client does not clean up a commit that may
- * have happened.
+ * Reads and moves a table's or view's metadata pointer. A move goes to a file to a metadata file
+ * that is already written. A definite refusal (conflict, already exists, gone) deletes the new
+ * file, which nothing references; any other failure leaves the outcome unknown and says so, so the
+ * client does not clean up a commit that may have happened.
  */
 final class PointerCommit {
   private final CatalogStore store;
@@ -27,6 +30,21 @@ final class PointerCommit {
     this.store = store;
     this.io = io;
     this.metrics = metrics;
+  }
+
+  /** The metadata location the pointer names, if a table or view of that kind exists. */
+  Optional<String> current(TableIdentifier identifier, Kind kind) {
+    return store
+        .find(identifier)
+        .filter(pointer -> pointer.kind() == kind)
+        .map(EntityPointer::metadataLocation);
+  }
+
+  /** Checked before a new entity's first metadata file is written, so no file is orphaned. */
+  void requireNamespace(Namespace namespace) {
+    if (!store.namespaceExists(namespace)) {
+      throw new NoSuchNamespaceException("Namespace does not exist: %s", namespace);
+    }
   }
 
   /**

@@ -30,7 +30,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   private final FileIO io;
   private final StorageLocations locations;
   private final String catalogName;
-  private final CatalogMetrics metrics;
+  private final PointerCommit pointers;
 
   /** The namespace property engines read a namespace's storage location from. */
   static final String NAMESPACE_LOCATION = "location";
@@ -45,7 +45,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     this.store = store;
     this.io = io;
     this.locations = locations;
-    this.metrics = metrics;
+    this.pointers = new PointerCommit(store, io, metrics);
     initialize(catalogName, Map.of());
   }
 
@@ -69,12 +69,12 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
 
   /** Operations on one table's pointer, for callers that commit outside the handlers. */
   public SluiceTableOperations tableOps(TableIdentifier identifier) {
-    return new SluiceTableOperations(store, io, locations, identifier, catalogName, metrics);
+    return new SluiceTableOperations(pointers, io, locations, identifier, catalogName);
   }
 
   @Override
   protected ViewOperations newViewOps(TableIdentifier identifier) {
-    return new SluiceViewOperations(store, io, locations, identifier, catalogName, metrics);
+    return new SluiceViewOperations(pointers, io, locations, identifier, catalogName);
   }
 
   @Override

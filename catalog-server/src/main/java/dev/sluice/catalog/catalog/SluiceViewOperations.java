@@ -1,11 +1,8 @@
 package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
-import dev.sluice.catalog.persistence.CatalogStore;
-import dev.sluice.catalog.persistence.EntityPointer;
 import java.util.Optional;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.view.BaseViewOperations;
@@ -13,7 +10,6 @@ import org.apache.iceberg.view.ViewMetadata;
 
 /** View pointer operations, the same compare-and-swap as tables. */
 class SluiceViewOperations extends BaseViewOperations {
-  private final CatalogStore store;
   private final FileIO io;
   private final StorageLocations locations;
   private final TableIdentifier identifier;
@@ -21,14 +17,12 @@ class SluiceViewOperations extends BaseViewOperations {
   private final PointerCommit pointers;
 
   SluiceViewOperations(
-      CatalogStore store,
+      PointerCommit pointers,
       FileIO io,
       StorageLocations locations,
       TableIdentifier identifier,
-      String catalogName,
-      CatalogMetrics metrics) {
-    this.pointers = new PointerCommit(store, io, metrics);
-    this.store = store;
+      String catalogName) {
+    this.pointers = pointers;
     this.io = io;
     this.locations = locations;
     this.identifier = identifier;
@@ -47,22 +41,22 @@ class SluiceViewOperations extends BaseViewOperations {
 
   @Override
   protected void doRefresh() {
-    Optional<EntityPointer> pointer = store.find(identifier).filter(p -> p.kind() == Kind.VIEW);
-    if (pointer.isEmpty()) {
+    Optional<String> location = pointers.current(identifier, Kind.VIEW);
+    if (location.isEmpty()) {
       if (currentMetadataLocation() != null) {
         throw new NoSuchViewException("View does not exist: %s", identifier);
       }
       disableRefresh();
       return;
     }
-    refreshFromMetadataLocation(pointer.get().metadataLocation());
+    refreshFromMetadataLocation(location.get());
   }
 
   @Override
   protected void doCommit(ViewMetadata base, ViewMetadata metadata) {
     locations.checkView(identifier, metadata);
-    if (base == null && !store.namespaceExists(identifier.namespace())) {
-      throw new NoSuchNamespaceException("Namespace does not exist: %s", identifier.namespace());
+    if (base == null) {
+      pointers.requireNamespace(identifier.namespace());
     }
     String newLocation = writeNewMetadataIfRequired(metadata);
     boolean wroteFile = !newLocation.equals(metadata.metadataFileLocation());
