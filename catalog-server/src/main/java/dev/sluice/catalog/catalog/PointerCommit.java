@@ -16,10 +16,10 @@ import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.io.FileIO;
 
 /**
- * Reads and moves a table's or view's metadata pointer. A move goes to a file to a metadata file
- * that is already written. A definite refusal (conflict, already exists, gone) deletes the new
- * file, which nothing references; any other failure leaves the outcome unknown and says so, so the
- * client does not clean up a commit that may have happened.
+ * Reads and moves a table's or view's metadata pointer. A move goes to a metadata file that is
+ * already written. A definite refusal (conflict, already exists, gone) deletes the new file, which
+ * nothing references; any other failure leaves the outcome unknown and says so, so the client does
+ * not clean up a commit that may have happened.
  */
 final class PointerCommit {
   private final CatalogStore store;
