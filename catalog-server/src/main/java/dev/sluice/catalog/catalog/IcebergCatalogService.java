@@ -4,8 +4,12 @@ import dev.sluice.catalog.config.S3Config;
 import dev.sluice.catalog.config.WarehouseConfig;
 import dev.sluice.catalog.lineage.CatalogLineageEmitter;
 import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.catalog.storage.StorageFileIO;
 import dev.sluice.catalog.storage.StorageProducer;
+import dev.sluice.policy.eval.Principal;
+import dev.sluice.policy.model.Action;
+import dev.sluice.zones.StorageRoot;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +53,7 @@ import org.apache.iceberg.rest.responses.UpdateNamespacePropertiesResponse;
 @ApplicationScoped
 public class IcebergCatalogService {
   static final int MAX_PAGE_SIZE = 1000;
-  static final String ANONYMOUS = "anonymous";
+  private static final List<Action> READ_OR_WRITE = List.of(Action.READ, Action.WRITE);
 
   private static final List<Endpoint> ENDPOINTS =
       List.of(
@@ -84,6 +88,8 @@ public class IcebergCatalogService {
   private final S3Config s3;
   private final TransactionCommitter transactions;
   private final CatalogLineageEmitter lineage;
+  private final CatalogAuthorizer authorizer;
+  private final ClassifiedColumns columns;
 
   @Inject
   public IcebergCatalogService(
@@ -92,15 +98,29 @@ public class IcebergCatalogService {
       WarehouseConfig warehouse,
       S3Config s3,
       CatalogMetrics metrics,
-      CatalogLineageEmitter lineage) {
+      CatalogLineageEmitter lineage,
+      CatalogAuthorizer authorizer) {
     this.store = store;
     this.lineage = lineage;
     this.warehouse = warehouse;
     this.s3 = s3;
+    this.authorizer = authorizer;
     StorageLocations locations =
-        new StorageLocations(warehouse.location(), warehouse.allowedLocations().orElse(List.of()));
+        new StorageLocations(
+            warehouse.location(),
+            warehouse.allowedLocations().orElse(List.of()),
+            namespace ->
+                authorizer
+                    .zoneOf(namespace)
+                    .filter(zone -> zone.storage() != null)
+                    .map(
+                        zone ->
+                            new StorageLocations.ZoneRoot(
+                                zone.name(),
+                                new StorageRoot(StorageLocations.absolute(zone.storage())))));
     this.catalog = new SluiceCatalog(warehouse.name(), store, io, locations, metrics);
     this.transactions = new TransactionCommitter(catalog, store, metrics);
+    this.columns = new ClassifiedColumns(catalog, authorizer);
   }
 
   public SluiceCatalog catalog() {
@@ -110,6 +130,7 @@ public class IcebergCatalogService {
   // ---- config ----
 
   public ConfigResponse config(String requestedWarehouse) {
+    authorizer.allowAuthenticated("config.read", warehouse.name());
     if (requestedWarehouse != null
         && !requestedWarehouse.isEmpty()
         && !requestedWarehouse.equals(warehouse.name())
@@ -133,11 +154,22 @@ public class IcebergCatalogService {
 
   public ListNamespacesResponse listNamespaces(
       Namespace parent, String pageToken, String pageSize) {
-    if (pageToken == null && pageSize == null) {
-      return CatalogHandlers.listNamespaces(catalog, parent);
+    if (parent.isEmpty()) {
+      authorizer.allowAuthenticated("namespace.list", "(root)");
+    } else {
+      authorizer.requireVisibleNamespace("namespace.list", parent);
     }
-    return CatalogHandlers.listNamespaces(
-        catalog, parent, checkPageToken(pageToken), checkPageSize(pageSize));
+    ListNamespacesResponse all =
+        pageToken == null && pageSize == null
+            ? CatalogHandlers.listNamespaces(catalog, parent)
+            : CatalogHandlers.listNamespaces(
+                catalog, parent, checkPageToken(pageToken), checkPageSize(pageSize));
+    Principal principal = authorizer.principal();
+    // a filtered page may come out short or empty; clients follow nextPageToken regardless
+    return ListNamespacesResponse.builder()
+        .addAll(all.namespaces().stream().filter(ns -> authorizer.canSee(principal, ns)).toList())
+        .nextPageToken(all.nextPageToken())
+        .build();
   }
 
   public CreateNamespaceResponse createNamespace(CreateNamespaceRequest request) {
@@ -145,42 +177,59 @@ public class IcebergCatalogService {
       throw new IllegalArgumentException("Invalid namespace: empty (at least one level is needed)");
     }
     Identifiers.checkNamespace(request.namespace());
+    authorizer.requireNamespace("namespace.create", request.namespace(), Action.ADMIN);
     return CatalogHandlers.createNamespace(catalog, request);
   }
 
   public GetNamespaceResponse loadNamespace(Namespace namespace) {
+    authorizer.requireVisibleNamespace("namespace.load", namespace);
     return CatalogHandlers.loadNamespace(catalog, namespace);
   }
 
   public void namespaceExists(Namespace namespace) {
+    authorizer.requireVisibleNamespace("namespace.exists", namespace);
     CatalogHandlers.namespaceExists(catalog, namespace);
   }
 
   public UpdateNamespacePropertiesResponse updateNamespaceProperties(
       Namespace namespace, UpdateNamespacePropertiesRequest request) {
+    authorizer.requireNamespace("namespace.update", namespace, Action.ADMIN);
     return CatalogHandlers.updateNamespaceProperties(catalog, namespace, request);
   }
 
   public void dropNamespace(Namespace namespace) {
+    authorizer.requireNamespace("namespace.drop", namespace, Action.ADMIN);
     CatalogHandlers.dropNamespace(catalog, namespace);
   }
 
   // ---- tables ----
 
   public ListTablesResponse listTables(Namespace namespace, String pageToken, String pageSize) {
-    if (pageToken == null && pageSize == null) {
-      return CatalogHandlers.listTables(catalog, namespace);
-    }
-    return CatalogHandlers.listTables(
-        catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize));
+    authorizer.requireVisibleNamespace("table.list", namespace);
+    return visible(
+        pageToken == null && pageSize == null
+            ? CatalogHandlers.listTables(catalog, namespace)
+            : CatalogHandlers.listTables(
+                catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize)));
+  }
+
+  /** Keeps the identifiers the caller may see; short pages keep their next-page token. */
+  private ListTablesResponse visible(ListTablesResponse all) {
+    Principal principal = authorizer.principal();
+    return ListTablesResponse.builder()
+        .addAll(all.identifiers().stream().filter(id -> authorizer.canSee(principal, id)).toList())
+        .nextPageToken(all.nextPageToken())
+        .build();
   }
 
   public LoadTableResponse createTable(Namespace namespace, CreateTableRequest request) {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
+    authorizer.requireTable("table.create", identifier, Action.WRITE);
     if (request.location() != null) {
       catalog.locations().checkRequestedLocation(identifier, request.location());
     }
+    columns.checkCreate("table.create", identifier, request.schema(), request.properties());
     if (request.stageCreate()) {
       if (!catalog.namespaceExists(namespace)) {
         throw new org.apache.iceberg.exceptions.NoSuchNamespaceException(
@@ -195,6 +244,8 @@ public class IcebergCatalogService {
 
   public LoadTableResponse registerTable(Namespace namespace, RegisterTableRequest request) {
     Identifiers.checkIdentifier(TableIdentifier.of(namespace, request.name()));
+    authorizer.requireTable(
+        "table.register", TableIdentifier.of(namespace, request.name()), Action.WRITE);
     LoadTableResponse registered = CatalogHandlers.registerTable(catalog, namespace, request);
     committed(
         TableIdentifier.of(namespace, request.name()), registered.tableMetadata(), "register");
@@ -204,7 +255,12 @@ public class IcebergCatalogService {
   /** The table, or its ETag alone when it matches {@code ifNoneMatch}. */
   public LoadedTable loadTable(TableIdentifier identifier, String snapshots, String ifNoneMatch) {
     SnapshotMode mode = snapshotMode(snapshots);
+    authorizer.requireAny("table.load", identifier, READ_OR_WRITE);
     LoadTableResponse response = CatalogHandlers.loadTable(catalog, identifier, mode);
+    authorizer.requireUnrestrictedRead(
+        "table.load",
+        identifier,
+        response.tableMetadata().schema().columns().stream().map(f -> f.name()).toList());
     String etag = etag(response.metadataLocation(), mode);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       return new LoadedTable(null, etag);
@@ -213,6 +269,8 @@ public class IcebergCatalogService {
   }
 
   public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {
+    authorizer.requireTable("table.commit", identifier, Action.WRITE);
+    columns.checkUpdates("table.commit", identifier, request.updates());
     LoadTableResponse response;
     if (request.requirements().stream()
         .anyMatch(org.apache.iceberg.UpdateRequirement.AssertTableDoesNotExist.class::isInstance)) {
@@ -229,10 +287,12 @@ public class IcebergCatalogService {
   }
 
   public void tableExists(TableIdentifier identifier) {
+    authorizer.requireAny("table.exists", identifier, READ_OR_WRITE);
     CatalogHandlers.tableExists(catalog, identifier);
   }
 
   public void dropTable(TableIdentifier identifier, boolean purge) {
+    authorizer.requireTable(purge ? "table.purge" : "table.drop", identifier, Action.WRITE);
     if (purge) {
       CatalogHandlers.purgeTable(catalog, identifier);
     } else {
@@ -242,10 +302,26 @@ public class IcebergCatalogService {
 
   public void renameTable(RenameTableRequest request) {
     Identifiers.checkIdentifier(request.destination());
+    authorizer.requireTable("table.rename", request.source(), Action.WRITE);
+    authorizer.requireTable("table.rename", request.destination(), Action.WRITE);
+    checkStaysInItsZoneRoot(request, catalog.loadTable(request.source()).location());
     CatalogHandlers.renameTable(catalog, request);
   }
 
+  /**
+   * A rename moves no files, so a table may change zones only when its files already sit under the
+   * new zone's storage root; anything else would leave it outside its zone silently.
+   */
+  private void checkStaysInItsZoneRoot(RenameTableRequest request, String location) {
+    if (!authorizer
+        .zoneOf(request.source().namespace())
+        .equals(authorizer.zoneOf(request.destination().namespace()))) {
+      catalog.locations().checkRequestedLocation(request.destination(), location);
+    }
+  }
+
   public void reportMetrics(TableIdentifier identifier, ReportMetricsRequest request) {
+    authorizer.requireAny("table.metrics", identifier, READ_OR_WRITE);
     CatalogHandlers.tableExists(catalog, identifier);
     Long snapshotId = null;
     if (request.report() instanceof ScanReport scan) {
@@ -263,6 +339,10 @@ public class IcebergCatalogService {
   }
 
   public void commitTransaction(CommitTransactionRequest request) {
+    for (UpdateTableRequest change : request.tableChanges()) {
+      authorizer.requireTable("transaction.commit", change.identifier(), Action.WRITE);
+      columns.checkUpdates("transaction.commit", change.identifier(), change.updates());
+    }
     List<TableMetadata> committed = transactions.commit(request);
     List<UpdateTableRequest> changes = request.tableChanges();
     for (int i = 0; i < changes.size(); i++) {
@@ -273,16 +353,18 @@ public class IcebergCatalogService {
   // ---- views ----
 
   public ListTablesResponse listViews(Namespace namespace, String pageToken, String pageSize) {
-    if (pageToken == null && pageSize == null) {
-      return CatalogHandlers.listViews(catalog, namespace);
-    }
-    return CatalogHandlers.listViews(
-        catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize));
+    authorizer.requireVisibleNamespace("view.list", namespace);
+    return visible(
+        pageToken == null && pageSize == null
+            ? CatalogHandlers.listViews(catalog, namespace)
+            : CatalogHandlers.listViews(
+                catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize)));
   }
 
   public LoadViewResponse createView(Namespace namespace, CreateViewRequest request) {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
+    authorizer.requireTable("view.create", identifier, Action.WRITE);
     if (request.location() != null) {
       catalog.locations().checkRequestedLocation(identifier, request.location());
     }
@@ -292,36 +374,44 @@ public class IcebergCatalogService {
   public LoadViewResponse registerView(Namespace namespace, RegisterViewRequest request) {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
+    authorizer.requireTable("view.register", identifier, Action.WRITE);
     catalog.locations().checkMetadataFile(identifier, request.metadataLocation());
     return CatalogHandlers.registerView(catalog, namespace, request);
   }
 
   public LoadViewResponse loadView(TableIdentifier identifier) {
+    authorizer.requireAny("view.load", identifier, READ_OR_WRITE);
     return CatalogHandlers.loadView(catalog, identifier);
   }
 
   public void viewExists(TableIdentifier identifier) {
+    authorizer.requireAny("view.exists", identifier, READ_OR_WRITE);
     CatalogHandlers.viewExists(catalog, identifier);
   }
 
   public LoadViewResponse replaceView(TableIdentifier identifier, UpdateTableRequest request) {
+    authorizer.requireTable("view.replace", identifier, Action.WRITE);
     return CatalogHandlers.updateView(catalog, identifier, request);
   }
 
   public void dropView(TableIdentifier identifier) {
+    authorizer.requireTable("view.drop", identifier, Action.WRITE);
     CatalogHandlers.dropView(catalog, identifier);
   }
 
   public void renameView(RenameTableRequest request) {
     Identifiers.checkIdentifier(request.destination());
+    authorizer.requireTable("view.rename", request.source(), Action.WRITE);
+    authorizer.requireTable("view.rename", request.destination(), Action.WRITE);
     CatalogHandlers.renameView(catalog, request);
   }
 
   // ---- helpers ----
 
-  /** Records a successful commit as lineage; the principal is anonymous until identity exists. */
+  /** Records a successful commit as lineage, naming who made it. */
   private void committed(TableIdentifier identifier, TableMetadata metadata, String operation) {
-    lineage.tableCommitted(catalog.name(), identifier, metadata, ANONYMOUS, operation);
+    lineage.tableCommitted(
+        catalog.name(), identifier, metadata, authorizer.principal().self().toString(), operation);
   }
 
   private static SnapshotMode snapshotMode(String snapshots) {

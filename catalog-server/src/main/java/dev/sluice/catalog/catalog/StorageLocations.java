@@ -4,17 +4,33 @@ import dev.sluice.zones.StorageRoot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.view.ViewMetadata;
 
 /**
- * Decides where tables may live: default locations go under the warehouse root, and any location a
- * client asks for (table, data or metadata path) must sit under the warehouse or an allowed root.
+ * Decides where tables may live. A namespace in a zone with a storage root keeps its tables under
+ * that root, whatever the client asks for; elsewhere default locations go under the warehouse root,
+ * and any location a client asks for (table, data or metadata path) must sit under the warehouse or
+ * an allowed root.
  */
 public final class StorageLocations {
+
+  /** The storage root a zone forces on its namespaces. */
+  public record ZoneRoot(String zone, StorageRoot root) {}
+
+  /** Looks up the zone root of a namespace in the active policy. */
+  @FunctionalInterface
+  public interface ZoneRoots {
+    Optional<ZoneRoot> rootOf(Namespace namespace);
+
+    ZoneRoots NONE = namespace -> Optional.empty();
+  }
+
   private static final List<String> PATH_PROPERTIES =
       List.of(
           TableProperties.WRITE_DATA_LOCATION,
@@ -24,8 +40,14 @@ public final class StorageLocations {
 
   private final StorageRoot warehouse;
   private final List<StorageRoot> allowed;
+  private final ZoneRoots zoneRoots;
 
   public StorageLocations(String warehouse, List<String> additionalRoots) {
+    this(warehouse, additionalRoots, ZoneRoots.NONE);
+  }
+
+  public StorageLocations(String warehouse, List<String> additionalRoots, ZoneRoots zoneRoots) {
+    this.zoneRoots = zoneRoots;
     this.warehouse = new StorageRoot(absolute(warehouse));
     List<StorageRoot> roots = new ArrayList<>();
     roots.add(this.warehouse);
@@ -54,15 +76,19 @@ public final class StorageLocations {
     return warehouse;
   }
 
-  /** Default location of a table or view: warehouse/level1/level2/name. */
+  /** Default location of a table or view: (zone root or warehouse)/level1/level2/name. */
   public String defaultLocation(TableIdentifier identifier) {
     String path = String.join("/", identifier.namespace().levels()) + "/" + identifier.name();
-    return warehouse.resolve(path);
+    return rootFor(identifier.namespace()).resolve(path);
   }
 
-  /** Default location of a namespace: warehouse/level1/level2. */
-  public String defaultLocation(org.apache.iceberg.catalog.Namespace namespace) {
-    return warehouse.resolve(String.join("/", namespace.levels()));
+  /** Default location of a namespace: (zone root or warehouse)/level1/level2. */
+  public String defaultLocation(Namespace namespace) {
+    return rootFor(namespace).resolve(String.join("/", namespace.levels()));
+  }
+
+  private StorageRoot rootFor(Namespace namespace) {
+    return zoneRoots.rootOf(namespace).map(ZoneRoot::root).orElse(warehouse);
   }
 
   public void checkTable(TableIdentifier identifier, TableMetadata metadata) {
@@ -93,6 +119,15 @@ public final class StorageLocations {
 
   private void check(TableIdentifier identifier, String what, String location) {
     if (location == null) {
+      return;
+    }
+    Optional<ZoneRoot> zone = zoneRoots.rootOf(identifier.namespace());
+    if (zone.isPresent()) {
+      if (!zone.get().root().contains(location)) {
+        throw new BadRequestException(
+            "Refused %s for %s: %s is outside the storage root %s of zone '%s'",
+            what, identifier, location, zone.get().root().location(), zone.get().zone());
+      }
       return;
     }
     boolean inside = allowed.stream().anyMatch(root -> root.contains(location));

@@ -2,6 +2,7 @@ package dev.sluice.catalog.lineage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.catalog.rest.IcebergErrors;
+import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.lineage.ColumnRef;
 import dev.sluice.lineage.DatasetId;
 import dev.sluice.lineage.InvalidLineageEventException;
@@ -9,6 +10,7 @@ import dev.sluice.lineage.JobId;
 import dev.sluice.lineage.LineageEventParser;
 import dev.sluice.lineage.LineageGraph;
 import dev.sluice.lineage.NodeId;
+import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -28,17 +30,20 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The OpenLineage sink (compatible with clients configured for Marquez: {@code POST
  * /api/v1/lineage}) and the lineage graph API. Every answer is ordered by name.
  */
+@Authenticated
 @Path("/api/v1/lineage")
 @Produces(MediaType.APPLICATION_JSON)
 public class LineageResource {
   static final int MAX_DEPTH = 50;
 
   @Inject LineageService lineage;
+  @Inject CatalogAuthorizer authorizer;
 
   /** One event, or a JSON array of events (each validated before any is stored). */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response ingest(String body) {
+    authorizer.allowAuthenticated("lineage.ingest", "lineage");
     if (body == null || body.isBlank()) {
       throw new InvalidLineageEventException("Missing request body");
     }
@@ -68,6 +73,7 @@ public class LineageResource {
       @QueryParam("name") String name,
       @QueryParam("direction") @DefaultValue("downstream") String direction,
       @QueryParam("depth") @DefaultValue("5") int depth) {
+    authorizer.allowAuthenticated("lineage.read", "lineage");
     NodeId node = node(type, namespace, name);
     checkDepth(depth);
     LineageGraph graph = lineage.graph();
@@ -89,6 +95,7 @@ public class LineageResource {
       @QueryParam("field") String field,
       @QueryParam("direction") @DefaultValue("upstream") String direction,
       @QueryParam("depth") @DefaultValue("5") int depth) {
+    authorizer.allowAuthenticated("lineage.read", "lineage");
     DatasetId dataset = (DatasetId) node("dataset", namespace, name);
     require("field", field);
     checkDepth(depth);
@@ -109,6 +116,7 @@ public class LineageResource {
   @Path("/impact")
   public LineageViews.ImpactView impact(
       @QueryParam("namespace") String namespace, @QueryParam("name") String name) {
+    authorizer.allowAuthenticated("lineage.read", "lineage");
     DatasetId dataset = (DatasetId) node("dataset", namespace, name);
     return LineageViews.ImpactView.of(lineage.graph().impact(dataset));
   }
@@ -117,6 +125,7 @@ public class LineageResource {
   @GET
   @Path("/runs/{runId}")
   public LineageViews.Run run(@PathParam("runId") String runId) {
+    authorizer.allowAuthenticated("lineage.read", "lineage");
     return lineage
         .graph()
         .run(LineageEventParser.runId(runId))
@@ -129,6 +138,7 @@ public class LineageResource {
   @Path("/runs")
   public List<LineageViews.Run> runs(
       @QueryParam("namespace") String namespace, @QueryParam("name") String name) {
+    authorizer.allowAuthenticated("lineage.read", "lineage");
     JobId job = (JobId) node("job", namespace, name);
     return lineage.graph().runsOf(job).stream().map(LineageViews.Run::of).toList();
   }
@@ -138,6 +148,7 @@ public class LineageResource {
   @Path("/search")
   public List<LineageViews.Node> search(
       @QueryParam("q") String q, @QueryParam("limit") @DefaultValue("100") int limit) {
+    authorizer.allowAuthenticated("lineage.read", "lineage");
     require("q", q);
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("Invalid limit: " + limit + " (1 to 1000)");

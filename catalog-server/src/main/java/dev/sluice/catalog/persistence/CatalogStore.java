@@ -1,5 +1,6 @@
 package dev.sluice.catalog.persistence;
 
+import dev.sluice.catalog.audit.AuditTrail;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,10 +30,12 @@ import org.hibernate.exception.ConstraintViolationException;
 @ApplicationScoped
 public class CatalogStore {
   private final CatalogSessions sessions;
+  private final AuditTrail audit;
 
   @Inject
-  CatalogStore(CatalogSessions sessions) {
+  CatalogStore(CatalogSessions sessions, AuditTrail audit) {
     this.sessions = sessions;
+    this.audit = audit;
   }
 
   private Session session() {
@@ -80,6 +83,7 @@ public class CatalogStore {
 
   @Transactional
   public void createNamespace(Namespace namespace, Map<String, String> properties) {
+    audit.joinChange(session(), true);
     if (exists(namespace)) {
       throw new AlreadyExistsException("Namespace already exists: %s", namespace);
     }
@@ -135,6 +139,7 @@ public class CatalogStore {
   @Transactional
   public void updateNamespaceProperties(
       Namespace namespace, Map<String, String> updates, Set<String> removals) {
+    audit.joinChange(session(), true);
     NamespaceEntity entity = requireNamespace(namespace);
     removals.forEach(entity.properties::remove);
     entity.properties.putAll(updates);
@@ -143,6 +148,7 @@ public class CatalogStore {
 
   @Transactional
   public boolean dropNamespace(Namespace namespace) {
+    audit.joinChange(session(), true);
     Optional<NamespaceEntity> entity = namespace(namespace);
     if (entity.isEmpty()) {
       return false;
@@ -204,8 +210,24 @@ public class CatalogStore {
         .toList();
   }
 
+  /** Every table or view in the catalog, ordered by namespace and name (for administration). */
+  @Transactional
+  public List<TableIdentifier> listAll(Kind kind) {
+    return session()
+        .createSelectionQuery(
+            "select namespaceName, name from CatalogEntity where kind = :kind"
+                + " order by namespaceName, name",
+            Object[].class)
+        .setParameter("kind", kind)
+        .getResultList()
+        .stream()
+        .map(row -> TableIdentifier.of(NamespaceNames.decode((String) row[0]), (String) row[1]))
+        .toList();
+  }
+
   @Transactional
   public void create(TableIdentifier identifier, Kind kind, String metadataLocation) {
+    audit.joinChange(session(), true);
     requireExists(identifier.namespace());
     Optional<CatalogEntity> existing = entity(identifier);
     if (existing.isPresent()) {
@@ -230,6 +252,7 @@ public class CatalogStore {
   /** Points an existing entity at a new metadata file, replacing whatever it pointed at. */
   @Transactional
   public void overwrite(TableIdentifier identifier, Kind kind, String metadataLocation) {
+    audit.joinChange(session(), true);
     CatalogEntity entity = entity(identifier).orElseThrow(() -> notFound(identifier, kind));
     if (entity.kind != kind) {
       throw alreadyExists(identifier, kind, entity.kind);
@@ -243,12 +266,14 @@ public class CatalogStore {
   /** Compare-and-swap of one pointer. */
   @Transactional
   public void swap(PointerSwap swap) {
+    audit.joinChange(session(), true);
     apply(swap);
   }
 
   /** Compare-and-swap of several pointers: all move, or none does. */
   @Transactional
   public void swapAll(List<PointerSwap> swaps) {
+    audit.joinChange(session(), true);
     swaps.forEach(this::apply);
   }
 
@@ -279,6 +304,7 @@ public class CatalogStore {
 
   @Transactional
   public boolean drop(TableIdentifier identifier, Kind kind) {
+    audit.joinChange(session(), true);
     return session()
             .createMutationQuery(
                 "delete from CatalogEntity where namespaceName = :ns and name = :name"
@@ -292,6 +318,7 @@ public class CatalogStore {
 
   @Transactional
   public void rename(TableIdentifier from, TableIdentifier to, Kind kind) {
+    audit.joinChange(session(), true);
     CatalogEntity entity =
         entity(from).filter(e -> e.kind == kind).orElseThrow(() -> notFound(from, kind));
     requireExists(to.namespace());
@@ -316,6 +343,7 @@ public class CatalogStore {
   @Transactional
   public void saveMetricsReport(
       TableIdentifier identifier, String reportType, Long snapshotId, String json) {
+    audit.joinChange(session(), true);
     MetricsReportEntity report = new MetricsReportEntity();
     report.namespaceName = NamespaceNames.encode(identifier.namespace());
     report.tableName = identifier.name();

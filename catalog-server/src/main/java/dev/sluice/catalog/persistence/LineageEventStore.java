@@ -1,5 +1,6 @@
 package dev.sluice.catalog.persistence;
 
+import dev.sluice.catalog.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -12,10 +13,12 @@ import org.hibernate.exception.ConstraintViolationException;
 @ApplicationScoped
 public class LineageEventStore {
   private final CatalogSessions sessions;
+  private final AuditTrail audit;
 
   @Inject
-  LineageEventStore(CatalogSessions sessions) {
+  LineageEventStore(CatalogSessions sessions, AuditTrail audit) {
     this.sessions = sessions;
+    this.audit = audit;
   }
 
   /** Stores the event unless an identical one is stored already; true when it was new. */
@@ -44,6 +47,7 @@ public class LineageEventStore {
     }
     event.receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
     try {
+      audit.joinChange(sessions.session(), false);
       sessions.session().persist(event);
       sessions.session().flush();
       return true;

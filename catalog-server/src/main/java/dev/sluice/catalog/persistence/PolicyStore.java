@@ -1,5 +1,6 @@
 package dev.sluice.catalog.persistence;
 
+import dev.sluice.catalog.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -14,10 +15,12 @@ import org.hibernate.exception.ConstraintViolationException;
 @ApplicationScoped
 public class PolicyStore {
   private final CatalogSessions sessions;
+  private final AuditTrail audit;
 
   @Inject
-  PolicyStore(CatalogSessions sessions) {
+  PolicyStore(CatalogSessions sessions, AuditTrail audit) {
     this.sessions = sessions;
+    this.audit = audit;
   }
 
   @Transactional
@@ -67,6 +70,7 @@ public class PolicyStore {
       throw new CommitFailedException(
           "Policy changed concurrently: expected version " + expectedLatest + ", found " + latest);
     }
+    audit.joinChange(sessions.session(), false);
     PolicyVersionEntity entity = new PolicyVersionEntity();
     entity.version = latest + 1;
     entity.contentHash = contentHash;

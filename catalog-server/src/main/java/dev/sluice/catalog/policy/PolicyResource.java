@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.catalog.persistence.PolicyVersionEntity;
+import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.policy.diff.DiffReport;
+import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,6 +28,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The policy endpoints of the admin API: the active policy, its history, review of a candidate
  * bundle (errors and effective-access diff, nothing applied) and apply.
  */
+@Authenticated
 @Path("/api/v1/policy")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -33,9 +36,11 @@ public class PolicyResource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject PolicyService policies;
+  @Inject CatalogAuthorizer authorizer;
 
   @GET
   public ActiveView active() {
+    authorizer.requireAdmin("policy.read", "policy");
     ActivePolicy policy =
         policies.active().orElseThrow(() -> new NotFoundException("No policy has been applied"));
     return new ActiveView(
@@ -50,12 +55,14 @@ public class PolicyResource {
   @GET
   @Path("/versions")
   public List<VersionView> versions() {
+    authorizer.requireAdmin("policy.read", "policy");
     return policies.versions().stream().map(PolicyResource::summary).toList();
   }
 
   @GET
   @Path("/versions/{version}")
   public VersionDetail version(@PathParam("version") int version) {
+    authorizer.requireAdmin("policy.read", "policy/" + version);
     PolicyVersionEntity entity =
         policies
             .version(version)
@@ -70,14 +77,17 @@ public class PolicyResource {
   @POST
   @Path("/review")
   public ReviewView review(BundleRequest request) {
+    authorizer.requireAdmin("policy.review", "policy");
     return view(policies.review(request.checkedFiles()));
   }
 
   @POST
   @Path("/apply")
   public AppliedView apply(BundleRequest request) {
+    authorizer.requireAdmin("policy.apply", "policy");
+    // the author is whoever is authenticated, never what the body claims
     PolicyService.PolicyApplied applied =
-        policies.apply(request.checkedFiles(), request.appliedBy(), "api");
+        policies.apply(request.checkedFiles(), authorizer.principal().self().toString(), "api");
     return new AppliedView(
         summary(policies.version(applied.policy().version()).orElseThrow()),
         parse(applied.diff().toJson()),
@@ -122,7 +132,7 @@ public class PolicyResource {
   }
 
   /** A bundle sent for review or apply: relative file path → YAML text. */
-  public record BundleRequest(Map<String, String> files, String appliedBy) {
+  public record BundleRequest(Map<String, String> files) {
     Map<String, String> checkedFiles() {
       if (files == null || files.isEmpty()) {
         throw new IllegalArgumentException("files is required: a map of relative path to YAML");

@@ -1,6 +1,7 @@
 package dev.sluice.catalog.rest;
 
 import dev.sluice.catalog.catalog.IcebergCatalogService;
+import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.apache.iceberg.rest.responses.ConfigResponse;
 
 /** {@code GET /v1/config}: catalog defaults, overrides and the endpoints this server supports. */
+@Authenticated
 @Path("/v1/config")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConfigResource {

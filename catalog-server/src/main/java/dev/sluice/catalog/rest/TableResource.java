@@ -2,6 +2,7 @@ package dev.sluice.catalog.rest;
 
 import dev.sluice.catalog.catalog.IcebergCatalogService;
 import dev.sluice.catalog.catalog.IcebergCatalogService.LoadedTable;
+import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,6 +28,7 @@ import org.apache.iceberg.rest.responses.ListTablesResponse;
 import org.apache.iceberg.rest.responses.LoadTableResponse;
 
 /** Tables of the Iceberg REST API, plus rename and multi-table transactions. */
+@Authenticated
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

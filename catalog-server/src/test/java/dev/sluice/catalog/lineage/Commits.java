@@ -22,7 +22,9 @@ final class Commits {
             "io-impl",
             LocalFileIO.class.getName(),
             "warehouse",
-            "sluice"));
+            "sluice",
+            "token",
+            dev.sluice.catalog.TestAuthentication.ADMIN_TOKEN));
     return client;
   }
 

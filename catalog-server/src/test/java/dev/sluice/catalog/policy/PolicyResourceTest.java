@@ -99,7 +99,7 @@ class PolicyResourceTest {
 
     given()
         .contentType(ContentType.JSON)
-        .body(Map.of("files", files, "appliedBy", "alice"))
+        .body(Map.of("files", files))
         .post("/api/v1/policy/apply")
         .then()
         .statusCode(422)
@@ -113,7 +113,7 @@ class PolicyResourceTest {
   }
 
   @Test
-  void applyStoresANewVersionWithItsAuthorAndDiff() throws IOException {
+  void applyStoresANewVersionWithTheAuthenticatedAuthorAndDiff() throws IOException {
     int before = activeVersion();
     Map<String, String> files = exampleFiles();
     files.put(
@@ -125,12 +125,12 @@ class PolicyResourceTest {
 
     given()
         .contentType(ContentType.JSON)
-        .body(Map.of("files", files, "appliedBy", "bob"))
+        .body(Map.of("files", files))
         .post("/api/v1/policy/apply")
         .then()
         .statusCode(200)
         .body("version.version", equalTo(before + 1))
-        .body("version.appliedBy", equalTo("bob"))
+        .body("version.appliedBy", equalTo("user:admin"))
         .body("diff.risky", org.hamcrest.Matchers.greaterThan(0));
 
     assertThat(activeVersion()).isEqualTo(before + 1);
@@ -144,26 +144,19 @@ class PolicyResourceTest {
         .get("/api/v1/policy/versions/" + (before + 1))
         .then()
         .statusCode(200)
-        .body("version.appliedBy", equalTo("bob"))
+        .body("version.appliedBy", equalTo("user:admin"))
         .body("markdown", containsString("group:analysts"));
   }
 
   @Test
-  void refusesRequestsWithoutFilesOrAuthorOrWithUnsafePaths() throws IOException {
+  void refusesRequestsWithoutFilesOrWithUnsafePaths() throws IOException {
     given()
         .contentType(ContentType.JSON)
-        .body(Map.of("appliedBy", "alice"))
+        .body(Map.of())
         .post("/api/v1/policy/apply")
         .then()
         .statusCode(400)
         .body("error.message", containsString("files is required"));
-    given()
-        .contentType(ContentType.JSON)
-        .body(Map.of("files", exampleFiles()))
-        .post("/api/v1/policy/apply")
-        .then()
-        .statusCode(400)
-        .body("error.message", containsString("appliedBy"));
     given()
         .contentType(ContentType.JSON)
         .body(Map.of("files", Map.of("../etc/x.yaml", "apiVersion: sluice.dev/v1\n")))

@@ -618,6 +618,7 @@ class BadRequestsTest {
         HttpRequest.newBuilder(
                 URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/namespaces"))
             .header("Content-Type", "application/json")
+            .header("Authorization", dev.sluice.catalog.TestAuthentication.ADMIN_HEADER)
             // no length known in advance: sent with Transfer-Encoding: chunked
             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
             .build();

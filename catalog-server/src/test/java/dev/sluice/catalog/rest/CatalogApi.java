@@ -188,6 +188,7 @@ final class CatalogApi {
     properties.put("uri", RestAssured.baseURI + ":" + RestAssured.port);
     properties.put("io-impl", "dev.sluice.catalog.storage.LocalFileIO");
     properties.put("warehouse", "sluice");
+    properties.put("token", dev.sluice.catalog.TestAuthentication.ADMIN_TOKEN);
     catalog.initialize("test", properties);
     return catalog;
   }

@@ -116,7 +116,8 @@ final class CatalogBench {
     String status = "ok";
     Profiler profiler = Profiler.forTarget(name, target.pid(), outputDir);
     try {
-      RestCatalogClient client = new RestCatalogClient(target.root(), target.warehouse());
+      RestCatalogClient client =
+          new RestCatalogClient(target.root(), target.warehouse(), target.token());
       client.configure();
       profile(profiler, "create", () -> create(target, client));
       profile(profiler, "read", () -> read(target, client));

@@ -157,7 +157,7 @@ final class LineageBench {
     config.put("sluice.warehouse.location", "file:" + workDir.resolve("warehouse") + "/");
     SluiceServer server = closer.register(SluiceServer.start(workDir.resolve("server"), config));
     try {
-      RestCatalogClient client = new RestCatalogClient(server.baseUri(), null);
+      RestCatalogClient client = new RestCatalogClient(server.baseUri(), null, server.adminToken());
       String uri = server.baseUri() + "/api/v1/lineage";
       ingest(client, uri);
       query(client, uri);

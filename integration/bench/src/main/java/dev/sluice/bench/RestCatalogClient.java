@@ -41,6 +41,7 @@ final class RestCatalogClient {
   private final HttpClient http;
   private final String root;
   private final String warehouse;
+  private final String authorization;
   private String prefix = "";
   private String separator = "%1F";
 
@@ -65,7 +66,8 @@ final class RestCatalogClient {
     }
   }
 
-  RestCatalogClient(String root, String warehouse) {
+  /** {@code token}: sent as bearer token on every request; null for a catalog without auth. */
+  RestCatalogClient(String root, String warehouse, String token) {
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -73,6 +75,7 @@ final class RestCatalogClient {
             .build();
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     this.warehouse = warehouse;
+    this.authorization = token == null ? null : "Bearer " + token;
   }
 
   /** Reads {@code /v1/config} and takes the prefix the server announces (defaults or overrides). */
@@ -128,6 +131,9 @@ final class RestCatalogClient {
   Response send(String method, String uri, String body) throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     if (body != null) {
       request.header("Content-Type", "application/json");
       request.method(method, HttpRequest.BodyPublishers.ofString(body));

@@ -24,12 +24,16 @@ final class Targets {
 
   private Targets() {}
 
-  /** A started catalog: where it answers, its process, how long it took to be ready. */
+  /**
+   * A started catalog: where it answers, the bearer token it wants (null: none), its process, how
+   * long it took to be ready.
+   */
   record Target(
       String name,
       String description,
       String root,
       String warehouse,
+      String token,
       long pid,
       double startupSeconds,
       boolean sluice,
@@ -83,6 +87,7 @@ final class Targets {
         describe("sluice-pg"),
         server.baseUri(),
         "sluice",
+        server.adminToken(),
         server.process().pid(),
         (System.nanoTime() - t0) / 1e9,
         true,
@@ -97,6 +102,7 @@ final class Targets {
         describe("sluice-embedded"),
         server.baseUri(),
         "sluice",
+        server.adminToken(),
         server.process().pid(),
         (System.nanoTime() - t0) / 1e9,
         true,
@@ -170,6 +176,7 @@ final class Targets {
         describe("iceberg-rest"),
         root,
         null,
+        null,
         process.pid(),
         startup,
         false,
@@ -232,7 +239,7 @@ final class Targets {
     double startup = (System.nanoTime() - t0) / 1e9;
     Progress.say("Nessie ready at %s", root);
     return new Target(
-        "nessie", describe("nessie"), root, null, process.pid(), startup, false, process);
+        "nessie", describe("nessie"), root, null, null, process.pid(), startup, false, process);
   }
 
   /** Resident and peak resident memory of a process, in MiB (from /proc). */

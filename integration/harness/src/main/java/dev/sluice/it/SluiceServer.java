@@ -11,14 +11,26 @@ import java.util.Map;
 
 /**
  * The packaged server ({@code quarkus-run.jar}) in its own JVM, configured by system properties.
+ *
+ * <p>It always starts with a bootstrap admin token ({@link #adminToken()}, {@value #ADMIN_TOKEN}
+ * unless the config sets {@value #BOOTSTRAP_ADMIN_TOKEN}): {@code /v1/**} and {@code /api/**}
+ * answer 401 without a bearer token, and this one may do everything.
  */
 public final class SluiceServer implements AutoCloseable {
+  /** Config property: the secret of the admin token the server creates on an empty token table. */
+  public static final String BOOTSTRAP_ADMIN_TOKEN = "sluice.auth.bootstrap-admin-token";
+
+  /** The default bootstrap admin token: principal {@code user:admin}, role {@code sluice-admin}. */
+  public static final String ADMIN_TOKEN = "sluice_it_admin_0123456789abcdefghijklmnop";
+
   private final ManagedProcess process;
   private final int port;
+  private final String adminToken;
 
-  private SluiceServer(ManagedProcess process, int port) {
+  private SluiceServer(ManagedProcess process, int port, String adminToken) {
     this.process = process;
     this.port = port;
+    this.adminToken = adminToken;
   }
 
   /** Settings for Sluice on the given PostgreSQL database. */
@@ -55,12 +67,15 @@ public final class SluiceServer implements AutoCloseable {
     command.add("-Dquarkus.http.port=" + port);
     command.add("-Dquarkus.http.host=127.0.0.1");
     command.add("-Dsluice.data-dir=" + workDir.resolve("data"));
-    config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(BOOTSTRAP_ADMIN_TOKEN, ADMIN_TOKEN);
+    settings.putAll(config);
+    settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
     command.add(jar.toString());
     ManagedProcess process =
         ManagedProcess.start("Sluice", command, Map.of(), workDir, workDir.resolve("sluice.log"));
-    SluiceServer server = new SluiceServer(process, port);
+    SluiceServer server = new SluiceServer(process, port, settings.get(BOOTSTRAP_ADMIN_TOKEN));
     Waits.until(
         "Sluice",
         Duration.ofSeconds(90),
@@ -76,6 +91,31 @@ public final class SluiceServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * The admin token's secret. A restart on the same database keeps the token of the first start:
+   * the server only bootstraps an empty token table.
+   */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** The {@code Authorization} header value for HTTP clients: {@code Bearer <admin token>}. */
+  public String authorization() {
+    return "Bearer " + adminToken;
+  }
+
+  /**
+   * Iceberg REST client properties ({@code RESTCatalog}, or after {@code spark.sql.catalog.<name>.}
+   * in Spark) that send the admin token as a bearer token.
+   */
+  public Map<String, String> icebergClientAuth() {
+    Map<String, String> properties = new LinkedHashMap<>();
+    // explicit, so that the client does not log that it infers the type from "token"
+    properties.put("rest.auth.type", "oauth2");
+    properties.put("token", adminToken);
+    return properties;
   }
 
   public ManagedProcess process() {

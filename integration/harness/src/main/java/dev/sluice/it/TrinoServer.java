@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * {@code "starting":false}. {@link #close()} stops it by process id.
  *
  * <pre>{@code
- * try (TrinoServer trino = TrinoServer.start(workDir, sluice.baseUri(), "sluice", s3);
+ * try (TrinoServer trino =
+ *         TrinoServer.start(workDir, sluice.baseUri(), "sluice", sluice.adminToken(), s3);
  *     Connection c = DriverManager.getConnection(trino.jdbcUrl(), TrinoServer.USER, null)) {
  *   c.createStatement().execute("CREATE SCHEMA sales");
  * }
@@ -33,7 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class TrinoServer implements AutoCloseable {
   /**
-   * The name of the Iceberg catalog {@link #start(Path, String, String, S3ProxyServer)} sets up.
+   * The name of the Iceberg catalog {@link #start(Path, String, String, String, S3ProxyServer)}
+   * sets up.
    */
   public static final String CATALOG = "sluice";
 
@@ -58,23 +60,57 @@ public final class TrinoServer implements AutoCloseable {
 
   /**
    * Starts Trino with one Iceberg catalog {@value #CATALOG} on the Iceberg REST catalog at {@code
-   * catalogUri} (e.g. {@code http://127.0.0.1:8181}) and the given warehouse name, reading and
-   * writing table files through S3Proxy.
+   * catalogUri} (e.g. {@code http://127.0.0.1:8181}) and the given warehouse name, sending {@code
+   * token} as bearer token (e.g. {@link SluiceServer#adminToken()}), reading and writing table
+   * files through S3Proxy.
    */
   public static TrinoServer start(
-      Path workDir, String catalogUri, String warehouse, S3ProxyServer s3) throws IOException {
-    Map<String, String> catalog = icebergRestCatalog(catalogUri, warehouse);
+      Path workDir, String catalogUri, String warehouse, String token, S3ProxyServer s3)
+      throws IOException {
+    Map<String, String> catalog = icebergRestCatalog(catalogUri, warehouse, token);
     catalog.putAll(onS3(s3));
     return start(workDir, Map.of(CATALOG, catalog), Map.of());
   }
 
-  /** Properties of an Iceberg catalog backed by an Iceberg REST catalog. */
+  /**
+   * Properties of an Iceberg catalog backed by an Iceberg REST catalog, without authentication: add
+   * security properties (see {@link #icebergRestCatalog(String, String, String)}).
+   */
   public static Map<String, String> icebergRestCatalog(String catalogUri, String warehouse) {
     Map<String, String> catalog = new LinkedHashMap<>();
     catalog.put("connector.name", "iceberg");
     catalog.put("iceberg.catalog.type", "rest");
     catalog.put("iceberg.rest-catalog.uri", catalogUri);
     catalog.put("iceberg.rest-catalog.warehouse", warehouse);
+    return catalog;
+  }
+
+  /**
+   * Properties of an Iceberg catalog backed by an Iceberg REST catalog that sends a static bearer
+   * token on every request: Trino's OAUTH2 security with a token and no credential fetches nothing
+   * from an OAuth2 server.
+   */
+  public static Map<String, String> icebergRestCatalog(
+      String catalogUri, String warehouse, String token) {
+    Map<String, String> catalog = icebergRestCatalog(catalogUri, warehouse);
+    catalog.put("iceberg.rest-catalog.security", "OAUTH2");
+    catalog.put("iceberg.rest-catalog.oauth2.token", token);
+    return catalog;
+  }
+
+  /**
+   * Security properties of an Iceberg REST catalog that authenticates as an OAuth2 client: Trino
+   * runs the client-credentials grant against {@code tokenEndpoint} itself (e.g. Keycloak's), so
+   * the catalog server sees that client, not a token someone else obtained. Add them to {@link
+   * #icebergRestCatalog(String, String)}.
+   */
+  public static Map<String, String> oauth2ClientCredentials(
+      String tokenEndpoint, String clientId, String clientSecret, String scope) {
+    Map<String, String> catalog = new LinkedHashMap<>();
+    catalog.put("iceberg.rest-catalog.security", "OAUTH2");
+    catalog.put("iceberg.rest-catalog.oauth2.server-uri", tokenEndpoint);
+    catalog.put("iceberg.rest-catalog.oauth2.credential", clientId + ":" + clientSecret);
+    catalog.put("iceberg.rest-catalog.oauth2.scope", scope);
     return catalog;
   }
 

@@ -188,4 +188,71 @@ class PolicyEngineTest {
                 .allowed())
         .isFalse();
   }
+
+  @Test
+  void namespaceActionsComeFromZonesAndNamespaceGrantsOnly() {
+    Decision ingest = ENGINE.decideNamespace(Principal.client("ingest"), Action.WRITE, "raw");
+    Decision analystWrite =
+        ENGINE.decideNamespace(Principal.user("alice", "analysts"), Action.WRITE, "raw");
+    Decision platformAdmin =
+        ENGINE.decideNamespace(
+            new Principal("dana", Principal.Kind.USER, Set.of(), Set.of("platform-admin")),
+            Action.ADMIN,
+            "silver");
+
+    assertThat(ingest.allowed()).isTrue();
+    assertThat(ingest.explain().get(0).rule())
+        .isEqualTo("zone 'raw' grants write to client:ingest");
+    assertThat(analystWrite.allowed()).isFalse();
+    assertThat(platformAdmin.allowed()).isTrue();
+    assertThat(platformAdmin.explain().get(0).rule())
+        .isEqualTo("grant gives role:platform-admin admin on silver.*");
+    assertThat(
+            ENGINE
+                .decideNamespace(Principal.user("dana", "data-platform"), Action.ADMIN, "nowhere")
+                .allowed())
+        .isFalse();
+  }
+
+  @Test
+  void namespacesAreVisibleOnlyWhereThePrincipalHasSomeAccess() {
+    Principal spark = Principal.client("spark");
+    Principal support = Principal.user("sam", "support");
+
+    assertThat(ENGINE.canSeeNamespace(spark, "silver")).isTrue();
+    assertThat(ENGINE.canSeeNamespace(spark, "raw")).isFalse();
+    assertThat(ENGINE.canSeeNamespace(spark, "restricted")).isFalse();
+    // support reads raw.customers through a table grant, so raw is listed; silver is not
+    assertThat(ENGINE.canSeeNamespace(support, "raw")).isTrue();
+    assertThat(ENGINE.canSeeNamespace(support, "restricted")).isTrue();
+    assertThat(ENGINE.canSeeNamespace(support, "silver")).isFalse();
+    assertThat(ENGINE.canSeeNamespace(Principal.user("nobody"), "raw")).isFalse();
+  }
+
+  @Test
+  void classificationNameRulesMatchCaseInsensitiveGlobs() {
+    var direct = ENGINE.bundle().classifications().get("pii.direct");
+
+    assertThat(direct.nameRuleFor("Phone")).contains("phone");
+    assertThat(direct.nameRuleFor("courier_phone")).contains("*_phone");
+    assertThat(direct.nameRuleFor("phone_model")).isEmpty();
+    assertThat(direct.nameRuleFor("order_id")).isEmpty();
+  }
+
+  @Test
+  void aZoneForbiddingAClassificationRefusesNewColumnsCarryingIt() {
+    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "courier_phone", null))
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .startsWith(
+                        "column courier_phone is classified pii.direct by name rule '*_phone'")
+                    .contains("zone 'silver' forbids [pii.direct, pii.location]"));
+    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "note", "pii.direct"))
+        .hasValueSatisfying(why -> assertThat(why).contains("is tagged pii.direct"));
+    // raw forbids nothing; quasi-identifiers are not forbidden in silver
+    assertThat(ENGINE.refuseNewColumn("raw.signups", "phone", null)).isEmpty();
+    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "postcode", "pii.quasi")).isEmpty();
+    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "order_id", null)).isEmpty();
+  }
 }

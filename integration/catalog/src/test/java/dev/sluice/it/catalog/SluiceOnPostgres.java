@@ -80,13 +80,14 @@ final class SluiceOnPostgres implements AutoCloseable {
     return workDir.resolve("warehouse");
   }
 
-  /** Iceberg's REST client, as an engine would configure it. */
+  /** Iceberg's REST client, as an engine would configure it, with the admin token. */
   RESTCatalog client() {
     RESTCatalog catalog = new RESTCatalog();
     catalog.setConf(new Configuration());
     Map<String, String> properties = new HashMap<>();
     properties.put("uri", baseUri());
     properties.put("warehouse", WAREHOUSE_NAME);
+    properties.putAll(sluice.icebergClientAuth());
     catalog.initialize("sluice", properties);
     return catalog;
   }

@@ -11,7 +11,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
  * Starts a fresh, empty Sluice on a fresh PostgreSQL with a {@code file:} warehouse before the
- * compatibility kit runs, and points the kit's client at it.
+ * compatibility kit runs, and points the kit's client at it with the server's admin token: the
+ * kit's {@code RCKUtils} builds its {@code RESTCatalog} from all system properties (over {@code
+ * CATALOG_*} environment variables).
  *
  * <p>The kit creates tables at {@code file:/tmp/<namespace>/<table>}, so this server also allows
  * locations under {@code file:/tmp/}; everything else outside the warehouse is still refused.
@@ -39,6 +41,7 @@ public class RckServerSession implements LauncherSessionListener {
       sluice = SluiceServer.start(workDir.resolve("server"), config);
       System.setProperty("uri", sluice.baseUri() + "/");
       System.setProperty("warehouse", "rck_warehouse");
+      sluice.icebergClientAuth().forEach(System::setProperty);
     } catch (Exception e) {
       launcherSessionClosed(session);
       throw new IllegalStateException("Could not start Sluice for the compatibility kit", e);

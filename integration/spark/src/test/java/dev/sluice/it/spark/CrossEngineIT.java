@@ -38,7 +38,11 @@ class CrossEngineIT {
     lake = SluiceLakehouse.start(workDir);
     trino =
         TrinoServer.start(
-            workDir.resolve("trino"), lake.catalogUri(), SluiceLakehouse.WAREHOUSE_NAME, lake.s3());
+            workDir.resolve("trino"),
+            lake.catalogUri(),
+            SluiceLakehouse.WAREHOUSE_NAME,
+            lake.sluice().adminToken(),
+            lake.s3());
     jdbc = DriverManager.getConnection(trino.jdbcUrl(), TrinoServer.USER, null);
     spark = SparkSessions.forLakehouse(lake);
   }

@@ -2,6 +2,7 @@ package dev.sluice.it.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.it.SluiceServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,16 +16,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-/** Sluice's lineage API ({@code /api/v1/lineage/...}) as a test reads it: JSON trees. */
+/**
+ * Sluice's lineage API ({@code /api/v1/lineage/...}) as a test reads it, with the server's admin
+ * token: JSON trees.
+ */
 final class LineageClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String baseUri;
+  private final String authorization;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  LineageClient(String baseUri) {
-    this.baseUri = baseUri + "/api/v1/lineage";
+  LineageClient(SluiceServer sluice) {
+    this.baseUri = sluice.baseUri() + "/api/v1/lineage";
+    this.authorization = sluice.authorization();
   }
 
   /** {@code GET /graph}: nodes and edges up- or downstream of a dataset or job. */
@@ -81,6 +87,7 @@ final class LineageClient {
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(30))
             .header("Accept", "application/json")
+            .header("Authorization", authorization)
             .GET()
             .build();
     HttpResponse<String> response;

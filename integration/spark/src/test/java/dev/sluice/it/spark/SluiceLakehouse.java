@@ -95,8 +95,8 @@ public final class SluiceLakehouse implements AutoCloseable {
   }
 
   /**
-   * {@code GET /v1/namespaces/<namespace>/tables/<table>}: the load-table response, which must be
-   * 200.
+   * {@code GET /v1/namespaces/<namespace>/tables/<table>} as the admin: the load-table response,
+   * which must be 200.
    */
   public JsonNode loadTable(String namespace, String table) throws IOException {
     return getJson("/v1/namespaces/" + namespaceSegment(namespace) + "/tables/" + encode(table));
@@ -127,6 +127,7 @@ public final class SluiceLakehouse implements AutoCloseable {
         HttpRequest.newBuilder(URI.create(catalogUri() + path))
             .timeout(Duration.ofSeconds(30))
             .header("Accept", "application/json")
+            .header("Authorization", sluice.authorization())
             .GET()
             .build();
     HttpResponse<String> response;

@@ -82,7 +82,7 @@ class SparkLineageIT {
     lake =
         SluiceLakehouse.start(
             Path.of(System.getProperty("sluice.it.workdir", "target/spark-it")).resolve("lineage"));
-    lineage = new LineageClient(lake.catalogUri());
+    lineage = new LineageClient(lake.sluice());
     spark = SparkSessions.forLakehouse(lake, APP, SparkSessions.openLineageTo(lake, SPARK_JOBS));
 
     Progress.say("spark: loading raw.orders and raw.customers");

@@ -60,6 +60,9 @@ public final class SparkSessions {
             .config(catalog + ".s3.access-key-id", S3ProxyServer.ACCESS_KEY)
             .config(catalog + ".s3.secret-access-key", S3ProxyServer.SECRET_KEY)
             .config(catalog + ".client.region", S3ProxyServer.REGION);
+    lake.sluice()
+        .icebergClientAuth()
+        .forEach((key, value) -> builder.config(catalog + "." + key, value));
     extraConfig.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     Progress.say(
@@ -69,8 +72,8 @@ public final class SparkSessions {
 
   /**
    * Settings that add the OpenLineage Spark listener, sending its events over HTTP to Sluice's
-   * OpenLineage endpoint ({@code POST /api/v1/lineage}, as to Marquez), with the Spark jobs in
-   * {@code jobNamespace}.
+   * OpenLineage endpoint ({@code POST /api/v1/lineage}, as to Marquez) with the admin token, with
+   * the Spark jobs in {@code jobNamespace}.
    */
   public static Map<String, String> openLineageTo(SluiceLakehouse lake, String jobNamespace) {
     Map<String, String> config = new LinkedHashMap<>();
@@ -79,6 +82,9 @@ public final class SparkSessions {
     config.put("spark.openlineage.transport.url", lake.catalogUri());
     config.put("spark.openlineage.transport.endpoint", "/api/v1/lineage");
     config.put("spark.openlineage.transport.timeoutInMillis", "10000");
+    // the api_key provider sends "Authorization: Bearer <apiKey>"
+    config.put("spark.openlineage.transport.auth.type", "api_key");
+    config.put("spark.openlineage.transport.auth.apiKey", lake.sluice().adminToken());
     config.put("spark.openlineage.namespace", jobNamespace);
     return config;
   }

@@ -72,7 +72,11 @@ final class TrinoStack implements AutoCloseable {
       Progress.say("starting Trino (about 20 s)");
       stack.trino =
           TrinoServer.start(
-              workDir.resolve("trino"), stack.sluice.baseUri(), WAREHOUSE_NAME, stack.s3);
+              workDir.resolve("trino"),
+              stack.sluice.baseUri(),
+              WAREHOUSE_NAME,
+              stack.sluice.adminToken(),
+              stack.s3);
       return stack;
     } catch (Exception | Error e) {
       stack.close();
@@ -155,12 +159,15 @@ final class TrinoStack implements AutoCloseable {
     }
   }
 
-  /** GET on Sluice's API; the response body as JSON, failing unless the status is 200. */
+  /**
+   * GET on Sluice's API as its admin; the response body as JSON, failing unless the status is 200.
+   */
   JsonNode sluiceGet(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(sluice.baseUri() + path))
                 .timeout(Duration.ofSeconds(30))
+                .header("Authorization", sluice.authorization())
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofString());

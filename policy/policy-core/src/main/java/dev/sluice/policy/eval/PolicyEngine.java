@@ -5,6 +5,7 @@ import dev.sluice.policy.eval.CompiledTable.CompiledFilter;
 import dev.sluice.policy.eval.CompiledTable.GrantTarget;
 import dev.sluice.policy.mask.MaskCatalog;
 import dev.sluice.policy.model.Action;
+import dev.sluice.policy.model.Classification;
 import dev.sluice.policy.model.ColumnType;
 import dev.sluice.policy.model.Consent;
 import dev.sluice.policy.model.Dataset;
@@ -14,6 +15,7 @@ import dev.sluice.policy.model.PolicyBundle;
 import dev.sluice.policy.model.Purpose;
 import dev.sluice.policy.model.PurposeBinding;
 import dev.sluice.policy.model.ResourcePattern;
+import dev.sluice.policy.model.Subject;
 import dev.sluice.policy.model.Zone;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -254,6 +257,180 @@ public final class PolicyEngine {
     }
     out.add(new ColumnMask(column.name(), mask, sql));
     chain.add(column.maskStep());
+  }
+
+  /**
+   * Decides an action on a namespace itself (create, alter or drop it): the grantees of its zone
+   * and grants on the whole namespace ({@code ns.*}, {@code ns.**}) count; table grants do not.
+   */
+  public Decision decideNamespace(Principal principal, Action action, String namespace) {
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(namespace, "namespace");
+    List<ExplainStep> chain = new ArrayList<>();
+    Zone zone = bundle.zoneOfNamespace(namespace).orElse(null);
+    if (zone != null) {
+      for (Action granted : List.of(action, Action.ADMIN)) {
+        for (Subject subject : zone.grantees(granted)) {
+          if (holds(principal, subject)) {
+            chain.add(
+                new ExplainStep(
+                    "zone '" + zone.name() + "' grants " + granted.key() + " to " + subject,
+                    zone.origin()));
+            return new Decision(true, action, namespace, null, List.of(), List.of(), chain);
+          }
+        }
+      }
+    }
+    for (Grant grant : bundle.grants()) {
+      if (!holds(principal, grant.subject())) {
+        continue;
+      }
+      for (Action granted : List.of(action, Action.ADMIN)) {
+        for (ResourcePattern pattern : grant.targets(granted)) {
+          if (coversNamespace(pattern, namespace)) {
+            chain.add(
+                new ExplainStep(
+                    "grant gives " + grant.subject() + " " + granted.key() + " on " + pattern,
+                    grant.origin()));
+            return new Decision(true, action, namespace, null, List.of(), List.of(), chain);
+          }
+        }
+      }
+    }
+    chain.add(
+        new ExplainStep(
+            zone == null
+                ? "no zone holds namespace " + namespace
+                : "no zone or grant gives "
+                    + principal
+                    + " "
+                    + action.key()
+                    + " on namespace "
+                    + namespace,
+            Origin.BUILT_IN));
+    chain.add(DEFAULT_DENY);
+    return deny(action, namespace, null, chain);
+  }
+
+  /**
+   * Why a column may not be added to a table, if it may not: its zone forbids the classification
+   * the column gets from {@code tagged} (a classification the writer attached) or from a
+   * classification's name rule. Columns the dataset declares are judged when the bundle loads.
+   */
+  public Optional<String> refuseNewColumn(String table, String column, String tagged) {
+    Zone zone = bundle.zoneOfTable(table).orElse(null);
+    if (zone == null || zone.forbid().isEmpty()) {
+      return Optional.empty();
+    }
+    Dataset dataset = bundle.datasets().get(table);
+    if (dataset != null && dataset.columns().containsKey(column)) {
+      return Optional.empty();
+    }
+    String classification = null;
+    String because = null;
+    if (tagged != null) {
+      classification = tagged;
+      because = "tagged " + tagged;
+    } else {
+      for (Classification candidate : bundle.classifications().values()) {
+        Optional<String> rule = candidate.nameRuleFor(column);
+        if (rule.isPresent()) {
+          classification = candidate.name();
+          because =
+              "classified "
+                  + candidate.name()
+                  + " by name rule '"
+                  + rule.get()
+                  + "' ("
+                  + candidate.origin()
+                  + ")";
+          break;
+        }
+      }
+    }
+    if (classification == null || !zone.forbids(classification)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "column "
+            + column
+            + " is "
+            + because
+            + ", and zone '"
+            + zone.name()
+            + "' forbids "
+            + zone.forbid()
+            + " ("
+            + zone.origin()
+            + ")");
+  }
+
+  /**
+   * Whether listings show the namespace to the principal: it has some access in the namespace, in a
+   * namespace below it (so the path down stays navigable) or through a grant that covers it.
+   */
+  public boolean canSeeNamespace(Principal principal, String namespace) {
+    for (Zone zone : bundle.zones().values()) {
+      if (!holdsAny(principal, zone)) {
+        continue;
+      }
+      for (String held : zone.namespaces()) {
+        if (sameOrBelow(held, namespace) || sameOrBelow(namespace, held)) {
+          return true;
+        }
+      }
+    }
+    for (Grant grant : bundle.grants()) {
+      if (!holds(principal, grant.subject())) {
+        continue;
+      }
+      for (List<ResourcePattern> patterns : grant.targets().values()) {
+        for (ResourcePattern pattern : patterns) {
+          if (sameOrBelow(pattern.namespace(), namespace)
+              || (pattern.kind() == ResourcePattern.Kind.SUBTREE
+                  && sameOrBelow(namespace, pattern.namespace()))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean holdsAny(Principal principal, Zone zone) {
+    for (Action action : Action.values()) {
+      for (Subject subject : zone.grantees(action)) {
+        if (holds(principal, subject)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** True when {@code namespace} is {@code ancestor} or nested below it. */
+  private static boolean sameOrBelow(String namespace, String ancestor) {
+    return namespace.equals(ancestor) || namespace.startsWith(ancestor + ".");
+  }
+
+  private static boolean coversNamespace(ResourcePattern pattern, String namespace) {
+    return switch (pattern.kind()) {
+      case NAMESPACE -> pattern.namespace().equals(namespace);
+      case SUBTREE -> sameOrBelow(namespace, pattern.namespace());
+      case TABLE, GLOB -> false;
+    };
+  }
+
+  private static boolean holds(Principal principal, Subject subject) {
+    return switch (subject.kind()) {
+      case USER ->
+          principal.kind() == Principal.Kind.USER && principal.name().equals(subject.name());
+      case CLIENT ->
+          principal.kind() == Principal.Kind.CLIENT && principal.name().equals(subject.name());
+      case GROUP -> principal.groups().contains(subject.name());
+      case ROLE -> principal.roles().contains(subject.name());
+    };
   }
 
   /** Tables the bundle does not declare get only their zone's and the grants' access rules. */

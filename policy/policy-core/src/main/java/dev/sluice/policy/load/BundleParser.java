@@ -68,7 +68,7 @@ final class BundleParser {
   private static final Set<String> ZONE_KEYS =
       Set.of("namespaces", "storage", "read", "write", "admin", "forbid", "description");
   private static final Set<String> CLASSIFICATION_KEYS =
-      Set.of("default-mask", "unmasked-for", "description");
+      Set.of("default-mask", "unmasked-for", "column-names", "description");
   private static final Set<String> MASK_KEYS = Set.of("expression", "types", "description");
   private static final Set<String> PURPOSE_KEYS = Set.of("requires-consent", "description");
   private static final Set<String> PRINCIPAL_KEYS = Set.of("purposes", "description");
@@ -324,12 +324,22 @@ final class BundleParser {
       if (defaultMask != null) {
         requireMask(new Located(defaultMask, yaml.at(f.get("default-mask").value())));
       }
+      List<String> columnNames = new ArrayList<>();
+      for (Located rule : yaml.texts(f, "column-names", what)) {
+        if (!rule.value().matches("[A-Za-z0-9_*]+")) {
+          yaml.error(
+              rule.origin(),
+              what + " column-names entries are column names or globs such as *_phone");
+        }
+        columnNames.add(rule.value());
+      }
       classifications.put(
           entry.key(),
           new Classification(
               entry.key(),
               defaultMask,
               subjects(yaml, f, "unmasked-for", what),
+              columnNames,
               yaml.text(f, "description", what),
               entry.origin()));
     }

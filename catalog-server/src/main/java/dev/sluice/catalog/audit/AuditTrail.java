@@ -1,0 +1,126 @@
+package dev.sluice.catalog.audit;
+
+import dev.sluice.catalog.persistence.AuditEventEntity;
+import dev.sluice.catalog.persistence.AuditStore;
+import dev.sluice.catalog.rest.RequestIdFilter;
+import io.quarkus.arc.Arc;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.hibernate.Session;
+import org.jboss.logging.MDC;
+
+/**
+ * Records every decision. A decision that allows a change is written by the transaction making the
+ * change ({@link #joinChange}), so the change cannot commit without its audit row; decisions that
+ * changed nothing (reads, refusals, failed changes) are written when the request ends.
+ */
+@ApplicationScoped
+public class AuditTrail {
+  private final PendingAudit pending;
+  private final AuditStore store;
+  private final TransactionSynchronizationRegistry transactions;
+  private final CurrentVertxRequest request;
+
+  @Inject
+  public AuditTrail(
+      PendingAudit pending,
+      AuditStore store,
+      TransactionSynchronizationRegistry transactions,
+      CurrentVertxRequest request) {
+    this.pending = pending;
+    this.store = store;
+    this.transactions = transactions;
+    this.request = request;
+  }
+
+  public void record(AuditEntry entry) {
+    if (!inRequest()) {
+      store.append(List.of(entity(entry, null)));
+      return;
+    }
+    if (pending.clientAddress() == null && request.getCurrent() != null) {
+      var remote = request.getCurrent().request().remoteAddress();
+      pending.clientAddress(remote == null ? "unknown" : remote.hostAddress());
+    }
+    pending.add(entry);
+  }
+
+  /**
+   * Writes the request's pending decisions inside the caller's transaction, which is about to
+   * change catalog state. With {@code required}, a change that no decision allowed is refused; the
+   * second change of one request (a property update and removal) finds the rows already committed
+   * by the first.
+   */
+  public void joinChange(Session session, boolean required) {
+    if (!inRequest()) {
+      if (required) {
+        throw new IllegalStateException("A catalog change outside a request has no decision");
+      }
+      return;
+    }
+    if (required && !pending.anyAllowed()) {
+      throw new IllegalStateException("A catalog change was attempted without a decision");
+    }
+    List<AuditEntry> entries = pending.unwritten();
+    if (entries.isEmpty()) {
+      return; // written by an earlier change of this request, which committed
+    }
+    String address = pending.clientAddress();
+    store.appendInto(session, entries.stream().map(e -> entity(e, address)).toList());
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              pending.written(entries.size());
+            }
+          }
+        });
+  }
+
+  /** At the end of a request: the decisions no change carried, in their own transaction. */
+  public void flush() {
+    if (!inRequest()) {
+      return;
+    }
+    List<AuditEntry> entries = pending.unwritten();
+    if (entries.isEmpty()) {
+      return;
+    }
+    String address = pending.clientAddress();
+    store.append(entries.stream().map(e -> entity(e, address)).toList());
+    pending.written(entries.size());
+  }
+
+  private static boolean inRequest() {
+    return Arc.container().requestContext().isActive();
+  }
+
+  private static AuditEventEntity entity(AuditEntry entry, String clientAddress) {
+    AuditEventEntity entity = new AuditEventEntity();
+    entity.occurredAt = OffsetDateTime.now(ZoneOffset.UTC);
+    entity.principal = entry.principal();
+    entity.action = entry.action();
+    entity.resource = truncate(entry.resource(), 2048);
+    entity.allowed = entry.allowed();
+    entity.rule = truncate(entry.rule(), 4000);
+    Object requestId = MDC.get(RequestIdFilter.MDC_KEY);
+    entity.requestId = requestId == null ? null : requestId.toString();
+    entity.clientAddress = clientAddress;
+    return entity;
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+}

@@ -1,0 +1,96 @@
+package dev.sluice.catalog.catalog;
+
+import dev.sluice.catalog.security.CatalogAuthorizer;
+import dev.sluice.policy.eval.PolicyEngine;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.TypeUtil;
+
+/**
+ * Refuses columns a zone may not hold: a new column classified (by a tag property or a name rule)
+ * with a classification the zone forbids. Applies to every writer, administrators included: it is a
+ * rule about the data, not about who writes it.
+ */
+final class ClassifiedColumns {
+  /** Table property that tags a column: {@code sluice.classification.<column>=pii.direct}. */
+  static final String TAG_PREFIX = "sluice.classification.";
+
+  private final SluiceCatalog catalog;
+  private final CatalogAuthorizer authorizer;
+
+  ClassifiedColumns(SluiceCatalog catalog, CatalogAuthorizer authorizer) {
+    this.catalog = catalog;
+    this.authorizer = authorizer;
+  }
+
+  void checkCreate(
+      String operation, TableIdentifier table, Schema schema, Map<String, String> properties) {
+    Optional<PolicyEngine> engine = authorizer.engine();
+    if (engine.isEmpty() || schema == null) {
+      return;
+    }
+    check(engine.get(), operation, table, names(schema), properties);
+  }
+
+  void checkUpdates(String operation, TableIdentifier table, List<MetadataUpdate> updates) {
+    Optional<PolicyEngine> engine = authorizer.engine();
+    if (engine.isEmpty()) {
+      return;
+    }
+    Set<String> added = new TreeSet<>();
+    Map<String, String> tags = new HashMap<>();
+    for (MetadataUpdate update : updates) {
+      if (update instanceof MetadataUpdate.AddSchema schema) {
+        added.addAll(names(schema.schema()));
+      } else if (update instanceof MetadataUpdate.SetProperties properties) {
+        properties.updated().forEach((key, value) -> tags.put(key, value));
+      }
+    }
+    if (added.isEmpty() && tags.keySet().stream().noneMatch(k -> k.startsWith(TAG_PREFIX))) {
+      return;
+    }
+    Set<String> candidates = new TreeSet<>(added);
+    Map<String, String> effective = new HashMap<>();
+    if (catalog.tableExists(table)) {
+      Table current = catalog.loadTable(table);
+      candidates.removeAll(names(current.schema()));
+      effective.putAll(current.properties());
+    }
+    effective.putAll(tags);
+    // a newly tagged column is judged like a new one
+    tags.keySet().stream()
+        .filter(k -> k.startsWith(TAG_PREFIX))
+        .map(k -> k.substring(TAG_PREFIX.length()))
+        .forEach(candidates::add);
+    check(engine.get(), operation, table, candidates, effective);
+  }
+
+  private void check(
+      PolicyEngine engine,
+      String operation,
+      TableIdentifier table,
+      Set<String> columns,
+      Map<String, String> properties) {
+    String name = CatalogAuthorizer.name(table);
+    for (String column : columns) {
+      String leaf = column.substring(column.lastIndexOf('.') + 1);
+      Optional<String> refusal =
+          engine.refuseNewColumn(name, leaf, properties.get(TAG_PREFIX + column));
+      if (refusal.isPresent()) {
+        authorizer.refuse(operation, name, refusal.get());
+      }
+    }
+  }
+
+  private static Set<String> names(Schema schema) {
+    return new TreeSet<>(TypeUtil.indexByName(schema.asStruct()).keySet());
+  }
+}

@@ -1,0 +1,119 @@
+package dev.sluice.catalog.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.hibernate.Session;
+import org.hibernate.query.SelectionQuery;
+
+/** The audit trail: appended to, queried, never changed. */
+@ApplicationScoped
+public class AuditStore {
+  private final CatalogSessions sessions;
+
+  @Inject
+  AuditStore(CatalogSessions sessions) {
+    this.sessions = sessions;
+  }
+
+  /** Appends within the caller's transaction, so a change and its audit rows commit together. */
+  public void appendInto(Session session, List<AuditEventEntity> events) {
+    for (AuditEventEntity event : events) {
+      session.persist(event);
+    }
+  }
+
+  @Transactional
+  public void append(List<AuditEventEntity> events) {
+    appendInto(sessions.session(), events);
+  }
+
+  /** Which rows to return; null fields do not filter. Newest first, keyed on id for paging. */
+  public record Query(
+      String principal,
+      String resource,
+      String action,
+      Boolean allowed,
+      OffsetDateTime from,
+      OffsetDateTime to,
+      Long beforeId,
+      int limit) {
+    public Query {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be positive");
+      }
+    }
+  }
+
+  @Transactional
+  public List<AuditEventEntity> query(Query query) {
+    Objects.requireNonNull(query, "query");
+    List<String> where = new ArrayList<>();
+    if (query.principal() != null) {
+      where.add("principal = :principal");
+    }
+    if (query.resource() != null) {
+      where.add(
+          query.resource().endsWith("*")
+              ? "resource like :resource escape '\\'"
+              : "resource = :resource");
+    }
+    if (query.action() != null) {
+      where.add("action = :action");
+    }
+    if (query.allowed() != null) {
+      where.add("allowed = :allowed");
+    }
+    if (query.from() != null) {
+      where.add("occurredAt >= :from");
+    }
+    if (query.to() != null) {
+      where.add("occurredAt < :to");
+    }
+    if (query.beforeId() != null) {
+      where.add("id < :beforeId");
+    }
+    String hql =
+        "from AuditEventEntity"
+            + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+            + " order by id desc";
+    SelectionQuery<AuditEventEntity> select =
+        sessions.session().createSelectionQuery(hql, AuditEventEntity.class);
+    if (query.principal() != null) {
+      select.setParameter("principal", query.principal());
+    }
+    if (query.resource() != null) {
+      String resource = query.resource();
+      select.setParameter(
+          "resource",
+          resource.endsWith("*")
+              ? escapeLike(resource.substring(0, resource.length() - 1)) + "%"
+              : resource);
+    }
+    if (query.action() != null) {
+      select.setParameter("action", query.action());
+    }
+    if (query.allowed() != null) {
+      select.setParameter("allowed", query.allowed());
+    }
+    if (query.from() != null) {
+      select.setParameter("from", query.from());
+    }
+    if (query.to() != null) {
+      select.setParameter("to", query.to());
+    }
+    if (query.beforeId() != null) {
+      select.setParameter("beforeId", query.beforeId());
+    }
+    return select.setMaxResults(query.limit()).getResultList();
+  }
+
+  /** Keeps the prefix literal: table names are full of underscores, a LIKE wildcard. */
+  private static String escapeLike(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+}

@@ -1,0 +1,46 @@
+package dev.sluice.catalog.security;
+
+import dev.sluice.catalog.rest.IcebergErrors;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Authentication and role failures as Iceberg error bodies, so engines report them as what they
+ * are. The reason a token was refused is not echoed: it would help an attacker probe tokens.
+ */
+public class SecurityExceptionMappers {
+
+  @ServerExceptionMapper
+  public Response unauthenticated(AuthenticationFailedException e) {
+    return notAuthorized();
+  }
+
+  @ServerExceptionMapper
+  public Response unauthorized(UnauthorizedException e) {
+    return notAuthorized();
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e) {
+    return IcebergErrors.response(
+        403,
+        "ForbiddenException",
+        e.getMessage() == null || e.getMessage().isEmpty()
+            ? "Forbidden: this operation needs another role"
+            : e.getMessage());
+  }
+
+  private static Response notAuthorized() {
+    return Response.fromResponse(
+            IcebergErrors.response(
+                401,
+                "NotAuthorizedException",
+                "Not authorized: a valid bearer token is required (missing, expired, revoked or"
+                    + " not issued for this server)"))
+        .header("WWW-Authenticate", "Bearer")
+        .build();
+  }
+}

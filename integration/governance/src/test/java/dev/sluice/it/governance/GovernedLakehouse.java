@@ -1,0 +1,201 @@
+package dev.sluice.it.governance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.it.KeycloakServer;
+import dev.sluice.it.PostgresServer;
+import dev.sluice.it.Progress;
+import dev.sluice.it.S3ProxyServer;
+import dev.sluice.it.SluiceServer;
+import dev.sluice.it.WorkDirs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The governed lakehouse every test of this module shares: PostgreSQL, S3Proxy with bucket {@code
+ * lake} (the example policy's zone roots), Keycloak with the lakehouse realm, and Sluice enforcing
+ * the example policy from deploy/policies and accepting Keycloak's tokens. Started once per test
+ * JVM (Keycloak alone takes 20–40 s) and stopped when the JVM exits.
+ */
+public final class GovernedLakehouse {
+  public static final String BUCKET = "lake";
+  public static final String WAREHOUSE = "s3://" + BUCKET + "/warehouse/";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static GovernedLakehouse instance;
+
+  private final PostgresServer postgres;
+  private final S3ProxyServer s3;
+  private final KeycloakServer keycloak;
+  private final SluiceServer sluice;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+  private GovernedLakehouse(
+      PostgresServer postgres, S3ProxyServer s3, KeycloakServer keycloak, SluiceServer sluice) {
+    this.postgres = postgres;
+    this.s3 = s3;
+    this.keycloak = keycloak;
+    this.sluice = sluice;
+  }
+
+  public static synchronized GovernedLakehouse get() throws Exception {
+    if (instance != null) {
+      return instance;
+    }
+    Path workDir =
+        WorkDirs.fresh(
+            Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
+                .resolve("lakehouse"));
+    PostgresServer postgres = null;
+    S3ProxyServer s3 = null;
+    KeycloakServer keycloak = null;
+    try {
+      postgres = PostgresServer.start();
+      postgres.createDatabase("sluice");
+      s3 = S3ProxyServer.start(workDir.resolve("s3proxy"), List.of(BUCKET));
+      keycloak = KeycloakServer.start(workDir.resolve("keycloak"));
+      Map<String, String> config = SluiceServer.onPostgres(postgres, "sluice");
+      config.putAll(SluiceServer.onS3(s3, WAREHOUSE));
+      config.put("sluice.policy.directory", policies().toString());
+      config.put("sluice.auth.oidc.issuer", keycloak.issuer());
+      SluiceServer sluice = SluiceServer.start(workDir.resolve("sluice"), config);
+      instance = new GovernedLakehouse(postgres, s3, keycloak, sluice);
+    } catch (Exception | Error e) {
+      for (AutoCloseable started : new AutoCloseable[] {keycloak, s3, postgres}) {
+        closeQuietly(started);
+      }
+      throw e;
+    }
+    GovernedLakehouse started = instance;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::close, "governed-lakehouse-stop"));
+    Progress.say(
+        "governed lakehouse ready: Sluice %s, Keycloak %s",
+        started.catalogUri(), started.keycloak.issuer());
+    return started;
+  }
+
+  public static Path policies() {
+    return Path.of(System.getProperty("sluice.it.policies", "../../deploy/policies"))
+        .toAbsolutePath()
+        .normalize();
+  }
+
+  public KeycloakServer keycloak() {
+    return keycloak;
+  }
+
+  public SluiceServer sluice() {
+    return sluice;
+  }
+
+  public S3ProxyServer s3() {
+    return s3;
+  }
+
+  public String catalogUri() {
+    return sluice.baseUri();
+  }
+
+  /** A client-credentials access token of a realm client (secret {@code <client>-secret}). */
+  public String clientToken(String clientId) {
+    return tokens.computeIfAbsent(
+        "client:" + clientId, k -> keycloak.clientToken(clientId, clientId + "-secret"));
+  }
+
+  /** A password-grant access token of a realm user (password {@code <user>-password}). */
+  public String userToken(String user) {
+    return tokens.computeIfAbsent(
+        "user:" + user, k -> keycloak.userToken(user, user + "-password"));
+  }
+
+  /** Sends a request to Sluice with the bearer token (none when null). */
+  public HttpResponse<String> send(String method, String path, String token, String body) {
+    return send(method, path, token, body, null);
+  }
+
+  /** Like {@link #send(String, String, String, String)}, with the request id to audit it under. */
+  public HttpResponse<String> send(
+      String method, String path, String token, String body, String requestId) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(catalogUri() + path)).timeout(Duration.ofSeconds(60));
+    if (requestId != null) {
+      request.header("X-Request-Id", requestId);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Audit rows matching the query parameters, newest first, read with the admin token. */
+  public JsonNode audit(Map<String, String> query) {
+    String parameters =
+        query.entrySet().stream()
+            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpResponse<String> response =
+        send("GET", "/api/v1/audit?pageSize=1000&" + parameters, sluice.adminToken(), null);
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("audit query failed: " + response.body());
+    }
+    try {
+      return JSON.readTree(response.body()).get("events");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void close() {
+    for (AutoCloseable part : new AutoCloseable[] {sluice, keycloak, s3, postgres}) {
+      closeQuietly(part);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable part) {
+    if (part == null) {
+      return;
+    }
+    try {
+      part.close();
+    } catch (Exception e) {
+      System.err.println("could not stop " + part + ": " + e);
+    }
+  }
+}
