@@ -252,7 +252,7 @@ public class CatalogAuthorizer {
     audit.record(new AuditEntry(principal.self().toString(), operation, resource, allowed, rule));
     if (!allowed) {
       throw new ForbiddenException(
-          "Forbidden: %s may not %s %s: %s", principal.self(), operation, resource, rule);
+          "%s may not %s %s: %s", principal.self(), operation, resource, rule);
     }
   }
 

@@ -113,6 +113,47 @@ public final class PostgresServer implements AutoCloseable {
             name));
   }
 
+  /** What {@link #sql} printed, and whether psql succeeded. */
+  public record SqlResult(int exitCode, String output) {}
+
+  /**
+   * Runs SQL with psql as the superuser and returns its exit code and output instead of failing, so
+   * a test can check that a statement is refused.
+   */
+  public SqlResult sql(String database, String statement) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>();
+    if (asPostgresUser) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(
+        List.of(
+            binDir.resolve("psql").toString(),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String.valueOf(port),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-At",
+            "-c",
+            statement));
+    Process process =
+        new ProcessBuilder(full)
+            .redirectErrorStream(true)
+            .directory(Path.of(System.getProperty("java.io.tmpdir")).toFile())
+            .start();
+    String output = new String(process.getInputStream().readAllBytes()).trim();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("psql did not finish: " + statement);
+    }
+    return new SqlResult(process.exitValue(), output);
+  }
+
   private void pg(List<String> command) throws IOException, InterruptedException {
     List<String> full = new ArrayList<>();
     if (asPostgresUser) {

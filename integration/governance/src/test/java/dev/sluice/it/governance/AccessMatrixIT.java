@@ -3,6 +3,7 @@ package dev.sluice.it.governance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.it.PostgresServer;
 import dev.sluice.it.Progress;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -273,5 +274,32 @@ class AccessMatrixIT {
       assertThat(response.statusCode()).as("token %s", token).isEqualTo(401);
       assertThat(response.body()).contains("\"type\":\"NotAuthorizedException\"");
     }
+  }
+
+  @Test
+  void theAuditTrailIsAppendOnlyAndEveryTableHasTheDecisionThatCreatedIt() throws Exception {
+    PostgresServer postgres = lake.postgres();
+    for (String statement :
+        List.of(
+            "UPDATE audit_event SET allowed = true",
+            "DELETE FROM audit_event",
+            "TRUNCATE audit_event")) {
+      PostgresServer.SqlResult refused = postgres.sql("sluice", statement);
+      assertThat(refused.exitCode()).as(statement).isNotZero();
+      assertThat(refused.output()).as(statement).contains("audit_event is append-only");
+    }
+    assertThat(Long.parseLong(postgres.sql("sluice", "SELECT count(*) FROM audit_event").output()))
+        .isPositive();
+    // every table in the catalog: an allowed create, register or rename decision names it
+    PostgresServer.SqlResult unaudited =
+        postgres.sql(
+            "sluice",
+            "SELECT count(*) FROM catalog_entity c WHERE NOT EXISTS (SELECT 1 FROM audit_event a"
+                + " WHERE a.allowed AND a.action IN ('table.create', 'table.register',"
+                + " 'table.rename', 'table.commit', 'transaction.commit', 'view.create',"
+                + " 'view.register', 'view.rename')"
+                + " AND a.resource = replace(c.namespace_name, chr(31), '.') || '.' || c.name)");
+    assertThat(unaudited.exitCode()).isZero();
+    assertThat(unaudited.output()).isEqualTo("0");
   }
 }

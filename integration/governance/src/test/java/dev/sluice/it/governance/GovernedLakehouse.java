@@ -102,6 +102,10 @@ public final class GovernedLakehouse {
     return sluice;
   }
 
+  public PostgresServer postgres() {
+    return postgres;
+  }
+
   public S3ProxyServer s3() {
     return s3;
   }

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.it.KeycloakServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,19 +24,10 @@ class KeycloakRealmIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static KeycloakServer keycloak;
 
+  /** The module's shared Keycloak: one start serves every test class. */
   @BeforeAll
-  static void start() throws IOException {
-    Path workDir =
-        Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
-            .resolve("keycloak-realm");
-    keycloak = KeycloakServer.start(workDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (keycloak != null) {
-      keycloak.close();
-    }
+  static void start() throws Exception {
+    keycloak = GovernedLakehouse.get().keycloak();
   }
 
   @ParameterizedTest

@@ -1,0 +1,56 @@
+package dev.sluice.it.governance;
+
+import dev.sluice.it.Progress;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark in local mode inside the test JVM with one Iceberg catalog per realm client ({@link
+ * ClientCatalogs#spark}). Several identities share one SparkContext this way, which a JVM can only
+ * hold one of at a time: {@link #stop} it before another test builds its own.
+ *
+ * <p>The build sets {@code SPARK_LOCAL_IP} (loopback) and {@code SPARK_LOCAL_DIRS} (under {@code
+ * target/}) for the test JVM; Spark reads both from the environment.
+ */
+final class ClientSpark {
+  private ClientSpark() {}
+
+  /** A session whose catalogs (name → client) each authenticate as their client. */
+  static SparkSession start(GovernedLakehouse lake, Path workDir, Map<String, String> catalogs) {
+    Progress.say("starting Spark (local[2]) with catalogs %s", catalogs);
+    long started = System.nanoTime();
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("sluice-it-governance")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.default.parallelism", "2")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.warehouse.dir", workDir.resolve("warehouse").toUri().toString())
+            .config(
+                "spark.sql.extensions",
+                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    catalogs.forEach(
+        (name, client) -> ClientCatalogs.spark(lake, name, client).forEach(builder::config));
+    SparkSession spark = builder.getOrCreate();
+    // Spark's INFO lines would bury the progress and failure output of the tests
+    spark.sparkContext().setLogLevel("WARN");
+    Progress.say(
+        "Spark %s ready in %d ms", spark.version(), (System.nanoTime() - started) / 1_000_000);
+    return spark;
+  }
+
+  /** Stops the session and its SparkContext so that the JVM can start another one. */
+  static void stop(SparkSession spark) {
+    if (spark == null) {
+      return;
+    }
+    spark.stop();
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+}
