@@ -314,6 +314,19 @@ public final class PolicyEngine {
   }
 
   /**
+   * Whether the bundle restricts what anyone reads of the table: masked columns, declared row
+   * filters or consent. A view that reads such a table with its owner's rights would hand the
+   * owner's view of it to every reader, so engines must not run one.
+   */
+  public boolean governsContent(String table) {
+    CompiledTable compiled = tables.get(table);
+    return compiled != null
+        && (!compiled.columns.isEmpty()
+            || !compiled.filters.isEmpty()
+            || compiled.consent() != null);
+  }
+
+  /**
    * Why a column may not be added to a table, if it may not: its zone forbids the classification
    * the column gets from {@code tagged} (a classification the writer attached) or from a
    * classification's name rule. Columns the dataset declares are judged when the bundle loads.

@@ -1,0 +1,131 @@
+package dev.sluice.catalog.trino;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.exceptions.ForbiddenException;
+import org.jboss.logging.Logger;
+
+/**
+ * The decision API for Trino's {@code opa} access-control plugin ({@code opa.policy.uri}, {@code
+ * …batched-uri}, {@code …row-filters-uri}, {@code …batch-column-masking-uri}). The plugin sends no
+ * credentials, so only the configured client addresses may call it. Every failure answers the most
+ * restrictive thing the protocol allows: deny, keep nothing, filter every row, mask every column.
+ */
+@PermitAll
+@Path("/api/v1/trino")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class TrinoDecisionResource {
+  private static final Logger LOG = Logger.getLogger(TrinoDecisionResource.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TrinoDecisions decisions;
+  private final Set<String> allowedClients;
+
+  @Inject
+  public TrinoDecisionResource(TrinoDecisions decisions, TrinoConfig config) {
+    this.decisions = decisions;
+    this.allowedClients = Set.copyOf(config.allowedClients());
+  }
+
+  @POST
+  @Path("/allow")
+  public ObjectNode allow(JsonNode body, @Context HttpServerRequest request) {
+    checkClient(request);
+    JsonNode input = input(body);
+    boolean allowed;
+    try {
+      allowed = decisions.allow(input);
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "Trino decision failed; denied: %s", body);
+      allowed = false;
+    }
+    return JSON.createObjectNode().put("result", allowed);
+  }
+
+  @POST
+  @Path("/batch")
+  public ObjectNode batch(JsonNode body, @Context HttpServerRequest request) {
+    checkClient(request);
+    JsonNode input = input(body);
+    List<Integer> keep;
+    try {
+      keep = decisions.filter(input);
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "Trino filter decision failed; nothing kept: %s", body);
+      keep = List.of();
+    }
+    ObjectNode answer = JSON.createObjectNode();
+    ArrayNode result = answer.putArray("result");
+    keep.forEach(result::add);
+    return answer;
+  }
+
+  @POST
+  @Path("/row-filters")
+  public ObjectNode rowFilters(JsonNode body, @Context HttpServerRequest request) {
+    checkClient(request);
+    JsonNode input = input(body);
+    List<String> filters;
+    try {
+      filters = decisions.rowFilters(input);
+    } catch (RuntimeException e) {
+      // an empty answer would show every row: filter them all instead
+      LOG.warnf(e, "Trino row-filter decision failed; every row filtered: %s", body);
+      filters = List.of("false");
+    }
+    ObjectNode answer = JSON.createObjectNode();
+    ArrayNode result = answer.putArray("result");
+    filters.forEach(f -> result.addObject().put("expression", f));
+    return answer;
+  }
+
+  @POST
+  @Path("/column-masks")
+  public ObjectNode columnMasks(JsonNode body, @Context HttpServerRequest request) {
+    checkClient(request);
+    JsonNode input = input(body);
+    List<TrinoDecisions.IndexedMask> masks;
+    try {
+      masks = decisions.columnMasks(input);
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "Trino mask decision failed; every column masked: %s", body);
+      masks = TrinoDecisions.maskEverything(input);
+    }
+    ObjectNode answer = JSON.createObjectNode();
+    ArrayNode result = answer.putArray("result");
+    for (TrinoDecisions.IndexedMask mask : masks) {
+      ObjectNode entry = result.addObject().put("index", mask.index());
+      entry.putObject("viewExpression").put("expression", mask.expression());
+    }
+    return answer;
+  }
+
+  private static JsonNode input(JsonNode body) {
+    if (body == null || !body.path("input").isObject()) {
+      throw new IllegalArgumentException("expected {\"input\": {...}}");
+    }
+    return body.path("input");
+  }
+
+  private void checkClient(HttpServerRequest request) {
+    String address = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    if (!allowedClients.contains(address)) {
+      throw new ForbiddenException(
+          "The decision API does not answer %s (sluice.trino.allowed-clients)", address);
+    }
+  }
+}

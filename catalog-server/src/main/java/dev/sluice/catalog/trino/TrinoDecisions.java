@@ -1,0 +1,548 @@
+package dev.sluice.catalog.trino;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.catalog.audit.AuditEntry;
+import dev.sluice.catalog.audit.AuditTrail;
+import dev.sluice.catalog.policy.ActivePolicy;
+import dev.sluice.catalog.policy.PolicyService;
+import dev.sluice.policy.eval.ColumnMask;
+import dev.sluice.policy.eval.Decision;
+import dev.sluice.policy.eval.ExplainStep;
+import dev.sluice.policy.eval.PolicyEngine;
+import dev.sluice.policy.eval.Principal;
+import dev.sluice.policy.eval.RowFilterExpression;
+import dev.sluice.policy.model.Action;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Answers the questions Trino's {@code opa} access-control plugin asks, from the active policy.
+ * Anything not understood is denied, and so is everything while no policy is active.
+ */
+@ApplicationScoped
+public class TrinoDecisions {
+  /** Metadata tables that hold no row values, so they follow the base table's read access. */
+  private static final Set<String> METADATA_WITHOUT_VALUES =
+      Set.of("snapshots", "history", "refs", "properties", "metadata_log_entries");
+
+  /** System catalog schemas that only describe what the user may already see. */
+  private static final Set<String> OPEN_SYSTEM_SCHEMAS =
+      Set.of("information_schema", "jdbc", "metadata");
+
+  /** Hidden columns that carry file paths and partition values, which can spell masked data. */
+  private static final Set<String> REVEALING_HIDDEN_COLUMNS = Set.of("$path", "$partition");
+
+  private final PolicyService policies;
+  private final AuditTrail audit;
+  private final TrinoConfig config;
+  private final Set<String> catalogs;
+
+  @Inject
+  public TrinoDecisions(PolicyService policies, AuditTrail audit, TrinoConfig config) {
+    this.policies = policies;
+    this.audit = audit;
+    this.config = config;
+    this.catalogs = Set.copyOf(config.catalogs());
+  }
+
+  /** A column mask for the batch answer: the index into the request and the SQL. */
+  public record IndexedMask(int index, String expression) {}
+
+  /** An outcome and the rule behind it. */
+  private record Outcome(boolean allowed, String rule) {
+    static Outcome allow(String rule) {
+      return new Outcome(true, rule);
+    }
+
+    static Outcome deny(String rule) {
+      return new Outcome(false, rule);
+    }
+  }
+
+  /** A table as Trino names it; {@code suffix} is the metadata table ({@code files}) if any. */
+  record TableRef(String catalog, String schema, String table, String suffix) {
+    static TableRef of(JsonNode table) {
+      String name = table.path("tableName").asText("");
+      int dollar = name.indexOf('$');
+      return new TableRef(
+          table.path("catalogName").asText(""),
+          table.path("schemaName").asText(""),
+          dollar < 0 ? name : name.substring(0, dollar),
+          dollar < 0 ? null : name.substring(dollar + 1));
+    }
+
+    String policyName() {
+      return schema + "." + table;
+    }
+
+    @Override
+    public String toString() {
+      return catalog + "." + schema + "." + table + (suffix == null ? "" : "$" + suffix);
+    }
+  }
+
+  // ---- the four endpoints ----
+
+  public boolean allow(JsonNode input) {
+    Principal principal = principal(input);
+    JsonNode action = input.path("action");
+    String operation = action.path("operation").asText("");
+    JsonNode resource = action.path("resource");
+    Outcome outcome = decide(principal, operation, resource, action.path("targetResource"));
+    record(principal, operation, describe(resource), outcome);
+    return outcome.allowed();
+  }
+
+  /** Indexes of the {@code filterResources} to keep (for FilterColumns, of the columns). */
+  public List<Integer> filter(JsonNode input) {
+    Principal principal = principal(input);
+    JsonNode action = input.path("action");
+    String operation = action.path("operation").asText("");
+    JsonNode resources = action.path("filterResources");
+    List<Integer> keep = new ArrayList<>();
+    if (operation.equals("FilterColumns")) {
+      JsonNode table = resources.path(0).path("table");
+      Outcome outcome = canSeeColumns(principal, table);
+      if (outcome.allowed()) {
+        for (int i = 0; i < table.path("columns").size(); i++) {
+          keep.add(i);
+        }
+      }
+      record(principal, operation, describe(resources.path(0)), outcome);
+      return keep;
+    }
+    for (int i = 0; i < resources.size(); i++) {
+      JsonNode resource = resources.get(i);
+      Outcome outcome =
+          switch (operation) {
+            case "FilterCatalogs" ->
+                catalogAccess(resource.path("catalog").path("name").asText(""));
+            case "FilterSchemas" -> canSeeSchema(principal, resource.path("schema"));
+            case "FilterTables" -> canSeeTable(principal, TableRef.of(resource.path("table")));
+            case "FilterViewQueryOwnedBy" ->
+                ownQuery(principal, resource.path("user").path("user").asText(""));
+            case "FilterFunctions" -> Outcome.deny("catalog functions are not governed here");
+            default -> Outcome.deny("unknown operation " + operation + ": default deny");
+          };
+      if (outcome.allowed()) {
+        keep.add(i);
+      }
+    }
+    // one row per batch: the allowed indexes say the rest
+    record(
+        principal,
+        operation,
+        resources.size() + " resources",
+        Outcome.allow("kept " + keep.size() + " of " + resources.size()));
+    return keep;
+  }
+
+  /** Row filters for a table; a table the principal may not read gets one that keeps nothing. */
+  public List<String> rowFilters(JsonNode input) {
+    Principal principal = principal(input);
+    TableRef table = TableRef.of(input.path("action").path("resource").path("table"));
+    Outcome access = readAccess(principal, table);
+    List<String> expressions;
+    if (!access.allowed()) {
+      expressions = List.of("false");
+    } else if (!catalogs.contains(table.catalog()) || table.suffix() != null) {
+      expressions = List.of(); // metadata tables: their access rule already judged the values
+    } else if (table.schema().equals("information_schema")) {
+      expressions = List.of();
+    } else {
+      expressions =
+          read(principal, table, Map.of()).rowFilters().stream()
+              .map(RowFilterExpression::expression)
+              .toList();
+    }
+    record(
+        principal,
+        "GetRowFilters",
+        table.toString(),
+        new Outcome(
+            access.allowed(),
+            expressions.isEmpty() ? access.rule() : String.join(" AND ", expressions)));
+    return expressions;
+  }
+
+  /** Masks for the requested columns (one table per request, as Trino asks). */
+  public List<IndexedMask> columnMasks(JsonNode input) {
+    Principal principal = principal(input);
+    JsonNode resources = input.path("action").path("filterResources");
+    Map<TableRef, Map<String, Integer>> byTable = new LinkedHashMap<>();
+    Map<Integer, String> types = new LinkedHashMap<>();
+    for (int i = 0; i < resources.size(); i++) {
+      JsonNode column = resources.get(i).path("column");
+      TableRef table = TableRef.of(column);
+      byTable
+          .computeIfAbsent(table, t -> new LinkedHashMap<>())
+          .put(column.path("columnName").asText(""), i);
+      types.put(i, column.path("columnType").asText("varchar"));
+    }
+    List<IndexedMask> masks = new ArrayList<>();
+    for (Map.Entry<TableRef, Map<String, Integer>> entry : byTable.entrySet()) {
+      TableRef table = entry.getKey();
+      if (!catalogs.contains(table.catalog()) || table.suffix() != null) {
+        continue; // system tables, and metadata tables whose values access rules already guard
+      }
+      Map<String, String> columnTypes = new LinkedHashMap<>();
+      entry.getValue().forEach((column, index) -> columnTypes.put(column, types.get(index)));
+      Decision decision = read(principal, table, columnTypes);
+      if (!decision.allowed()) {
+        // never reached for a table Trino let the user select from; fail closed regardless
+        entry.getValue().forEach((c, index) -> masks.add(nullMask(index, types.get(index))));
+        continue;
+      }
+      boolean restricted = !decision.masks().isEmpty() || !decision.rowFilters().isEmpty();
+      for (Map.Entry<String, Integer> column : entry.getValue().entrySet()) {
+        String name = column.getKey();
+        if (REVEALING_HIDDEN_COLUMNS.contains(name)) {
+          if (restricted) {
+            masks.add(nullMask(column.getValue(), types.get(column.getValue())));
+          }
+          continue;
+        }
+        decision
+            .mask(name)
+            .map(ColumnMask::expression)
+            .ifPresent(sql -> masks.add(new IndexedMask(column.getValue(), sql)));
+      }
+      record(
+          principal,
+          "GetColumnMask",
+          table.toString(),
+          Outcome.allow(
+              decision.masks().isEmpty()
+                  ? "no masks"
+                  : decision.masks().stream()
+                      .map(m -> m.column() + ": " + m.mask())
+                      .collect(Collectors.joining(", "))));
+    }
+    return masks;
+  }
+
+  /** Masks every requested column with NULL: what a failed decision must look like. */
+  public static List<IndexedMask> maskEverything(JsonNode input) {
+    JsonNode resources = input.path("action").path("filterResources");
+    List<IndexedMask> masks = new ArrayList<>();
+    for (int i = 0; i < resources.size(); i++) {
+      masks.add(nullMask(i, resources.get(i).path("column").path("columnType").asText("varchar")));
+    }
+    return masks;
+  }
+
+  // ---- single decisions ----
+
+  private Outcome decide(
+      Principal principal, String operation, JsonNode resource, JsonNode target) {
+    JsonNode table = resource.path("table");
+    JsonNode schema = resource.path("schema");
+    return switch (operation) {
+      case "ExecuteQuery" -> Outcome.allow("every authenticated Trino user may run queries");
+      case "SetSystemSessionProperty" -> Outcome.allow("session properties are the user's own");
+      case "SetCatalogSessionProperty" ->
+          catalogAccess(resource.path("catalogSessionProperty").path("catalogName").asText(""));
+      case "ImpersonateUser", "ViewQueryOwnedBy", "KillQueryOwnedBy" ->
+          ownQuery(principal, resource.path("user").path("user").asText(""));
+      case "AccessCatalog", "ShowSchemas" ->
+          catalogAccess(
+              resource.path("catalog").path("name").asText(schema.path("catalogName").asText("")));
+      case "ShowTables", "ShowCreateSchema", "ShowFunctions" -> canSeeSchema(principal, schema);
+      case "CreateSchema", "DropSchema", "RenameSchema" -> schemaAdmin(principal, schema);
+      case "ShowColumns", "ShowCreateTable" -> canSeeTable(principal, TableRef.of(table));
+      case "SelectFromColumns" -> select(principal, TableRef.of(table));
+      case "CreateViewWithSelectFromColumns" -> definerView(principal, TableRef.of(table));
+      case "CreateTable",
+          "DropTable",
+          "SetTableProperties",
+          "SetTableComment",
+          "SetColumnComment",
+          "AddColumn",
+          "AlterColumn",
+          "DropColumn",
+          "RenameColumn",
+          "InsertIntoTable",
+          "DeleteFromTable",
+          "TruncateTable",
+          "UpdateTableColumns",
+          "CreateView",
+          "DropView",
+          "SetViewComment",
+          "CreateMaterializedView",
+          "RefreshMaterializedView",
+          "SetMaterializedViewProperties",
+          "DropMaterializedView",
+          "ExecuteTableProcedure" ->
+          write(principal, TableRef.of(table));
+      case "RenameTable", "RenameView", "RenameMaterializedView" -> {
+        Outcome from = write(principal, TableRef.of(table));
+        yield from.allowed() ? write(principal, TableRef.of(target.path("table"))) : from;
+      }
+      case "ReadSystemInformation", "WriteSystemInformation" ->
+          Outcome.deny("system information is for Trino's operators");
+      case "SetTableAuthorization",
+          "SetViewAuthorization",
+          "SetSchemaAuthorization",
+          "CreateCatalog",
+          "DropCatalog",
+          "CreateFunction",
+          "DropFunction" ->
+          Outcome.deny(operation + " is decided by the policy bundle, not in Trino");
+      case "ExecuteProcedure", "ExecuteFunction", "CreateViewWithExecuteFunction" ->
+          Outcome.deny("catalog procedures and functions are not allowed through Trino");
+      default -> Outcome.deny("unknown operation " + operation + ": default deny");
+    };
+  }
+
+  private Outcome catalogAccess(String catalog) {
+    if (catalogs.contains(catalog)) {
+      return Outcome.allow("catalog " + catalog + " is governed by Sluice");
+    }
+    if (catalog.equals("system")) {
+      return Outcome.allow("the system catalog describes what the user may see");
+    }
+    return Outcome.deny("catalog " + catalog + " is not governed by Sluice: default deny");
+  }
+
+  private Outcome ownQuery(Principal principal, String owner) {
+    return owner.equals(principal.name())
+        ? Outcome.allow("users see their own queries")
+        : Outcome.deny("queries of other users are not shown");
+  }
+
+  private Outcome canSeeSchema(Principal principal, JsonNode schema) {
+    String catalog = schema.path("catalogName").asText("");
+    String name = schema.path("schemaName").asText("");
+    if (catalog.equals("system")) {
+      return OPEN_SYSTEM_SCHEMAS.contains(name)
+          ? Outcome.allow("system." + name + " is open")
+          : Outcome.deny("system." + name + " is for Trino's operators");
+    }
+    if (!catalogs.contains(catalog)) {
+      return catalogAccess(catalog);
+    }
+    if (name.equals("information_schema")) {
+      return Outcome.allow("information_schema lists only what the user may see");
+    }
+    PolicyEngine engine = engine();
+    if (engine == null) {
+      return Outcome.deny("no policy is active");
+    }
+    return engine.canSeeNamespace(principal, name)
+        ? Outcome.allow(principal + " has access in namespace " + name)
+        : Outcome.deny("no zone or grant gives " + principal + " access in namespace " + name);
+  }
+
+  private Outcome schemaAdmin(Principal principal, JsonNode schema) {
+    String catalog = schema.path("catalogName").asText("");
+    if (!catalogs.contains(catalog)) {
+      return catalogAccess(catalog).allowed()
+          ? Outcome.deny("the system catalog has no schemas to change")
+          : catalogAccess(catalog);
+    }
+    PolicyEngine engine = engine();
+    if (engine == null) {
+      return Outcome.deny("no policy is active");
+    }
+    return outcome(
+        engine.decideNamespace(principal, Action.ADMIN, schema.path("schemaName").asText("")));
+  }
+
+  private Outcome canSeeTable(Principal principal, TableRef table) {
+    if (!catalogs.contains(table.catalog()) || table.schema().equals("information_schema")) {
+      return canSeeSchema(principal, schemaNode(table));
+    }
+    Outcome read = readAccess(principal, table);
+    return read.allowed() ? read : access(principal, table, Action.WRITE);
+  }
+
+  private Outcome canSeeColumns(Principal principal, JsonNode table) {
+    TableRef ref = TableRef.of(table);
+    if (!catalogs.contains(ref.catalog()) || ref.schema().equals("information_schema")) {
+      return canSeeSchema(principal, schemaNode(ref));
+    }
+    return readAccess(principal, ref);
+  }
+
+  private Outcome select(Principal principal, TableRef table) {
+    Outcome read = readAccess(principal, table);
+    if (!read.allowed() || table.suffix() == null || !catalogs.contains(table.catalog())) {
+      return read;
+    }
+    // a metadata table: values in file statistics and partitions must not slip past masks
+    if (METADATA_WITHOUT_VALUES.contains(table.suffix())) {
+      return read;
+    }
+    Decision decision = read(principal, table, allColumns(table));
+    if (!decision.masks().isEmpty() || !decision.rowFilters().isEmpty()) {
+      return Outcome.deny(
+          "$"
+              + table.suffix()
+              + " shows column statistics and partition values of "
+              + table.policyName()
+              + ", which has masks or row filters for "
+              + principal);
+    }
+    return read;
+  }
+
+  /**
+   * The owner's check when another user queries a SECURITY DEFINER view: it would show every reader
+   * the owner's view of the table, so a table with masks or filters may not be read so.
+   */
+  private Outcome definerView(Principal owner, TableRef table) {
+    Outcome read = readAccess(owner, table);
+    if (!read.allowed() || !catalogs.contains(table.catalog())) {
+      return read;
+    }
+    PolicyEngine engine = engine();
+    if (engine != null && engine.governsContent(table.policyName())) {
+      return Outcome.deny(
+          table.policyName()
+              + " has masks or row filters; a SECURITY DEFINER view over it would apply its"
+              + " owner's to every reader: use SECURITY INVOKER");
+    }
+    return read;
+  }
+
+  private Outcome readAccess(Principal principal, TableRef table) {
+    if (!catalogs.contains(table.catalog())) {
+      return canSeeSchema(principal, schemaNode(table));
+    }
+    if (table.schema().equals("information_schema")) {
+      return Outcome.allow("information_schema lists only what the user may see");
+    }
+    return access(principal, table, Action.READ);
+  }
+
+  private Outcome write(Principal principal, TableRef table) {
+    if (!catalogs.contains(table.catalog())) {
+      return Outcome.deny(
+          "catalog " + table.catalog() + " is not governed by Sluice: default deny");
+    }
+    if (table.suffix() != null) {
+      return Outcome.deny("metadata tables cannot be changed");
+    }
+    return access(principal, table, Action.WRITE);
+  }
+
+  private Outcome access(Principal principal, TableRef table, Action action) {
+    PolicyEngine engine = engine();
+    if (engine == null) {
+      return Outcome.deny("no policy is active");
+    }
+    return outcome(engine.decide(principal, action, table.policyName(), List.of(), null));
+  }
+
+  private Decision read(Principal principal, TableRef table, Map<String, String> columnTypes) {
+    PolicyEngine engine = engine();
+    if (engine == null) {
+      throw new IllegalStateException("no policy is active");
+    }
+    return engine.decideTyped(principal, Action.READ, table.policyName(), columnTypes, null);
+  }
+
+  /** Every column the bundle declares for the table, for questions about the table as a whole. */
+  private Map<String, String> allColumns(TableRef table) {
+    PolicyEngine engine = engine();
+    Map<String, String> columns = new LinkedHashMap<>();
+    if (engine != null && engine.bundle().datasets().containsKey(table.policyName())) {
+      engine
+          .bundle()
+          .datasets()
+          .get(table.policyName())
+          .columns()
+          .keySet()
+          .forEach(c -> columns.put(c, null));
+    }
+    return columns;
+  }
+
+  private PolicyEngine engine() {
+    return policies.active().map(ActivePolicy::engine).orElse(null);
+  }
+
+  // ---- identity, audit ----
+
+  /** Trino's user and groups as a principal; service accounts are clients. */
+  Principal principal(JsonNode input) {
+    JsonNode identity = input.path("context").path("identity");
+    String user = identity.path("user").asText("");
+    if (user.isEmpty()) {
+      throw new IllegalArgumentException("the request names no user");
+    }
+    Set<String> groups = new TreeSet<>();
+    identity.path("groups").forEach(g -> groups.add(g.asText()));
+    String prefix = config.clientUserPrefix();
+    if (!prefix.isEmpty() && user.startsWith(prefix) && user.length() > prefix.length()) {
+      return new Principal(
+          user.substring(prefix.length()), Principal.Kind.CLIENT, groups, Set.of());
+    }
+    return new Principal(user, Principal.Kind.USER, groups, Set.of());
+  }
+
+  private void record(Principal principal, String operation, String resource, Outcome outcome) {
+    boolean keep =
+        switch (config.audit()) {
+          case ALL -> true;
+          case DENIALS -> !outcome.allowed();
+          case SAMPLE ->
+              !outcome.allowed()
+                  || ThreadLocalRandom.current().nextDouble() < config.auditSampleRate();
+        };
+    if (keep) {
+      audit.record(
+          new AuditEntry(
+              principal.self().toString(),
+              "trino." + operation,
+              resource,
+              outcome.allowed(),
+              outcome.rule()));
+    }
+  }
+
+  private static Outcome outcome(Decision decision) {
+    return new Outcome(
+        decision.allowed(),
+        decision.explain().stream().map(ExplainStep::toString).collect(Collectors.joining("; ")));
+  }
+
+  private static IndexedMask nullMask(int index, String type) {
+    return new IndexedMask(index, "CAST(NULL AS " + type + ")");
+  }
+
+  private static JsonNode schemaNode(TableRef table) {
+    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        .objectNode()
+        .put("catalogName", table.catalog())
+        .put("schemaName", table.schema());
+  }
+
+  private static String describe(JsonNode resource) {
+    if (resource == null || resource.isMissingNode() || resource.isEmpty()) {
+      return "-";
+    }
+    JsonNode table = resource.path("table");
+    if (!table.isMissingNode()) {
+      String columns = table.has("columns") ? " " + table.path("columns").toString() : "";
+      return TableRef.of(table) + columns;
+    }
+    JsonNode schema = resource.path("schema");
+    if (!schema.isMissingNode()) {
+      return schema.path("catalogName").asText() + "." + schema.path("schemaName").asText();
+    }
+    JsonNode catalog = resource.path("catalog");
+    if (!catalog.isMissingNode()) {
+      return catalog.path("name").asText();
+    }
+    return resource.toString();
+  }
+}
