@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.iceberg.exceptions.ForbiddenException;
 import org.jboss.logging.Logger;
 
@@ -46,13 +47,7 @@ public class TrinoDecisionResource {
   public ObjectNode allow(JsonNode body, @Context HttpServerRequest request) {
     checkClient(request);
     JsonNode input = input(body);
-    boolean allowed;
-    try {
-      allowed = decisions.allow(input);
-    } catch (RuntimeException e) {
-      LOG.warnf(e, "Trino decision failed; denied: %s", body);
-      allowed = false;
-    }
+    boolean allowed = failClosed(() -> decisions.allow(input), () -> false, "denied", body);
     return JSON.createObjectNode().put("result", allowed);
   }
 
@@ -61,13 +56,8 @@ public class TrinoDecisionResource {
   public ObjectNode batch(JsonNode body, @Context HttpServerRequest request) {
     checkClient(request);
     JsonNode input = input(body);
-    List<Integer> keep;
-    try {
-      keep = decisions.filter(input);
-    } catch (RuntimeException e) {
-      LOG.warnf(e, "Trino filter decision failed; nothing kept: %s", body);
-      keep = List.of();
-    }
+    List<Integer> keep =
+        failClosed(() -> decisions.filter(input), List::<Integer>of, "nothing kept", body);
     ObjectNode answer = JSON.createObjectNode();
     ArrayNode result = answer.putArray("result");
     keep.forEach(result::add);
@@ -79,14 +69,10 @@ public class TrinoDecisionResource {
   public ObjectNode rowFilters(JsonNode body, @Context HttpServerRequest request) {
     checkClient(request);
     JsonNode input = input(body);
-    List<String> filters;
-    try {
-      filters = decisions.rowFilters(input);
-    } catch (RuntimeException e) {
-      // an empty answer would show every row: filter them all instead
-      LOG.warnf(e, "Trino row-filter decision failed; every row filtered: %s", body);
-      filters = List.of("false");
-    }
+    // an empty answer would show every row: filter them all instead
+    List<String> filters =
+        failClosed(
+            () -> decisions.rowFilters(input), () -> List.of("false"), "every row filtered", body);
     ObjectNode answer = JSON.createObjectNode();
     ArrayNode result = answer.putArray("result");
     filters.forEach(f -> result.addObject().put("expression", f));
@@ -98,13 +84,12 @@ public class TrinoDecisionResource {
   public ObjectNode columnMasks(JsonNode body, @Context HttpServerRequest request) {
     checkClient(request);
     JsonNode input = input(body);
-    List<TrinoDecisions.IndexedMask> masks;
-    try {
-      masks = decisions.columnMasks(input);
-    } catch (RuntimeException e) {
-      LOG.warnf(e, "Trino mask decision failed; every column masked: %s", body);
-      masks = TrinoDecisions.maskEverything(input);
-    }
+    List<TrinoDecisions.IndexedMask> masks =
+        failClosed(
+            () -> decisions.columnMasks(input),
+            () -> TrinoDecisions.maskEverything(input),
+            "every column masked",
+            body);
     ObjectNode answer = JSON.createObjectNode();
     ArrayNode result = answer.putArray("result");
     for (TrinoDecisions.IndexedMask mask : masks) {
@@ -112,6 +97,17 @@ public class TrinoDecisionResource {
       entry.putObject("viewExpression").put("expression", mask.expression());
     }
     return answer;
+  }
+
+  /** The decision, or the most restrictive answer when deciding fails. */
+  private static <T> T failClosed(
+      Supplier<T> decision, Supplier<T> restrictive, String fallback, JsonNode body) {
+    try {
+      return decision.get();
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "Trino decision failed; %s: %s", fallback, body);
+      return restrictive.get();
+    }
   }
 
   private static JsonNode input(JsonNode body) {

@@ -121,26 +121,23 @@ public final class PostgresServer implements AutoCloseable {
    * a test can check that a statement is refused.
    */
   public SqlResult sql(String database, String statement) throws IOException, InterruptedException {
-    List<String> full = new ArrayList<>();
-    if (asPostgresUser) {
-      full.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    full.addAll(
-        List.of(
-            binDir.resolve("psql").toString(),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            String.valueOf(port),
-            "-U",
-            "postgres",
-            "-d",
-            database,
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-At",
-            "-c",
-            statement));
+    List<String> full =
+        asPostgres(
+            List.of(
+                binDir.resolve("psql").toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-At",
+                "-c",
+                statement));
     Process process =
         new ProcessBuilder(full)
             .redirectErrorStream(true)
@@ -155,12 +152,17 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private void pg(List<String> command) throws IOException, InterruptedException {
+    run(asPostgres(command), true);
+  }
+
+  /** PostgreSQL's tools refuse to run as root: run them as the postgres user then. */
+  private List<String> asPostgres(List<String> command) {
     List<String> full = new ArrayList<>();
     if (asPostgresUser) {
       full.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     full.addAll(command);
-    run(full, true);
+    return full;
   }
 
   private static void run(List<String> command, boolean fromTmp)
