@@ -124,6 +124,9 @@ class TrinoDecisionResourceTest {
         .body("result[2].viewExpression.expression", equalTo("CAST(NULL AS varchar)"));
     masks("priya", List.of("privacy-office"), "name:varchar", "phone:varchar", "$path:varchar")
         .body("result", equalTo(List.of()));
+    // a write-only client gets no masks: Trino refuses INSERT into masked tables
+    masks("service-account-ingest", List.of(), "name:varchar", "phone:varchar")
+        .body("result", equalTo(List.of()));
     // support sees phone numbers but not names
     masks("sam", List.of("support"), "name:varchar", "phone:varchar")
         .body("result.index", equalTo(List.of(0)));
@@ -140,8 +143,12 @@ class TrinoDecisionResourceTest {
     rowFilters("sam", List.of("support"))
         .body("result.expression", equalTo(List.of(SUPPORT_FILTER)));
     rowFilters("priya", List.of("privacy-office")).body("result", equalTo(List.of()));
-    // never asked for a table the user may not read, but if so: no rows
-    rowFilters("nobody", List.of()).body("result.expression", equalTo(List.of("false")));
+    // a write-only client reads nothing anyway (SelectFromColumns is denied); filters would only
+    // make Trino refuse its inserts
+    rowFilters("service-account-ingest", List.of()).body("result", equalTo(List.of()));
+    ObjectNode select = request("service-account-ingest", List.of(), "SelectFromColumns");
+    action(select).putObject("resource").set("table", table("raw", "customers", "name"));
+    post("allow", select).body("result", equalTo(false));
   }
 
   @Test

@@ -6,12 +6,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,10 +22,11 @@ import java.util.regex.Pattern;
  * {@value #CATALOG} that reads and writes through an Iceberg REST catalog and an S3 API.
  *
  * <p>The server comes from the {@code io.trino:trino-server} distribution ({@link
- * TrinoDistribution}) and loads only the plugins in {@link #PLUGINS}. It runs on a JDK 24 or newer
- * ({@link Components#modernJavaHome()}) with {@code -Xmx2G}; its configuration, data and log
- * ({@code trino.log}) live in the given working folder. Readiness is {@code GET /v1/info} answering
- * {@code "starting":false}. {@link #close()} stops it by process id.
+ * TrinoDistribution}) and loads only the plugins in {@link #PLUGINS} (and those its {@link
+ * TrinoEtc} needs). It runs on a JDK 24 or newer ({@link Components#modernJavaHome()}) with {@code
+ * -Xmx2G}; its configuration, data and log ({@code trino.log}) live in the given working folder.
+ * Readiness is {@code GET /v1/info} answering {@code "starting":false}. {@link #close()} stops it
+ * by process id.
  *
  * <pre>{@code
  * try (TrinoServer trino =
@@ -141,6 +145,19 @@ public final class TrinoServer implements AutoCloseable {
   public static TrinoServer start(
       Path workDir, Map<String, Map<String, String>> catalogs, Map<String, String> serverConfig)
       throws IOException {
+    return start(workDir, catalogs, serverConfig, new TrinoEtc());
+  }
+
+  /**
+   * Like {@link #start(Path, Map, Map)}, with more of {@code etc/}: an access control, a group
+   * provider, log levels (see {@link TrinoEtc}).
+   */
+  public static TrinoServer start(
+      Path workDir,
+      Map<String, Map<String, String>> catalogs,
+      Map<String, String> serverConfig,
+      TrinoEtc extra)
+      throws IOException {
     Path home = TrinoDistribution.home();
     Path javaHome = Components.modernJavaHome();
     Files.createDirectories(workDir);
@@ -149,7 +166,9 @@ public final class TrinoServer implements AutoCloseable {
     Path dataDir = Files.createDirectories(workDir.resolve("data"));
     // only the plugins in use are loaded: a faster start than the distribution's 50-odd
     Path pluginDir = WorkDirs.fresh(workDir.resolve("plugin"));
-    for (String plugin : PLUGINS) {
+    Set<String> plugins = new LinkedHashSet<>(PLUGINS);
+    plugins.addAll(extra.plugins());
+    for (String plugin : plugins) {
       Files.createSymbolicLink(pluginDir.resolve(plugin), home.resolve("plugin").resolve(plugin));
     }
     int port = Ports.free();
@@ -174,9 +193,16 @@ public final class TrinoServer implements AutoCloseable {
     config.put("log.enable-console", "true");
     config.putAll(serverConfig);
     writeProperties(etc.resolve("config.properties"), config);
-    writeProperties(
-        etc.resolve("log.properties"),
-        Map.of("io.trino", "INFO", "io.airlift", "WARN", "org.eclipse.jetty", "WARN"));
+    Map<String, String> logLevels =
+        extra.writeTo(
+            etc, Map.of("io.trino", "INFO", "io.airlift", "WARN", "org.eclipse.jetty", "WARN"));
+    writeProperties(etc.resolve("log.properties"), logLevels);
+    // Trino looks for etc/access-control.properties and etc/group-provider.properties in its
+    // working directory, as the launcher arranges it: the same link to etc/ in the data folder
+    Path etcLink = dataDir.resolve("etc");
+    if (!Files.exists(etcLink, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(etcLink, etc.toAbsolutePath());
+    }
     for (Map.Entry<String, Map<String, String>> catalog : catalogs.entrySet()) {
       writeProperties(catalogDir.resolve(catalog.getKey() + ".properties"), catalog.getValue());
     }
@@ -242,8 +268,7 @@ public final class TrinoServer implements AutoCloseable {
     }
   }
 
-  private static void writeProperties(Path file, Map<String, String> properties)
-      throws IOException {
+  static void writeProperties(Path file, Map<String, String> properties) throws IOException {
     StringBuilder text = new StringBuilder();
     properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
     Files.writeString(file, text);

@@ -33,6 +33,12 @@ public final class GovernedLakehouse {
   public static final String BUCKET = "lake";
   public static final String WAREHOUSE = "s3://" + BUCKET + "/warehouse/";
 
+  /**
+   * The Trino catalog names Sluice's decision API answers for ({@code sluice.trino.catalogs}): the
+   * reading catalog and the writer catalog of {@link TrinoGovernanceIT}. Other names are denied.
+   */
+  public static final List<String> TRINO_CATALOGS = List.of("lake", "ingest");
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static GovernedLakehouse instance;
 
@@ -72,6 +78,8 @@ public final class GovernedLakehouse {
       config.putAll(SluiceServer.onS3(s3, WAREHOUSE));
       config.put("sluice.policy.directory", policies().toString());
       config.put("sluice.auth.oidc.issuer", keycloak.issuer());
+      // must be set at start: the decision API reads it once
+      config.put("sluice.trino.catalogs", String.join(",", TRINO_CATALOGS));
       SluiceServer sluice = SluiceServer.start(workDir.resolve("sluice"), config);
       instance = new GovernedLakehouse(postgres, s3, keycloak, sluice);
     } catch (Exception | Error e) {

@@ -1,0 +1,454 @@
+package dev.sluice.it.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.it.Progress;
+import dev.sluice.it.TrinoEtc;
+import dev.sluice.it.TrinoServer;
+import dev.sluice.it.WorkDirs;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Column masks, row filters and their bypasses through one real Trino whose stock {@code opa}
+ * access control asks Sluice's decision API, with users and groups as Keycloak's realm has them
+ * (Trino's file group provider mirrors the realm).
+ *
+ * <p>Trino reads through catalog {@code lake}, authenticated to Sluice as client {@code trino}: it
+ * may load every table of raw, and the decision API decides what each Trino user sees of them. The
+ * writer catalog {@code ingest} (client {@code ingest}, which writes zone raw) sets the table up.
+ * Each test looks at the audit rows written since it began; the order of the tests is the order of
+ * the story, with the second write (for time travel) last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrinoGovernanceIT {
+  /** Where the examples in deploy/trino expect Sluice. */
+  private static final String EXAMPLE_SLUICE = "http://127.0.0.1:8181";
+
+  private static final String LAKE = "lake";
+  private static final String WRITER = "ingest";
+  private static final String CUSTOMERS = "lake.raw.customers";
+  private static final String SELECT_CONTACTS =
+      "SELECT customer_id, name, phone FROM %s ORDER BY customer_id";
+
+  /** customer_id|name|phone as the table holds them. */
+  private static final List<String> RAW_CONTACTS =
+      List.of(
+          "c-1|Ada Martin|+33612345678",
+          "c-2|Bo Lind|+46701234567",
+          "c-3|Cy Young|+14155550199",
+          "c-4|Di Okafor|+2348031112222");
+
+  /** The same rows under the masks every reader outside privacy-office and support gets. */
+  private static final List<String> MASKED_CONTACTS =
+      List.of(
+          "c-1|REDACTED|****5678",
+          "c-2|REDACTED|****4567",
+          "c-3|REDACTED|****0199",
+          "c-4|REDACTED|****2222");
+
+  /** The rows of the first write, as SQL. */
+  private static final List<String> FIRST_ROWS =
+      List.of(
+          "('c-1', 'Ada Martin', '+33612345678', 'eu', 'granted', ARRAY['training', 'analytics'])",
+          "('c-2', 'Bo Lind', '+46701234567', 'eu', 'withdrawn', ARRAY['training'])",
+          "('c-3', 'Cy Young', '+14155550199', 'us', 'granted', ARRAY['analytics'])",
+          "('c-4', 'Di Okafor', '+2348031112222', 'us', 'granted', ARRAY['training', 'support'])");
+
+  /** Keycloak's service account of client ingest, which writes zone raw but may not read it. */
+  private static final String WRITER_USER = "service-account-ingest";
+
+  /**
+   * The owner of the views: data-platform administers zone raw, so it may read the table a view
+   * reads and create views beside it (through the writer catalog, whose client may write raw).
+   */
+  private static final String VIEW_OWNER = "dana";
+
+  private static GovernedLakehouse lake;
+  private static TrinoServer trino;
+  private static long firstSnapshot;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    lake = GovernedLakehouse.get();
+    Path workDir =
+        WorkDirs.fresh(
+            Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
+                .resolve("trino-governance")
+                .toAbsolutePath());
+    // creating a namespace takes zone admin, which no engine client holds
+    createNamespace("raw");
+    for (String view : List.of("customers_invoker", "customers_definer")) {
+      dropIfPresent("raw/views/" + view);
+    }
+    dropIfPresent("raw/tables/customers?purgeRequested=true");
+
+    Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
+    catalogs.put(LAKE, ClientCatalogs.trino(lake, "trino"));
+    catalogs.put(WRITER, ClientCatalogs.trino(lake, "ingest"));
+    // the example access control of deploy/trino, pointed at this Sluice
+    Map<String, String> accessControl = new LinkedHashMap<>();
+    example("access-control.properties")
+        .forEach((k, v) -> accessControl.put(k, v.replace(EXAMPLE_SLUICE, lake.catalogUri())));
+    TrinoEtc etc = new TrinoEtc().accessControl(accessControl).groups(RealmGroups.members());
+    if (Boolean.getBoolean("sluice.it.trino.log-decisions")) {
+      // every question and answer of the plugin in trino.log
+      etc.accessControlProperty("opa.log-requests", "true")
+          .accessControlProperty("opa.log-responses", "true")
+          .logLevel("io.trino.plugin.opa", "DEBUG");
+    }
+    trino = TrinoServer.start(workDir.resolve("trino"), catalogs, Map.of(), etc);
+
+    Progress.say("creating raw.customers through Trino as service-account-ingest");
+    update(WRITER_USER, "CREATE TABLE ingest.raw.customers AS " + rows(FIRST_ROWS));
+    firstSnapshot = currentSnapshot();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (trino != null) {
+      trino.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void deployExamplesMatchTheRealmAndThisSetUp() throws Exception {
+    List<String> groups =
+        Files.readAllLines(deployTrino().resolve("groups.txt")).stream()
+            .map(String::trim)
+            .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+            .toList();
+    assertThat(groups).containsExactlyElementsOf(RealmGroups.groupFileLines());
+    assertThat(example("group-provider.properties")).containsEntry("group-provider.name", "file");
+    // the example catalog sets what this test's catalog sets, with placeholders for the values
+    // that differ per installation
+    Map<String, String> catalog = example("catalog/lake.properties");
+    Map<String, String> tested = ClientCatalogs.trino(lake, "trino");
+    assertThat(catalog).containsOnlyKeys(tested.keySet());
+    for (String key :
+        List.of(
+            "connector.name",
+            "iceberg.catalog.type",
+            "iceberg.rest-catalog.warehouse",
+            "iceberg.rest-catalog.security",
+            "iceberg.rest-catalog.oauth2.scope",
+            "fs.native-s3.enabled",
+            "s3.path-style-access")) {
+      assertThat(catalog.get(key)).as(key).isEqualTo(tested.get(key));
+    }
+    assertThat(catalog.get("iceberg.rest-catalog.oauth2.credential")).startsWith("trino:");
+  }
+
+  @Test
+  @Order(2)
+  void analystsSeeRedactedNamesAndTheLastFourDigits() throws SQLException {
+    Instant started = now();
+
+    assertThat(query("alice", SELECT_CONTACTS.formatted(CUSTOMERS)))
+        .containsExactlyElementsOf(MASKED_CONTACTS);
+
+    List<JsonNode> selects =
+        decisions("user:alice", "trino.SelectFromColumns", CUSTOMERS + "*", started);
+    assertOnly("allow", selects);
+    assertThat(selects)
+        .anySatisfy(e -> assertThat(e.path("resource").asText()).startsWith(CUSTOMERS + " ["));
+    List<JsonNode> masks = decisions("user:alice", "trino.GetColumnMask", CUSTOMERS, started);
+    assertOnly("allow", masks);
+    assertThat(masks.get(0).path("rule").asText()).contains("name: redact", "phone: last4");
+  }
+
+  @Test
+  @Order(3)
+  void privacyOfficeSeesTheRawValues() throws SQLException {
+    Instant started = now();
+
+    assertThat(query("priya", SELECT_CONTACTS.formatted(CUSTOMERS)))
+        .containsExactlyElementsOf(RAW_CONTACTS);
+
+    assertOnly(
+        "allow", decisions("user:priya", "trino.SelectFromColumns", CUSTOMERS + "*", started));
+    assertThat(decisions("user:priya", "trino.GetColumnMask", CUSTOMERS, started))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.path("rule").asText()).isEqualTo("no masks"));
+  }
+
+  @Test
+  @Order(4)
+  void supportSeesEuCustomersWithPhonesButNotNames() throws SQLException {
+    Instant started = now();
+
+    assertThat(query("sam", SELECT_CONTACTS.formatted(CUSTOMERS)))
+        .containsExactly("c-1|REDACTED|+33612345678", "c-2|REDACTED|+46701234567");
+
+    List<JsonNode> filters = decisions("user:sam", "trino.GetRowFilters", CUSTOMERS, started);
+    assertOnly("allow", filters);
+    assertThat(filters.get(0).path("rule").asText()).isEqualTo("region = 'eu'");
+  }
+
+  @Test
+  @Order(5)
+  void trainingPipelineSeesOnlyRowsConsentedForTraining() throws SQLException {
+    Instant started = now();
+
+    // c-2 withdrew consent, c-3 did not consent to training
+    assertThat(query("service-account-training-pipeline", SELECT_CONTACTS.formatted(CUSTOMERS)))
+        .containsExactly("c-1|REDACTED|****5678", "c-4|REDACTED|****2222");
+
+    List<JsonNode> filters =
+        decisions("client:training-pipeline", "trino.GetRowFilters", CUSTOMERS, started);
+    assertOnly("allow", filters);
+    assertThat(filters.get(0).path("rule").asText())
+        .isEqualTo("\"consent_status\" = 'granted' AND contains(\"allowed_purposes\", 'training')");
+  }
+
+  @Test
+  @Order(6)
+  void strangersAreDenied() {
+    Instant started = now();
+
+    Throwable denied = catchThrowable(() -> query("nobody", SELECT_CONTACTS.formatted(CUSTOMERS)));
+    assertThat(denied).isInstanceOf(SQLException.class).hasMessageContaining("Access Denied");
+
+    List<JsonNode> selects =
+        decisions("user:nobody", "trino.SelectFromColumns", CUSTOMERS + "*", started);
+    assertOnly("deny", selects);
+    assertThat(selects.get(0).path("rule").asText()).contains("no zone or grant gives user:nobody");
+  }
+
+  @Test
+  @Order(7)
+  void invokerViewsApplyTheReadersMasks() throws SQLException {
+    Instant started = now();
+    // a view reads as its creator does: a writer that may not read the table may not create one
+    Throwable writerView =
+        catchThrowable(
+            () ->
+                update(
+                    WRITER_USER,
+                    "CREATE VIEW ingest.raw.customers_invoker SECURITY INVOKER AS"
+                        + " SELECT customer_id, name, phone FROM lake.raw.customers"));
+    assertThat(writerView).isInstanceOf(SQLException.class).hasMessageContaining("Access Denied");
+    assertOnly(
+        "deny", decisions("client:ingest", "trino.SelectFromColumns", CUSTOMERS + "*", started));
+    update(
+        VIEW_OWNER,
+        "CREATE VIEW ingest.raw.customers_invoker SECURITY INVOKER AS"
+            + " SELECT customer_id, name, phone FROM lake.raw.customers");
+    started = now();
+
+    assertThat(query("alice", SELECT_CONTACTS.formatted("lake.raw.customers_invoker")))
+        .containsExactlyElementsOf(MASKED_CONTACTS);
+    assertThat(query("priya", SELECT_CONTACTS.formatted("lake.raw.customers_invoker")))
+        .containsExactlyElementsOf(RAW_CONTACTS);
+
+    assertOnly("allow", decisions("user:alice", "trino.GetColumnMask", CUSTOMERS, started));
+  }
+
+  @Test
+  @Order(8)
+  void definerViewsOverMaskedTablesAreRefused() throws SQLException {
+    update(
+        VIEW_OWNER,
+        "CREATE VIEW ingest.raw.customers_definer SECURITY DEFINER AS"
+            + " SELECT customer_id, name, phone FROM lake.raw.customers");
+    Instant started = now();
+
+    Throwable refused =
+        catchThrowable(
+            () -> query("alice", SELECT_CONTACTS.formatted("lake.raw.customers_definer")));
+    assertThat(refused).isInstanceOf(SQLException.class).hasMessageContaining("Access Denied");
+
+    // Trino asks whether the owner may expose the table through a view; Sluice says no
+    List<JsonNode> checks =
+        decisions(
+            "user:" + VIEW_OWNER,
+            "trino.CreateViewWithSelectFromColumns",
+            CUSTOMERS + "*",
+            started);
+    assertOnly("deny", checks);
+    assertThat(checks.get(0).path("rule").asText())
+        .contains("raw.customers has masks or row filters", "use SECURITY INVOKER");
+  }
+
+  @Test
+  @Order(9)
+  void hiddenColumnsAreNulledForMaskedReaders() throws SQLException {
+    String sql = "SELECT \"$path\", \"$partition\", name FROM %s WHERE customer_id = 'c-1'";
+
+    assertThat(query("alice", sql.formatted(CUSTOMERS))).containsExactly("null|null|REDACTED");
+    List<String> priya = query("priya", sql.formatted(CUSTOMERS));
+    assertThat(priya).hasSize(1);
+    assertThat(priya.get(0)).startsWith("s3://lake/raw/").endsWith("|Ada Martin");
+  }
+
+  @Test
+  @Order(10)
+  void metadataTablesWithValuesAreRefusedToMaskedReaders() throws SQLException {
+    Instant started = now();
+
+    assertThat(query("alice", "SELECT snapshot_id FROM lake.raw.\"customers$snapshots\""))
+        .containsExactly(String.valueOf(firstSnapshot));
+    Throwable files =
+        catchThrowable(() -> query("alice", "SELECT file_path FROM lake.raw.\"customers$files\""));
+    assertThat(files).isInstanceOf(SQLException.class).hasMessageContaining("Access Denied");
+    assertThat(query("priya", "SELECT sum(record_count) FROM lake.raw.\"customers$files\""))
+        .containsExactly("4");
+
+    List<JsonNode> denied =
+        decisions("user:alice", "trino.SelectFromColumns", CUSTOMERS + "$files*", started);
+    assertOnly("deny", denied);
+    assertThat(denied.get(0).path("rule").asText()).contains("has masks or row filters");
+  }
+
+  @Test
+  @Order(11)
+  void timeTravelKeepsTheMasks() throws SQLException {
+    // a writer that may not read gets no masks, so Trino lets it INSERT
+    update(
+        WRITER_USER,
+        "INSERT INTO ingest.raw.customers VALUES"
+            + " ('c-5', 'Eve Moreau', '+33798765432', 'eu', 'granted', ARRAY['analytics'])");
+    long secondSnapshot = currentSnapshot();
+    assertThat(secondSnapshot).isNotEqualTo(firstSnapshot);
+
+    List<String> now = new ArrayList<>(MASKED_CONTACTS);
+    now.add("c-5|REDACTED|****5432");
+    assertThat(query("alice", SELECT_CONTACTS.formatted(CUSTOMERS))).containsExactlyElementsOf(now);
+    assertThat(
+            query(
+                "alice",
+                SELECT_CONTACTS.formatted(CUSTOMERS + " FOR VERSION AS OF " + firstSnapshot)))
+        .containsExactlyElementsOf(MASKED_CONTACTS);
+    assertThat(
+            query(
+                "alice",
+                "SELECT snapshot_id FROM lake.raw.\"customers$snapshots\" ORDER BY committed_at"))
+        .containsExactly(String.valueOf(firstSnapshot), String.valueOf(secondSnapshot));
+  }
+
+  // ---- helpers ----
+
+  private static Connection connect(String user) throws SQLException {
+    Properties properties = new Properties();
+    // Trino without authentication trusts the name; the group file gives the groups
+    properties.setProperty("user", user);
+    properties.setProperty("timezone", "UTC");
+    return DriverManager.getConnection(trino.jdbcUrl(LAKE), properties);
+  }
+
+  private static List<String> query(String user, String sql) throws SQLException {
+    try (Connection connection = connect(user)) {
+      return EngineRows.trino(connection, sql);
+    }
+  }
+
+  private static void update(String user, String sql) throws SQLException {
+    try (Connection connection = connect(user)) {
+      EngineRows.trinoUpdate(connection, sql);
+    }
+  }
+
+  private static Path deployTrino() {
+    return GovernedLakehouse.policies().getParent().resolve("trino");
+  }
+
+  /** A properties file of deploy/trino. */
+  private static Map<String, String> example(String file) throws IOException {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(deployTrino().resolve(file))) {
+      properties.load(reader);
+    }
+    Map<String, String> values = new TreeMap<>();
+    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+    return values;
+  }
+
+  /** A query giving the rows as the table's columns, with unbounded types. */
+  private static String rows(List<String> values) {
+    return "SELECT CAST(customer_id AS varchar) AS customer_id, CAST(name AS varchar) AS name,"
+        + " CAST(phone AS varchar) AS phone, CAST(region AS varchar) AS region,"
+        + " CAST(consent_status AS varchar) AS consent_status,"
+        + " CAST(allowed_purposes AS array(varchar)) AS allowed_purposes"
+        + " FROM (VALUES "
+        + String.join(", ", values)
+        + ") AS t (customer_id, name, phone, region, consent_status, allowed_purposes)";
+  }
+
+  private static void createNamespace(String namespace) {
+    HttpResponse<String> response =
+        lake.send(
+            "POST",
+            "/v1/namespaces",
+            lake.sluice().adminToken(),
+            "{\"namespace\":[\"" + namespace + "\"],\"properties\":{}}");
+    // 409: another test of this JVM created it already
+    assertThat(response.statusCode()).as(response.body()).isIn(200, 409);
+  }
+
+  /** Drops what an earlier run of this JVM may have left, so that the rows here are exact. */
+  private static void dropIfPresent(String path) {
+    HttpResponse<String> response =
+        lake.send("DELETE", "/v1/namespaces/" + path, lake.sluice().adminToken(), null);
+    assertThat(response.statusCode()).as(response.body()).isIn(204, 404);
+  }
+
+  private static long currentSnapshot() {
+    HttpResponse<String> response =
+        lake.send("GET", "/v1/namespaces/raw/tables/customers", lake.sluice().adminToken(), null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return GovernedLakehouse.json(response).path("metadata").path("current-snapshot-id").asLong();
+  }
+
+  /** Audit rows of one principal, action and resource since {@code from}, newest first. */
+  private static List<JsonNode> decisions(
+      String principal, String action, String resource, Instant from) {
+    List<JsonNode> events = new ArrayList<>();
+    lake.audit(
+            Map.of(
+                "principal", principal,
+                "action", action,
+                "resource", resource,
+                "from", from.toString()))
+        .forEach(events::add);
+    return events;
+  }
+
+  /** At least one row, and every row carries the decision and a rule. */
+  private static void assertOnly(String decision, List<JsonNode> events) {
+    assertThat(events).as("audit rows").isNotEmpty();
+    assertThat(events)
+        .allSatisfy(
+            event -> {
+              assertThat(event.path("decision").asText()).as(event.toString()).isEqualTo(decision);
+              assertThat(event.path("rule").asText()).as(event.toString()).isNotBlank();
+            });
+  }
+
+  /** Now, to the millisecond the audit trail stores, so that nothing later is left out. */
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+}
