@@ -69,8 +69,15 @@ class AuthenticationTest {
     for (String path : List.of("/v1/config", "/api/v1/lineage/search?q=x", "/api/v1/policy")) {
       assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
     }
-    // operations stay reachable for probes
+    // operations stay reachable for probes, and the API describes itself
     assertThat(get("/q/health", null).statusCode()).isEqualTo(200);
+    HttpResponse<String> openapi = get("/q/openapi", null);
+    assertThat(openapi.statusCode()).isEqualTo(200);
+    assertThat(openapi.body())
+        .contains("/api/v1/audit")
+        .contains("/api/v1/tokens")
+        .contains("/api/v1/principals/{subject}/grants")
+        .contains("/api/v1/zones");
   }
 
   @Test
