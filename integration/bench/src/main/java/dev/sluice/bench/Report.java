@@ -45,6 +45,7 @@ final class Report {
   final List<TargetInfo> targets = new ArrayList<>();
   final Map<String, Object> notes = new LinkedHashMap<>();
   final Map<String, Object> lineage = new LinkedHashMap<>();
+  final AuthResults auth = new AuthResults(new ArrayList<>(), new LinkedHashMap<>());
 
   static Row row(
       String workload,
@@ -75,9 +76,45 @@ final class Report {
     rows.add(row);
   }
 
-  /** The tables: one per workload; a ratio column per Sluice target against every row. */
+  /**
+   * The tables: one per catalog workload, with a ratio column per Sluice target against every row;
+   * the auth cases; the targets.
+   */
   String render() {
     StringBuilder out = new StringBuilder();
+    if (!rows.isEmpty()) {
+      renderWorkloads(out);
+    }
+    if (!auth.rows().isEmpty()) {
+      out.append(auth.render());
+    }
+    out.append("\n== targets ==\n");
+    List<List<String>> lines = new ArrayList<>();
+    lines.add(
+        List.of(
+            "target",
+            "status",
+            "start-up s",
+            "RSS after start MiB",
+            "RSS at end MiB",
+            "peak RSS MiB",
+            "what"));
+    for (TargetInfo t : targets) {
+      lines.add(
+          List.of(
+              t.name(),
+              t.status(),
+              fmt(t.startupSeconds()),
+              fmt(t.rssAfterStartMiB()),
+              fmt(t.rssAtEndMiB()),
+              fmt(t.peakRssMiB()),
+              t.description()));
+    }
+    out.append(table(lines));
+    return out.toString();
+  }
+
+  private void renderWorkloads(StringBuilder out) {
     Set<String> workloads = new LinkedHashSet<>();
     rows.forEach(r -> workloads.add(r.workload()));
     List<String> sluiceTargets =
@@ -136,30 +173,6 @@ final class Report {
       }
     }
     out.append("\nratio = Sluice throughput / this row's throughput (above 1: Sluice is faster)\n");
-    out.append("\n== targets ==\n");
-    List<List<String>> lines = new ArrayList<>();
-    lines.add(
-        List.of(
-            "target",
-            "status",
-            "start-up s",
-            "RSS after start MiB",
-            "RSS at end MiB",
-            "peak RSS MiB",
-            "what"));
-    for (TargetInfo t : targets) {
-      lines.add(
-          List.of(
-              t.name(),
-              t.status(),
-              fmt(t.startupSeconds()),
-              fmt(t.rssAfterStartMiB()),
-              fmt(t.rssAtEndMiB()),
-              fmt(t.peakRssMiB()),
-              t.description()));
-    }
-    out.append(table(lines));
-    return out.toString();
   }
 
   private Row find(String workload, String variant, String target) {
@@ -233,6 +246,9 @@ final class Report {
     json.put("results", rows);
     if (!lineage.isEmpty()) {
       json.put("lineage", lineage);
+    }
+    if (!auth.rows().isEmpty()) {
+      json.put("auth", auth);
     }
     Files.createDirectories(file.getParent());
     RestCatalogClient.JSON

@@ -167,9 +167,14 @@ final class RestCatalogClient {
   }
 
   void createTable(TableRef table) throws IOException, InterruptedException {
+    createTable(table, SCHEMA);
+  }
+
+  /** {@code schema}: an Iceberg schema as JSON. */
+  void createTable(TableRef table, String schema) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("name", table.name());
-    body.set("schema", JSON.readTree(SCHEMA));
+    body.set("schema", JSON.readTree(schema));
     body.put("stage-create", false);
     body.putObject("properties").put("format-version", "2");
     expect("POST", tablesUri(table.namespace()), body.toString(), 200);

@@ -159,4 +159,42 @@ final class Settings {
   static int lineageQueries() {
     return integer("bench.lineage.queries", 2000);
   }
+
+  // ---- auth benchmark ----
+
+  /** The server build from before authentication existed: the baseline. */
+  static Path authBaselineJar() {
+    return Path.of(
+        string(
+            "bench.auth.baseline-jar",
+            "/tmp/sluice-base/catalog-server/target/quarkus-app/quarkus-run.jar"));
+  }
+
+  /** The example policy bundle (the build points this at the repository's deploy/policies). */
+  static Path authPolicies() {
+    return Path.of(string("bench.auth.policies", "deploy/policies")).toAbsolutePath().normalize();
+  }
+
+  static int authTables() {
+    return integer("bench.auth.tables", 20);
+  }
+
+  /**
+   * Unmeasured loads before a server's first case; each further case on the same server gets a
+   * tenth. The JIT needs many: after 2,000 loads a server still spent several times the CPU per
+   * load it spends after 40,000.
+   */
+  static int authWarmupLoads() {
+    return integer("bench.auth.warmup-loads", 40_000);
+  }
+
+  /** Measured loads of each case. */
+  static int authLoads() {
+    return integer("bench.auth.loads", 5000);
+  }
+
+  /** Clients of the concurrent cases (baseline and policy); 1 or less: no concurrent cases. */
+  static int authConcurrentClients() {
+    return integer("bench.auth.concurrent-clients", 8);
+  }
 }

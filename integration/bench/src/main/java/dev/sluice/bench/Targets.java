@@ -260,6 +260,14 @@ final class Targets {
     }
   }
 
+  /** CPU time a process has used so far, all its threads, in milliseconds; -1 if unknown. */
+  static double cpuMillis(long pid) {
+    return ProcessHandle.of(pid)
+        .flatMap(p -> p.info().totalCpuDuration())
+        .map(d -> d.toNanos() / 1e6)
+        .orElse(-1.0);
+  }
+
   private static long kib(String line) {
     return Long.parseLong(line.replaceAll("[^0-9]", ""));
   }

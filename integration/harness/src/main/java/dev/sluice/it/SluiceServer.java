@@ -55,7 +55,12 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   public static SluiceServer start(Path workDir, Map<String, String> config) throws IOException {
-    Path jar = Path.of(Components.required("sluice.it.server.jar"));
+    return start(Path.of(Components.required("sluice.it.server.jar")), workDir, config);
+  }
+
+  /** Like {@link #start(Path, Map)}, from another build's {@code quarkus-run.jar}. */
+  public static SluiceServer start(Path jar, Path workDir, Map<String, String> config)
+      throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build catalog-server first");
     }
@@ -76,11 +81,17 @@ public final class SluiceServer implements AutoCloseable {
     ManagedProcess process =
         ManagedProcess.start("Sluice", command, Map.of(), workDir, workDir.resolve("sluice.log"));
     SluiceServer server = new SluiceServer(process, port, settings.get(BOOTSTRAP_ADMIN_TOKEN));
-    Waits.until(
-        "Sluice",
-        Duration.ofSeconds(90),
-        () -> Waits.httpStatus(server.baseUri() + "/q/health/ready", 200),
-        process);
+    try {
+      Waits.until(
+          "Sluice",
+          Duration.ofSeconds(90),
+          () -> Waits.httpStatus(server.baseUri() + "/q/health/ready", 200),
+          process);
+    } catch (RuntimeException e) {
+      // a server that never got ready would outlive the caller, which holds no handle to it
+      process.close();
+      throw e;
+    }
     Progress.say("Sluice ready at %s", server.baseUri());
     return server;
   }
