@@ -8,8 +8,6 @@ import dev.sluice.bench.RestCatalogClient.TableRef;
 import dev.sluice.bench.Targets.Infra;
 import dev.sluice.bench.Targets.Target;
 import dev.sluice.it.Progress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -199,12 +197,12 @@ final class AuthBench {
       throws Exception {
     Load.fixed(c.clients(), warmup, "load", (cl, i) -> load(client, null));
     LongAdder bytes = new LongAdder();
-    String loadBefore = loadAverage();
+    String loadBefore = Targets.loadAverage();
     double cpuBefore = Targets.cpuMillis(pid);
     Measured m =
         Load.fixed(c.clients(), Settings.authLoads(), "load", (cl, i) -> load(client, bytes));
     double cpu = Targets.cpuMillis(pid) - cpuBefore;
-    String load = loadBefore + "-" + loadAverage();
+    String load = loadBefore + "-" + Targets.loadAverage();
     Tally tally = m.kinds().getOrDefault("load", new Tally());
     long sent = tally.ok + tally.errors;
     Histogram h = tally.micros;
@@ -244,15 +242,6 @@ final class AuthBench {
         row.loadAverage(),
         row.errors());
     return row;
-  }
-
-  /** The machine's one-minute load average, from /proc/loadavg ("?" where there is none). */
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-    } catch (IOException | RuntimeException e) {
-      return "?";
-    }
   }
 
   private Outcome load(RestCatalogClient client, LongAdder bytes) throws Exception {

@@ -81,9 +81,16 @@ final class AuthServers {
   /** A new API token of {@code principal}, issued with the admin token; returns its secret. */
   static String issueToken(RestCatalogClient admin, String root, String principal)
       throws IOException, InterruptedException {
+    return issueToken(admin, root, principal, "auth benchmark");
+  }
+
+  /** Like {@link #issueToken(RestCatalogClient, String, String)}, with the token's description. */
+  static String issueToken(
+      RestCatalogClient admin, String root, String principal, String description)
+      throws IOException, InterruptedException {
     ObjectNode body = RestCatalogClient.JSON.createObjectNode();
     body.put("principal", principal);
-    body.put("description", "auth benchmark");
+    body.put("description", description);
     Response response = admin.expect("POST", root + "/api/v1/tokens", body.toString(), 201);
     return RestCatalogClient.JSON.readTree(response.body()).path("secret").asText();
   }

@@ -13,18 +13,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Entry point: {@code all} (default: catalog and lineage), {@code catalog}, {@code lineage} or
- * {@code auth} (only on request: it compares with another build). Starts PostgreSQL and S3Proxy,
- * runs the benchmarks, prints the tables and writes them as JSON under the output directory; every
- * process it started is stopped at the end, also when a step fails.
+ * Entry point: {@code all} (default: catalog and lineage), {@code catalog}, {@code lineage}, {@code
+ * auth} (only on request: it compares with another build) or {@code trino} (only on request: it
+ * starts Trino). Starts PostgreSQL and S3Proxy, runs the benchmarks, prints the tables and writes
+ * them as JSON under the output directory; every process it started is stopped at the end, also
+ * when a step fails.
  */
 public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "all";
-    if (!List.of("all", "catalog", "lineage", "auth").contains(mode)) {
-      System.err.println("usage: java -jar sluice-bench.jar [all|catalog|lineage|auth]");
+    if (!List.of("all", "catalog", "lineage", "auth", "trino").contains(mode)) {
+      System.err.println("usage: java -jar sluice-bench.jar [all|catalog|lineage|auth|trino]");
       System.exit(2);
     }
     Settings.loadBuildProperties();
@@ -42,11 +43,18 @@ public final class BenchMain {
     int exit = 0;
     try (Closer closer = new Closer()) {
       PostgresServer postgres = closer.register(PostgresServer.start());
-      List<String> buckets = mode.equals("auth") ? List.of(AuthServers.BUCKET) : Targets.BUCKETS;
+      // auth and trino use the example policy, whose zone roots are in bucket lake
+      List<String> buckets =
+          mode.equals("auth") || mode.equals("trino")
+              ? List.of(AuthServers.BUCKET)
+              : Targets.BUCKETS;
       S3ProxyServer s3 = closer.register(S3ProxyServer.start(work.resolve("s3"), buckets));
       Infra infra = new Infra(postgres, s3);
       if (mode.equals("auth")) {
         new AuthBench(report, closer, work.resolve("auth")).run(infra);
+      }
+      if (mode.equals("trino")) {
+        new TrinoBench(report, closer, work.resolve("trino")).run(infra);
       }
       if (mode.equals("all") || mode.equals("catalog")) {
         new CatalogBench(report, closer, work.resolve("catalog"), output).run(infra);

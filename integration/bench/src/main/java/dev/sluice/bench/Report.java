@@ -46,6 +46,8 @@ final class Report {
   final Map<String, Object> notes = new LinkedHashMap<>();
   final Map<String, Object> lineage = new LinkedHashMap<>();
   final AuthResults auth = new AuthResults(new ArrayList<>(), new LinkedHashMap<>());
+  final TrinoResults trino =
+      new TrinoResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
 
   static Row row(
       String workload,
@@ -78,7 +80,7 @@ final class Report {
 
   /**
    * The tables: one per catalog workload, with a ratio column per Sluice target against every row;
-   * the auth cases; the targets.
+   * the auth cases; the trino cases; the targets.
    */
   String render() {
     StringBuilder out = new StringBuilder();
@@ -87,6 +89,9 @@ final class Report {
     }
     if (!auth.rows().isEmpty()) {
       out.append(auth.render());
+    }
+    if (!trino.decisions().isEmpty() || !trino.queries().isEmpty() || !trino.checks().isEmpty()) {
+      out.append(trino.render());
     }
     out.append("\n== targets ==\n");
     List<List<String>> lines = new ArrayList<>();
@@ -249,6 +254,9 @@ final class Report {
     }
     if (!auth.rows().isEmpty()) {
       json.put("auth", auth);
+    }
+    if (!trino.decisions().isEmpty() || !trino.queries().isEmpty() || !trino.checks().isEmpty()) {
+      json.put("trino", trino);
     }
     Files.createDirectories(file.getParent());
     RestCatalogClient.JSON

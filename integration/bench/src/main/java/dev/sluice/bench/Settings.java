@@ -197,4 +197,54 @@ final class Settings {
   static int authConcurrentClients() {
     return integer("bench.auth.concurrent-clients", 8);
   }
+
+  // ---- trino benchmark ----
+
+  /** The example access control of deploy/trino; its Sluice address is replaced by the real one. */
+  static Path trinoAccessControl() {
+    return Path.of(
+            string(
+                "bench.trino.access-control",
+                authPolicies()
+                    .resolveSibling("trino")
+                    .resolve("access-control.properties")
+                    .toString()))
+        .toAbsolutePath()
+        .normalize();
+  }
+
+  /** Unmeasured decision requests before each case's first measurement on a server. */
+  static int trinoWarmupRequests() {
+    return integer("bench.trino.warmup-requests", 20_000);
+  }
+
+  /** Measured decision requests of each case. */
+  static int trinoRequests() {
+    return integer("bench.trino.requests", 5000);
+  }
+
+  /** Clients of the concurrent decision cases; 1 or less: none. */
+  static int trinoConcurrentClients() {
+    return integer("bench.trino.concurrent-clients", 8);
+  }
+
+  /** Columns of the column-mask batch and tables of the FilterTables batch. */
+  static int trinoBatchSize() {
+    return integer("bench.trino.batch-size", 50);
+  }
+
+  /** Rows of raw.customers. */
+  static int trinoRows() {
+    return integer("bench.trino.rows", 100);
+  }
+
+  /** Unmeasured queries before each Trino case. */
+  static int trinoWarmupQueries() {
+    return integer("bench.trino.warmup-queries", 20);
+  }
+
+  /** Measured queries of each Trino case. */
+  static int trinoQueries() {
+    return integer("bench.trino.queries", 200);
+  }
 }

@@ -268,6 +268,15 @@ final class Targets {
         .orElse(-1.0);
   }
 
+  /** The machine's one-minute load average, from /proc/loadavg ("?" where there is none). */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
   private static long kib(String line) {
     return Long.parseLong(line.replaceAll("[^0-9]", ""));
   }

@@ -1,0 +1,66 @@
+package dev.sluice.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Counts audit rows through the admin API ({@code GET /api/v1/audit}), a page at a time. */
+final class AuditRows {
+  private AuditRows() {}
+
+  /** Rows of {@code principal} written from {@code from} to {@code to}, per action. */
+  static Map<String, Long> perAction(
+      RestCatalogClient admin, String root, String principal, Instant from, Instant to)
+      throws IOException, InterruptedException {
+    Map<String, Long> rows = new TreeMap<>();
+    for (JsonNode event : events(admin, root, principal, from, to)) {
+      rows.merge(event.path("action").asText(), 1L, Long::sum);
+    }
+    return rows;
+  }
+
+  /** The same rows, oldest first, each as {@code action resource: decision}. */
+  static List<String> described(
+      RestCatalogClient admin, String root, String principal, Instant from, Instant to)
+      throws IOException, InterruptedException {
+    List<String> rows = new ArrayList<>();
+    for (JsonNode event : events(admin, root, principal, from, to)) {
+      rows.add(
+          event.path("action").asText()
+              + " "
+              + event.path("resource").asText()
+              + ": "
+              + event.path("decision").asText());
+    }
+    Collections.reverse(rows);
+    return rows;
+  }
+
+  private static List<JsonNode> events(
+      RestCatalogClient admin, String root, String principal, Instant from, Instant to)
+      throws IOException, InterruptedException {
+    List<JsonNode> events = new ArrayList<>();
+    String page = null;
+    do {
+      String uri =
+          root
+              + "/api/v1/audit?pageSize=1000&principal="
+              + RestCatalogClient.encode(principal)
+              + "&from="
+              + RestCatalogClient.encode(from.toString())
+              + "&to="
+              + RestCatalogClient.encode(to.toString())
+              + (page == null ? "" : "&pageToken=" + page);
+      JsonNode answer = RestCatalogClient.JSON.readTree(admin.expect("GET", uri, null, 200).body());
+      answer.path("events").forEach(events::add);
+      page =
+          answer.path("nextPageToken").isTextual() ? answer.path("nextPageToken").asText() : null;
+    } while (page != null);
+    return events;
+  }
+}
