@@ -12,6 +12,7 @@ import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.TypeUtil;
 
 /**
@@ -59,10 +60,12 @@ final class ClassifiedColumns {
     }
     Set<String> candidates = new TreeSet<>(added);
     Map<String, String> effective = new HashMap<>();
-    if (catalog.tableExists(table)) {
+    try {
       Table current = catalog.loadTable(table);
       candidates.removeAll(names(current.schema()));
       effective.putAll(current.properties());
+    } catch (NoSuchTableException e) {
+      // the create step of a staged create: every column is new
     }
     effective.putAll(tags);
     // a newly tagged column is judged like a new one

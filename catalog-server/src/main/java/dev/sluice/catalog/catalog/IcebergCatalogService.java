@@ -304,7 +304,7 @@ public class IcebergCatalogService {
     Identifiers.checkIdentifier(request.destination());
     authorizer.requireTable("table.rename", request.source(), Action.WRITE);
     authorizer.requireTable("table.rename", request.destination(), Action.WRITE);
-    checkStaysInItsZoneRoot(request, catalog.loadTable(request.source()).location());
+    checkStaysInItsZoneRoot(request);
     CatalogHandlers.renameTable(catalog, request);
   }
 
@@ -312,10 +312,12 @@ public class IcebergCatalogService {
    * A rename moves no files, so a table may change zones only when its files already sit under the
    * new zone's storage root; anything else would leave it outside its zone silently.
    */
-  private void checkStaysInItsZoneRoot(RenameTableRequest request, String location) {
+  private void checkStaysInItsZoneRoot(RenameTableRequest request) {
     if (!authorizer
         .zoneOf(request.source().namespace())
         .equals(authorizer.zoneOf(request.destination().namespace()))) {
+      // only a move between zones needs the table's location, which costs a metadata read
+      String location = catalog.loadTable(request.source()).location();
       catalog.locations().checkRequestedLocation(request.destination(), location);
     }
   }

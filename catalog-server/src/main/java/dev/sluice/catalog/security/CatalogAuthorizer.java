@@ -6,7 +6,6 @@ import dev.sluice.catalog.config.AuthConfig;
 import dev.sluice.catalog.policy.ActivePolicy;
 import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.policy.eval.Decision;
-import dev.sluice.policy.eval.ExplainStep;
 import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.model.Action;
@@ -101,7 +100,7 @@ public class CatalogAuthorizer {
       return;
     }
     Decision decision = engine.get().decideNamespace(principal, action, name);
-    record(principal, operation, name, decision.allowed(), reason(decision));
+    record(principal, operation, name, decision.allowed(), decision.rules());
   }
 
   /** Reading a namespace or listing inside it needs some access in or below it. */
@@ -152,13 +151,13 @@ public class CatalogAuthorizer {
     for (Action action : actions) {
       Decision decision = engine.get().decide(principal, action, name, List.of(), null);
       if (decision.allowed()) {
-        record(principal, operation, name, true, reason(decision));
+        record(principal, operation, name, true, decision.rules());
         return decision;
       }
       first = first == null ? decision : first;
     }
     // the refusal of the first action (reading, for a load) explains it best
-    record(principal, operation, name, false, reason(first));
+    record(principal, operation, name, false, first.rules());
     return first;
   }
 
@@ -254,9 +253,5 @@ public class CatalogAuthorizer {
       throw new ForbiddenException(
           "%s may not %s %s: %s", principal.self(), operation, resource, rule);
     }
-  }
-
-  private static String reason(Decision decision) {
-    return decision.explain().stream().map(ExplainStep::toString).collect(Collectors.joining("; "));
   }
 }

@@ -7,7 +7,6 @@ import dev.sluice.catalog.policy.ActivePolicy;
 import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.policy.eval.ColumnMask;
 import dev.sluice.policy.eval.Decision;
-import dev.sluice.policy.eval.ExplainStep;
 import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.eval.RowFilterExpression;
@@ -517,9 +516,7 @@ public class TrinoDecisions {
   }
 
   private static Outcome outcome(Decision decision) {
-    return new Outcome(
-        decision.allowed(),
-        decision.explain().stream().map(ExplainStep::toString).collect(Collectors.joining("; ")));
+    return new Outcome(decision.allowed(), decision.rules());
   }
 
   private static IndexedMask nullMask(int index, String type) {

@@ -38,6 +38,18 @@ public record Decision(
     return mask(column).isPresent();
   }
 
+  /** The rules that decided, on one line: what an audit row or an error message quotes. */
+  public String rules() {
+    StringBuilder text = new StringBuilder();
+    for (ExplainStep step : explain) {
+      if (!text.isEmpty()) {
+        text.append("; ");
+      }
+      text.append(step);
+    }
+    return text.toString();
+  }
+
   /** A readable, multi-line account of the decision for the CLI and logs. */
   public String describe() {
     StringBuilder text = new StringBuilder();
