@@ -101,16 +101,7 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Creates a database owned by the superuser {@code postgres}. */
   public void createDatabase(String name) throws IOException, InterruptedException {
-    pg(
-        List.of(
-            binDir.resolve("createdb").toString(),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            String.valueOf(port),
-            "-U",
-            "postgres",
-            name));
+    pg(client("createdb", name));
   }
 
   /** What {@link #sql} printed, and whether psql succeeded. */
@@ -122,22 +113,7 @@ public final class PostgresServer implements AutoCloseable {
    */
   public SqlResult sql(String database, String statement) throws IOException, InterruptedException {
     List<String> full =
-        asPostgres(
-            List.of(
-                binDir.resolve("psql").toString(),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                String.valueOf(port),
-                "-U",
-                "postgres",
-                "-d",
-                database,
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-At",
-                "-c",
-                statement));
+        asPostgres(client("psql", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement));
     Process process =
         new ProcessBuilder(full)
             .redirectErrorStream(true)
@@ -149,6 +125,22 @@ public final class PostgresServer implements AutoCloseable {
       throw new IllegalStateException("psql did not finish: " + statement);
     }
     return new SqlResult(process.exitValue(), output);
+  }
+
+  /** A client tool of this cluster's binaries, connected to it as the superuser. */
+  private List<String> client(String tool, String... arguments) {
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            binDir.resolve(tool).toString(),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String.valueOf(port),
+            "-U",
+            "postgres"));
+    command.addAll(List.of(arguments));
+    return command;
   }
 
   private void pg(List<String> command) throws IOException, InterruptedException {

@@ -1,5 +1,8 @@
 package dev.sluice.it.governance;
 
+import static dev.sluice.it.governance.AuditRows.assertOnly;
+import static dev.sluice.it.governance.AuditRows.decisions;
+import static dev.sluice.it.governance.AuditRows.now;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -13,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,18 +146,24 @@ class EngineAccessIT {
     assertThat(tableLocation("restricted", "customer_contacts"))
         .matches(uniqueBelow("s3://lake/restricted/restricted/customer_contacts"));
 
-    assertOnly("allow", decisions("client:ingest", "table.create", "raw.signups", setUpStarted));
+    assertOnly(
+        "allow", decisions(lake, "client:ingest", "table.create", "raw.signups", setUpStarted));
     assertOnly(
         "allow",
-        decisions("client:transform", "table.create", "silver.daily_orders", setUpStarted));
+        decisions(lake, "client:transform", "table.create", "silver.daily_orders", setUpStarted));
     assertOnly(
         "allow",
         decisions(
-            "client:transform", "table.create", "restricted.customer_contacts", setUpStarted));
-    assertOnly("allow", decisions("client:ingest", "table.commit", "raw.signups", setUpStarted));
+            lake,
+            "client:transform",
+            "table.create",
+            "restricted.customer_contacts",
+            setUpStarted));
+    assertOnly(
+        "allow", decisions(lake, "client:ingest", "table.commit", "raw.signups", setUpStarted));
     assertOnly(
         "allow",
-        decisions("client:transform", "table.commit", "silver.daily_orders", setUpStarted));
+        decisions(lake, "client:transform", "table.commit", "silver.daily_orders", setUpStarted));
   }
 
   @Test
@@ -176,10 +184,11 @@ class EngineAccessIT {
                     + " ORDER BY order_date, city"))
         .containsExactlyElementsOf(DAILY_ORDERS);
 
-    List<JsonNode> loads = decisions("client:spark", "table.load", "silver.daily_orders", started);
+    List<JsonNode> loads =
+        decisions(lake, "client:spark", "table.load", "silver.daily_orders", started);
     assertOnly("allow", loads);
     assertThat(loads.get(0).path("rule").asText()).contains("client:spark");
-    assertOnly("allow", decisions("client:spark", "table.list", "silver", started));
+    assertOnly("allow", decisions(lake, "client:spark", "table.list", "silver", started));
   }
 
   @Test
@@ -205,12 +214,12 @@ class EngineAccessIT {
         .as(EngineRows.causes(listRestricted))
         .isNotNull();
 
-    List<JsonNode> loads = decisions("client:spark", "table.load", "raw.signups", started);
+    List<JsonNode> loads = decisions(lake, "client:spark", "table.load", "raw.signups", started);
     assertOnly("deny", loads);
     assertThat(loads.get(0).path("rule").asText())
         .contains("no zone or grant gives client:spark", "read on raw.signups");
-    assertOnly("deny", decisions("client:spark", "table.list", "raw", started));
-    assertOnly("deny", decisions("client:spark", "table.list", "restricted", started));
+    assertOnly("deny", decisions(lake, "client:spark", "table.list", "raw", started));
+    assertOnly("deny", decisions(lake, "client:spark", "table.list", "restricted", started));
     // never, since this class began, did the analyst engine get a table of raw or restricted
     assertThat(
             lake.audit(
@@ -241,11 +250,12 @@ class EngineAccessIT {
                 "SELECT signup_id, city, signed_up_on FROM raw.signups ORDER BY signup_id"))
         .containsExactlyElementsOf(expected);
 
-    List<JsonNode> commits = decisions("client:ingest", "table.commit", "raw.signups", started);
+    List<JsonNode> commits =
+        decisions(lake, "client:ingest", "table.commit", "raw.signups", started);
     assertOnly("allow", commits);
     assertThat(commits).hasSize(1);
-    assertOnly("allow", decisions("client:ingest", "table.load", "raw.signups", started));
-    assertOnly("allow", decisions("client:transform", "table.load", "raw.signups", started));
+    assertOnly("allow", decisions(lake, "client:ingest", "table.load", "raw.signups", started));
+    assertOnly("allow", decisions(lake, "client:transform", "table.load", "raw.signups", started));
   }
 
   @Test
@@ -272,12 +282,12 @@ class EngineAccessIT {
             "client:ingest may not view.load restricted.customer_contacts");
 
     List<JsonNode> tableLoads =
-        decisions("client:ingest", "table.load", "restricted.customer_contacts", started);
+        decisions(lake, "client:ingest", "table.load", "restricted.customer_contacts", started);
     assertOnly("deny", tableLoads);
     assertThat(tableLoads.get(0).path("rule").asText())
         .contains("no zone or grant gives client:ingest", "read on restricted.customer_contacts");
     List<JsonNode> viewLoads =
-        decisions("client:ingest", "view.load", "restricted.customer_contacts", started);
+        decisions(lake, "client:ingest", "view.load", "restricted.customer_contacts", started);
     assertOnly("deny", viewLoads);
     assertThat(viewLoads.get(0).path("rule").asText())
         .contains("no zone or grant gives client:ingest", "read on restricted.customer_contacts");
@@ -342,36 +352,5 @@ class EngineAccessIT {
         .path("identifiers")
         .forEach(identifier -> names.add(identifier.path("name").asText()));
     return names;
-  }
-
-  /** Audit rows of one principal, action and resource since {@code from}, newest first. */
-  private static List<JsonNode> decisions(
-      String principal, String action, String resource, Instant from) {
-    List<JsonNode> events = new ArrayList<>();
-    lake.audit(
-            Map.of(
-                "principal", principal,
-                "action", action,
-                "resource", resource,
-                "from", from.toString()))
-        .forEach(events::add);
-    return events;
-  }
-
-  /** At least one row, and every row carries the decision, a rule and the request's id. */
-  private static void assertOnly(String decision, List<JsonNode> events) {
-    assertThat(events).as("audit rows").isNotEmpty();
-    assertThat(events)
-        .allSatisfy(
-            event -> {
-              assertThat(event.path("decision").asText()).as(event.toString()).isEqualTo(decision);
-              assertThat(event.path("rule").asText()).as(event.toString()).isNotBlank();
-              assertThat(event.path("requestId").asText()).as(event.toString()).isNotBlank();
-            });
-  }
-
-  /** Now, to the millisecond the audit trail stores, so that nothing later is left out. */
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 }

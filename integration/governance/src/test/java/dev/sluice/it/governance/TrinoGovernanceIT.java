@@ -1,5 +1,8 @@
 package dev.sluice.it.governance;
 
+import static dev.sluice.it.governance.AuditRows.assertOnly;
+import static dev.sluice.it.governance.AuditRows.decisions;
+import static dev.sluice.it.governance.AuditRows.now;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -17,7 +20,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,11 +173,11 @@ class TrinoGovernanceIT {
         .containsExactlyElementsOf(MASKED_CONTACTS);
 
     List<JsonNode> selects =
-        decisions("user:alice", "trino.SelectFromColumns", CUSTOMERS + "*", started);
+        decisions(lake, "user:alice", "trino.SelectFromColumns", CUSTOMERS + "*", started);
     assertOnly("allow", selects);
     assertThat(selects)
         .anySatisfy(e -> assertThat(e.path("resource").asText()).startsWith(CUSTOMERS + " ["));
-    List<JsonNode> masks = decisions("user:alice", "trino.GetColumnMask", CUSTOMERS, started);
+    List<JsonNode> masks = decisions(lake, "user:alice", "trino.GetColumnMask", CUSTOMERS, started);
     assertOnly("allow", masks);
     assertThat(masks.get(0).path("rule").asText()).contains("name: redact", "phone: last4");
   }
@@ -189,8 +191,9 @@ class TrinoGovernanceIT {
         .containsExactlyElementsOf(RAW_CONTACTS);
 
     assertOnly(
-        "allow", decisions("user:priya", "trino.SelectFromColumns", CUSTOMERS + "*", started));
-    assertThat(decisions("user:priya", "trino.GetColumnMask", CUSTOMERS, started))
+        "allow",
+        decisions(lake, "user:priya", "trino.SelectFromColumns", CUSTOMERS + "*", started));
+    assertThat(decisions(lake, "user:priya", "trino.GetColumnMask", CUSTOMERS, started))
         .isNotEmpty()
         .allSatisfy(e -> assertThat(e.path("rule").asText()).isEqualTo("no masks"));
   }
@@ -203,7 +206,7 @@ class TrinoGovernanceIT {
     assertThat(query("sam", SELECT_CONTACTS.formatted(CUSTOMERS)))
         .containsExactly("c-1|REDACTED|+33612345678", "c-2|REDACTED|+46701234567");
 
-    List<JsonNode> filters = decisions("user:sam", "trino.GetRowFilters", CUSTOMERS, started);
+    List<JsonNode> filters = decisions(lake, "user:sam", "trino.GetRowFilters", CUSTOMERS, started);
     assertOnly("allow", filters);
     assertThat(filters.get(0).path("rule").asText()).isEqualTo("region = 'eu'");
   }
@@ -218,7 +221,7 @@ class TrinoGovernanceIT {
         .containsExactly("c-1|REDACTED|****5678", "c-4|REDACTED|****2222");
 
     List<JsonNode> filters =
-        decisions("client:training-pipeline", "trino.GetRowFilters", CUSTOMERS, started);
+        decisions(lake, "client:training-pipeline", "trino.GetRowFilters", CUSTOMERS, started);
     assertOnly("allow", filters);
     assertThat(filters.get(0).path("rule").asText())
         .isEqualTo("\"consent_status\" = 'granted' AND contains(\"allowed_purposes\", 'training')");
@@ -233,7 +236,7 @@ class TrinoGovernanceIT {
     assertThat(denied).isInstanceOf(SQLException.class).hasMessageContaining("Access Denied");
 
     List<JsonNode> selects =
-        decisions("user:nobody", "trino.SelectFromColumns", CUSTOMERS + "*", started);
+        decisions(lake, "user:nobody", "trino.SelectFromColumns", CUSTOMERS + "*", started);
     assertOnly("deny", selects);
     assertThat(selects.get(0).path("rule").asText()).contains("no zone or grant gives user:nobody");
   }
@@ -252,7 +255,8 @@ class TrinoGovernanceIT {
                         + " SELECT customer_id, name, phone FROM lake.raw.customers"));
     assertThat(writerView).isInstanceOf(SQLException.class).hasMessageContaining("Access Denied");
     assertOnly(
-        "deny", decisions("client:ingest", "trino.SelectFromColumns", CUSTOMERS + "*", started));
+        "deny",
+        decisions(lake, "client:ingest", "trino.SelectFromColumns", CUSTOMERS + "*", started));
     update(
         VIEW_OWNER,
         "CREATE VIEW ingest.raw.customers_invoker SECURITY INVOKER AS"
@@ -264,7 +268,7 @@ class TrinoGovernanceIT {
     assertThat(query("priya", SELECT_CONTACTS.formatted("lake.raw.customers_invoker")))
         .containsExactlyElementsOf(RAW_CONTACTS);
 
-    assertOnly("allow", decisions("user:alice", "trino.GetColumnMask", CUSTOMERS, started));
+    assertOnly("allow", decisions(lake, "user:alice", "trino.GetColumnMask", CUSTOMERS, started));
   }
 
   @Test
@@ -284,6 +288,7 @@ class TrinoGovernanceIT {
     // Trino asks whether the owner may expose the table through a view; Sluice says no
     List<JsonNode> checks =
         decisions(
+            lake,
             "user:" + VIEW_OWNER,
             "trino.CreateViewWithSelectFromColumns",
             CUSTOMERS + "*",
@@ -318,7 +323,7 @@ class TrinoGovernanceIT {
         .containsExactly("4");
 
     List<JsonNode> denied =
-        decisions("user:alice", "trino.SelectFromColumns", CUSTOMERS + "$files*", started);
+        decisions(lake, "user:alice", "trino.SelectFromColumns", CUSTOMERS + "$files*", started);
     assertOnly("deny", denied);
     assertThat(denied.get(0).path("rule").asText()).contains("has masks or row filters");
   }
@@ -420,35 +425,5 @@ class TrinoGovernanceIT {
         lake.send("GET", "/v1/namespaces/raw/tables/customers", lake.sluice().adminToken(), null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return GovernedLakehouse.json(response).path("metadata").path("current-snapshot-id").asLong();
-  }
-
-  /** Audit rows of one principal, action and resource since {@code from}, newest first. */
-  private static List<JsonNode> decisions(
-      String principal, String action, String resource, Instant from) {
-    List<JsonNode> events = new ArrayList<>();
-    lake.audit(
-            Map.of(
-                "principal", principal,
-                "action", action,
-                "resource", resource,
-                "from", from.toString()))
-        .forEach(events::add);
-    return events;
-  }
-
-  /** At least one row, and every row carries the decision and a rule. */
-  private static void assertOnly(String decision, List<JsonNode> events) {
-    assertThat(events).as("audit rows").isNotEmpty();
-    assertThat(events)
-        .allSatisfy(
-            event -> {
-              assertThat(event.path("decision").asText()).as(event.toString()).isEqualTo(decision);
-              assertThat(event.path("rule").asText()).as(event.toString()).isNotBlank();
-            });
-  }
-
-  /** Now, to the millisecond the audit trail stores, so that nothing later is left out. */
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 }
