@@ -18,7 +18,7 @@ public class StartupInfo {
       @ConfigProperty(name = "quarkus.http.host") String host,
       @ConfigProperty(name = "quarkus.http.port") int port) {
     String uri = "http://" + host + ":" + port;
-    String warehouse = catalog.catalog().locations().warehouse().location();
+    String warehouse = catalog.catalog().locations().warehouse().display();
     String name = catalog.catalog().name();
     LOG.infof(
         """

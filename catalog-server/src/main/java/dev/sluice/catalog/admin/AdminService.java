@@ -1,18 +1,20 @@
 package dev.sluice.catalog.admin;
 
+import dev.sluice.catalog.catalog.TableColumns;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.security.AccessDecisions;
 import dev.sluice.catalog.security.ApiTokenService;
-import dev.sluice.catalog.security.CatalogAuthorizer;
+import dev.sluice.catalog.security.Names;
 import dev.sluice.policy.eval.Decision;
 import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.eval.RowFilterExpression;
 import dev.sluice.policy.model.Action;
-import dev.sluice.policy.model.Dataset;
 import dev.sluice.policy.model.Grant;
 import dev.sluice.policy.model.PolicyBundle;
 import dev.sluice.policy.model.Subject;
+import dev.sluice.policy.model.TableName;
 import dev.sluice.policy.model.Zone;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,15 +30,18 @@ import org.apache.iceberg.exceptions.NotFoundException;
 /** Answers administrators' questions: who can do what, and what each zone holds. */
 @ApplicationScoped
 public class AdminService {
-  private final CatalogAuthorizer authorizer;
+  private final AccessDecisions decisions;
   private final CatalogStore store;
   private final ApiTokenService tokens;
+  private final TableColumns columns;
 
   @Inject
-  public AdminService(CatalogAuthorizer authorizer, CatalogStore store, ApiTokenService tokens) {
-    this.authorizer = authorizer;
+  public AdminService(
+      AccessDecisions decisions, CatalogStore store, ApiTokenService tokens, TableColumns columns) {
+    this.decisions = decisions;
     this.store = store;
     this.tokens = tokens;
+    this.columns = columns;
   }
 
   /** A subject's access to one table: actions allowed, and what it sees masked or filtered. */
@@ -70,7 +75,9 @@ public class AdminService {
 
   /**
    * What a subject may do, as a member standing for it alone would be judged: {@code group:x}
-   * answers "what can group X do". Covers every declared dataset and every table in the catalog.
+   * answers "what can group X do". Covers every declared dataset and every table in the catalog; a
+   * catalog table's masked columns include those its name rules classify, judged on the table's
+   * real columns.
    */
   public EffectiveGrants effectiveGrants(String subjectText) {
     Subject subject =
@@ -82,21 +89,24 @@ public class AdminService {
                             + subjectText
                             + " (expected user:, client:, group: or role: and a name)"));
     PolicyEngine engine =
-        authorizer.engine().orElseThrow(() -> new NotFoundException("No policy is active"));
+        decisions.engine().orElseThrow(() -> new NotFoundException("No policy is active"));
     Principal principal = Principal.standingFor(subject);
     PolicyBundle bundle = engine.bundle();
-    Set<String> namespaces = new TreeSet<>();
-    bundle.zones().values().forEach(zone -> namespaces.addAll(zone.namespaces()));
+    Set<List<String>> namespaces = new TreeSet<>(java.util.Comparator.comparing(TableName::text));
+    bundle.zones().values().forEach(zone -> namespaces.addAll(zone.namespaceLevels()));
     List<String> adminNamespaces = new ArrayList<>();
-    for (String namespace : namespaces) {
+    for (List<String> namespace : namespaces) {
       if (engine.decideNamespace(principal, Action.ADMIN, namespace).allowed()) {
-        adminNamespaces.add(namespace);
+        adminNamespaces.add(TableName.text(namespace));
       }
     }
-    Set<String> tables = new TreeSet<>(bundle.datasets().keySet());
-    store.listAll(Kind.TABLE).forEach(id -> tables.add(CatalogAuthorizer.name(id)));
+    // declared datasets, and every table in the catalog with the columns it really has
+    Map<TableName, TableIdentifier> tables = new TreeMap<>();
+    bundle.datasets().values().forEach(dataset -> tables.put(dataset.table(), null));
+    store.listAll(Kind.TABLE).forEach(id -> tables.put(Names.table(id), id));
     List<TableAccess> access = new ArrayList<>();
-    for (String table : tables) {
+    for (Map.Entry<TableName, TableIdentifier> entry : tables.entrySet()) {
+      TableName table = entry.getKey();
       List<String> actions = new ArrayList<>();
       for (Action action : Action.values()) {
         if (engine.decide(principal, action, table, List.of(), null).allowed()) {
@@ -106,12 +116,15 @@ public class AdminService {
       if (actions.isEmpty()) {
         continue;
       }
-      Dataset dataset = bundle.datasets().get(table);
-      List<String> columns = dataset == null ? List.of() : List.copyOf(dataset.columns().keySet());
-      Decision read = engine.decide(principal, Action.READ, table, columns, null);
+      Set<String> known = new TreeSet<>();
+      bundle.dataset(table).ifPresent(dataset -> known.addAll(dataset.columns().keySet()));
+      if (entry.getValue() != null) {
+        columns.of(entry.getValue()).ifPresent(known::addAll);
+      }
+      Decision read = engine.decide(principal, Action.READ, table, List.copyOf(known), null, known);
       access.add(
           new TableAccess(
-              table,
+              table.toString(),
               bundle.zoneOfTable(table).map(Zone::name).orElse(null),
               actions,
               read.masks().stream().map(m -> m.column() + " (" + m.mask() + ")").toList(),
@@ -122,17 +135,17 @@ public class AdminService {
 
   public List<ZoneView> zones() {
     PolicyEngine engine =
-        authorizer.engine().orElseThrow(() -> new NotFoundException("No policy is active"));
+        decisions.engine().orElseThrow(() -> new NotFoundException("No policy is active"));
     Map<String, List<String>> tablesByZone = new TreeMap<>();
     for (TableIdentifier table : store.listAll(Kind.TABLE)) {
       engine
           .bundle()
-          .zoneOfNamespace(String.join(".", table.namespace().levels()))
+          .zoneOfNamespace(Names.levels(table.namespace()))
           .ifPresent(
               zone ->
                   tablesByZone
                       .computeIfAbsent(zone.name(), z -> new ArrayList<>())
-                      .add(CatalogAuthorizer.name(table)));
+                      .add(Names.text(table)));
     }
     return engine.bundle().zones().values().stream()
         .map(
@@ -150,7 +163,7 @@ public class AdminService {
   }
 
   private java.util.Optional<PolicyBundle> bundle() {
-    return authorizer.engine().map(PolicyEngine::bundle);
+    return decisions.engine().map(PolicyEngine::bundle);
   }
 
   private static void collectSubjects(PolicyBundle bundle, Set<String> out) {

@@ -1,7 +1,8 @@
 package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.security.CatalogAuthorizer;
-import dev.sluice.policy.eval.PolicyEngine;
+import dev.sluice.catalog.security.Names;
+import dev.sluice.policy.model.TableName;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.TreeSet;
 import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.TypeUtil;
@@ -34,18 +36,20 @@ final class ClassifiedColumns {
 
   void checkCreate(
       String operation, TableIdentifier table, Schema schema, Map<String, String> properties) {
-    Optional<PolicyEngine> engine = authorizer.engine();
-    if (engine.isEmpty() || schema == null) {
+    if (schema == null) {
       return;
     }
-    check(engine.get(), operation, table, names(schema), properties);
+    check(operation, table, names(schema), properties);
+  }
+
+  /** Every column of every schema of a registered table: time travel reads old ones too. */
+  void checkRegistered(String operation, TableIdentifier table, TableMetadata metadata) {
+    Set<String> columns = new TreeSet<>();
+    metadata.schemas().forEach(schema -> columns.addAll(names(schema)));
+    check(operation, table, columns, metadata.properties());
   }
 
   void checkUpdates(String operation, TableIdentifier table, List<MetadataUpdate> updates) {
-    Optional<PolicyEngine> engine = authorizer.engine();
-    if (engine.isEmpty()) {
-      return;
-    }
     Set<String> added = new TreeSet<>();
     Map<String, String> tags = new HashMap<>();
     for (MetadataUpdate update : updates) {
@@ -73,20 +77,25 @@ final class ClassifiedColumns {
         .filter(k -> k.startsWith(TAG_PREFIX))
         .map(k -> k.substring(TAG_PREFIX.length()))
         .forEach(candidates::add);
-    check(engine.get(), operation, table, candidates, effective);
+    check(operation, table, candidates, effective);
   }
 
   private void check(
-      PolicyEngine engine,
       String operation,
       TableIdentifier table,
       Set<String> columns,
       Map<String, String> properties) {
-    String name = CatalogAuthorizer.name(table);
+    if (authorizer.decisions().active().isEmpty()) {
+      return;
+    }
+    String name = Names.text(table);
+    TableName policyName = Names.table(table);
     for (String column : columns) {
       String leaf = column.substring(column.lastIndexOf('.') + 1);
       Optional<String> refusal =
-          engine.refuseNewColumn(name, leaf, properties.get(TAG_PREFIX + column));
+          authorizer
+              .decisions()
+              .refuseNewColumn(policyName, leaf, properties.get(TAG_PREFIX + column));
       if (refusal.isPresent()) {
         authorizer.refuse(operation, name, refusal.get());
       }

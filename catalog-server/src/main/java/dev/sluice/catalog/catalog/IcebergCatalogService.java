@@ -2,14 +2,20 @@ package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.config.S3Config;
 import dev.sluice.catalog.config.WarehouseConfig;
+import dev.sluice.catalog.jobs.JobsConfig;
 import dev.sluice.catalog.lineage.CatalogLineageEmitter;
+import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.persistence.NamespaceNames;
 import dev.sluice.catalog.security.CatalogAuthorizer;
+import dev.sluice.catalog.security.Names;
+import dev.sluice.catalog.storage.GuardedFileIO;
 import dev.sluice.catalog.storage.StorageFileIO;
+import dev.sluice.catalog.storage.StoragePolicies;
 import dev.sluice.catalog.storage.StorageProducer;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.model.Action;
-import dev.sluice.zones.StorageRoot;
+import dev.sluice.zones.StoragePolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +28,7 @@ import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.metrics.CommitReport;
 import org.apache.iceberg.metrics.ScanReport;
 import org.apache.iceberg.rest.CatalogHandlers;
@@ -52,7 +59,6 @@ import org.apache.iceberg.rest.responses.UpdateNamespacePropertiesResponse;
  */
 @ApplicationScoped
 public class IcebergCatalogService {
-  static final int MAX_PAGE_SIZE = 1000;
   private static final List<Action> READ_OR_WRITE = List.of(Action.READ, Action.WRITE);
 
   private static final List<Endpoint> ENDPOINTS =
@@ -90,13 +96,16 @@ public class IcebergCatalogService {
   private final CatalogLineageEmitter lineage;
   private final CatalogAuthorizer authorizer;
   private final ClassifiedColumns columns;
+  private final JobsConfig jobs;
 
   @Inject
   public IcebergCatalogService(
       CatalogStore store,
       StorageFileIO io,
+      StoragePolicies storage,
       WarehouseConfig warehouse,
       S3Config s3,
+      JobsConfig jobs,
       CatalogMetrics metrics,
       CatalogLineageEmitter lineage,
       CatalogAuthorizer authorizer) {
@@ -104,23 +113,22 @@ public class IcebergCatalogService {
     this.lineage = lineage;
     this.warehouse = warehouse;
     this.s3 = s3;
+    this.jobs = jobs;
     this.authorizer = authorizer;
-    StorageLocations locations =
-        new StorageLocations(
-            warehouse.location(),
-            warehouse.allowedLocations().orElse(List.of()),
-            namespace ->
-                authorizer
-                    .zoneOf(namespace)
-                    .filter(zone -> zone.storage() != null)
-                    .map(
-                        zone ->
-                            new StorageLocations.ZoneRoot(
-                                zone.name(),
-                                new StorageRoot(StorageLocations.absolute(zone.storage())))));
-    this.catalog = new SluiceCatalog(warehouse.name(), store, io, locations, metrics);
+    StorageLocations locations = new StorageLocations(storage::current);
+    ClassifiedColumns[] registrationColumns = new ClassifiedColumns[1];
+    this.catalog =
+        new SluiceCatalog(
+            warehouse.name(),
+            store,
+            new GuardedFileIO(io, storage::current),
+            locations,
+            metrics,
+            (identifier, metadata) ->
+                registrationColumns[0].checkRegistered("table.register", identifier, metadata));
     this.transactions = new TransactionCommitter(catalog, store, metrics);
     this.columns = new ClassifiedColumns(catalog, authorizer);
+    registrationColumns[0] = columns;
   }
 
   public SluiceCatalog catalog() {
@@ -137,10 +145,10 @@ public class IcebergCatalogService {
         && !catalog.locations().warehouse().contains(requestedWarehouse)) {
       throw new BadRequestException(
           "Unknown warehouse: %s (this server serves '%s' at %s)",
-          requestedWarehouse, warehouse.name(), catalog.locations().warehouse().location());
+          requestedWarehouse, warehouse.name(), catalog.locations().warehouse());
     }
     Map<String, String> defaults = new java.util.HashMap<>();
-    if (catalog.locations().warehouse().location().startsWith("s3://")) {
+    if (catalog.locations().warehouse().location().scheme().equals("s3")) {
       defaults.putAll(StorageProducer.s3ClientProperties(s3));
     }
     return ConfigResponse.builder()
@@ -159,16 +167,18 @@ public class IcebergCatalogService {
     } else {
       authorizer.requireVisibleNamespace("namespace.list", parent);
     }
-    ListNamespacesResponse all =
-        pageToken == null && pageSize == null
-            ? CatalogHandlers.listNamespaces(catalog, parent)
-            : CatalogHandlers.listNamespaces(
-                catalog, parent, checkPageToken(pageToken), checkPageSize(pageSize));
     Principal principal = authorizer.principal();
-    // a filtered page may come out short or empty; clients follow nextPageToken regardless
+    VisibleListing.Page<Namespace> page =
+        VisibleListing.page(
+            "namespaces\u001f" + NamespaceNames.encode(parent),
+            (after, limit) -> store.listNamespacesAfter(parent, after, limit),
+            NamespaceNames::encode,
+            ns -> authorizer.canSee(principal, ns),
+            pageToken,
+            pageSize);
     return ListNamespacesResponse.builder()
-        .addAll(all.namespaces().stream().filter(ns -> authorizer.canSee(principal, ns)).toList())
-        .nextPageToken(all.nextPageToken())
+        .addAll(page.items())
+        .nextPageToken(page.nextPageToken())
         .build();
   }
 
@@ -206,19 +216,24 @@ public class IcebergCatalogService {
 
   public ListTablesResponse listTables(Namespace namespace, String pageToken, String pageSize) {
     authorizer.requireVisibleNamespace("table.list", namespace);
-    return visible(
-        pageToken == null && pageSize == null
-            ? CatalogHandlers.listTables(catalog, namespace)
-            : CatalogHandlers.listTables(
-                catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize)));
+    return visible(namespace, Kind.TABLE, pageToken, pageSize);
   }
 
-  /** Keeps the identifiers the caller may see; short pages keep their next-page token. */
-  private ListTablesResponse visible(ListTablesResponse all) {
+  /** The identifiers the caller may see, filtered before the page is cut. */
+  private ListTablesResponse visible(
+      Namespace namespace, Kind kind, String pageToken, String pageSize) {
     Principal principal = authorizer.principal();
+    VisibleListing.Page<TableIdentifier> page =
+        VisibleListing.page(
+            kind.name() + "\u001f" + NamespaceNames.encode(namespace),
+            (after, limit) -> store.listAfter(namespace, kind, after, limit),
+            TableIdentifier::name,
+            id -> authorizer.canSee(principal, id),
+            pageToken,
+            pageSize);
     return ListTablesResponse.builder()
-        .addAll(all.identifiers().stream().filter(id -> authorizer.canSee(principal, id)).toList())
-        .nextPageToken(all.nextPageToken())
+        .addAll(page.items())
+        .nextPageToken(page.nextPageToken())
         .build();
   }
 
@@ -243,9 +258,14 @@ public class IcebergCatalogService {
   }
 
   public LoadTableResponse registerTable(Namespace namespace, RegisterTableRequest request) {
-    Identifiers.checkIdentifier(TableIdentifier.of(namespace, request.name()));
-    authorizer.requireTable(
-        "table.register", TableIdentifier.of(namespace, request.name()), Action.WRITE);
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    Identifiers.checkIdentifier(identifier);
+    authorizer.requireTable("table.register", identifier, Action.WRITE);
+    if (request.metadataLocation() == null || request.metadataLocation().isEmpty()) {
+      throw new IllegalArgumentException("Invalid register request: metadata-location is required");
+    }
+    // the file's location is judged before the server reads a byte of it
+    catalog.locations().checkMetadataFile(identifier, request.metadataLocation());
     LoadTableResponse registered = CatalogHandlers.registerTable(catalog, namespace, request);
     committed(
         TableIdentifier.of(namespace, request.name()), registered.tableMetadata(), "register");
@@ -260,7 +280,8 @@ public class IcebergCatalogService {
     authorizer.requireUnrestrictedRead(
         "table.load",
         identifier,
-        response.tableMetadata().schema().columns().stream().map(f -> f.name()).toList());
+        TableColumns.current(response.tableMetadata()),
+        TableColumns.of(response.tableMetadata()));
     String etag = etag(response.metadataLocation(), mode);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       return new LoadedTable(null, etag);
@@ -291,13 +312,20 @@ public class IcebergCatalogService {
     CatalogHandlers.tableExists(catalog, identifier);
   }
 
-  public void dropTable(TableIdentifier identifier, boolean purge) {
+  /**
+   * Drops a table; with {@code purge}, its files are deleted afterwards by a job (only those under
+   * the table's own location), queued in the drop's transaction. Returns the purge job's id.
+   */
+  public String dropTable(TableIdentifier identifier, boolean purge) {
     authorizer.requireTable(purge ? "table.purge" : "table.drop", identifier, Action.WRITE);
-    if (purge) {
-      CatalogHandlers.purgeTable(catalog, identifier);
-    } else {
+    if (!purge) {
       CatalogHandlers.dropTable(catalog, identifier);
+      return null;
     }
+    return catalog
+        .dropAndPurge(identifier, authorizer.principal().self().toString(), jobs.maxAttempts())
+        .map(job -> job.id)
+        .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", identifier));
   }
 
   public void renameTable(RenameTableRequest request) {
@@ -313,9 +341,10 @@ public class IcebergCatalogService {
    * new zone's storage root; anything else would leave it outside its zone silently.
    */
   private void checkStaysInItsZoneRoot(RenameTableRequest request) {
-    if (!authorizer
-        .zoneOf(request.source().namespace())
-        .equals(authorizer.zoneOf(request.destination().namespace()))) {
+    StoragePolicy storage = catalog.locations().policy();
+    if (!storage
+        .zoneOf(Names.levels(request.source().namespace()))
+        .equals(storage.zoneOf(Names.levels(request.destination().namespace())))) {
       // only a move between zones needs the table's location, which costs a metadata read
       String location = catalog.loadTable(request.source()).location();
       catalog.locations().checkRequestedLocation(request.destination(), location);
@@ -356,11 +385,7 @@ public class IcebergCatalogService {
 
   public ListTablesResponse listViews(Namespace namespace, String pageToken, String pageSize) {
     authorizer.requireVisibleNamespace("view.list", namespace);
-    return visible(
-        pageToken == null && pageSize == null
-            ? CatalogHandlers.listViews(catalog, namespace)
-            : CatalogHandlers.listViews(
-                catalog, namespace, checkPageToken(pageToken), checkPageSize(pageSize)));
+    return visible(namespace, Kind.VIEW, pageToken, pageSize);
   }
 
   public LoadViewResponse createView(Namespace namespace, CreateViewRequest request) {
@@ -425,36 +450,6 @@ public class IcebergCatalogService {
     }
     throw new IllegalArgumentException(
         "Invalid snapshots mode: " + snapshots + " (expected 'all' or 'refs')");
-  }
-
-  private static String checkPageToken(String pageToken) {
-    if (pageToken == null || pageToken.isEmpty()) {
-      return null;
-    }
-    try {
-      if (Integer.parseInt(pageToken) < 0) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Invalid pageToken: " + pageToken);
-    }
-    return pageToken;
-  }
-
-  private static String checkPageSize(String pageSize) {
-    if (pageSize == null || pageSize.isEmpty()) {
-      return String.valueOf(MAX_PAGE_SIZE);
-    }
-    int size;
-    try {
-      size = Integer.parseInt(pageSize);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Invalid pageSize: " + pageSize);
-    }
-    if (size < 1) {
-      throw new IllegalArgumentException("Invalid pageSize: " + pageSize + " (must be positive)");
-    }
-    return String.valueOf(Math.min(size, MAX_PAGE_SIZE));
   }
 
   static String etag(String metadataLocation, SnapshotMode mode) {

@@ -3,7 +3,10 @@ package dev.sluice.catalog.catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 
-/** Names the catalog accepts: non-empty, without control characters. Dots and slashes are fine. */
+/**
+ * Names the catalog accepts: non-empty, without control characters, and not {@code .} or {@code
+ * ..}, which would walk out of a default storage location. Other dots and slashes are fine.
+ */
 public final class Identifiers {
   private static final int MAX_LENGTH = 1024;
 
@@ -11,6 +14,9 @@ public final class Identifiers {
 
   public static boolean isValidName(String name) {
     if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+      return false;
+    }
+    if (name.equals(".") || name.equals("..")) {
       return false;
     }
     return name.chars().noneMatch(Character::isISOControl);
@@ -34,7 +40,8 @@ public final class Identifiers {
         throw new IllegalArgumentException(
             "Invalid namespace: "
                 + namespace
-                + " (levels must be 1 to 1024 characters without control characters)");
+                + " (levels must be 1 to 1024 characters without control characters, and not '.'"
+                + " or '..')");
       }
     }
   }
@@ -45,7 +52,8 @@ public final class Identifiers {
       throw new IllegalArgumentException(
           "Invalid name: '"
               + identifier.name()
-              + "' (names must be 1 to 1024 characters without control characters)");
+              + "' (names must be 1 to 1024 characters without control characters, and not '.'"
+              + " or '..')");
     }
   }
 }

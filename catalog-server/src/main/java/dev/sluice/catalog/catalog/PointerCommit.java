@@ -4,10 +4,12 @@ import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.persistence.EntityPointer;
 import dev.sluice.catalog.persistence.PointerSwap;
+import dev.sluice.zones.StorageLocation;
 import java.util.Optional;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
@@ -40,6 +42,23 @@ final class PointerCommit {
         .map(EntityPointer::metadataLocation);
   }
 
+  /**
+   * Refuses a location that holds, or lies within, another table's or view's: two tables sharing
+   * files would let one's purge or maintenance delete the other's data. Checked before any file is
+   * written.
+   */
+  void requireOwnLocation(TableIdentifier identifier, StorageLocation location) {
+    store
+        .overlapping(location.key(), location.keyAndAncestors(), identifier)
+        .ifPresent(
+            other -> {
+              throw new BadRequestException(
+                  "Refused location for %s: %s overlaps the location of %s; tables and views"
+                      + " may not share files",
+                  identifier, location, other);
+            });
+  }
+
   /** Checked before a new entity's first metadata file is written, so no file is orphaned. */
   void requireNamespace(Namespace namespace) {
     if (!store.namespaceExists(namespace)) {
@@ -51,18 +70,20 @@ final class PointerCommit {
    * Creates the entity when {@code baseLocation} is null, otherwise swaps from it.
    *
    * @param wroteFile whether {@code newLocation} was written by this commit (and may be deleted)
+   * @param location the entity's location after the move
    */
   void move(
       TableIdentifier identifier,
       Kind kind,
       String baseLocation,
       String newLocation,
-      boolean wroteFile) {
+      boolean wroteFile,
+      StorageLocation location) {
     try {
       if (baseLocation == null) {
-        store.create(identifier, kind, newLocation);
+        store.create(identifier, kind, newLocation, location.key());
       } else {
-        store.swap(new PointerSwap(identifier, kind, baseLocation, newLocation));
+        store.swap(new PointerSwap(identifier, kind, baseLocation, newLocation, location.key()));
       }
       metrics.committed();
     } catch (CommitFailedException e) {

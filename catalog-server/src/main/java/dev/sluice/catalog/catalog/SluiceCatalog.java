@@ -1,12 +1,15 @@
 package dev.sluice.catalog.catalog;
 
+import dev.sluice.catalog.jobs.TablePurge;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.persistence.JobEntity;
+import dev.sluice.zones.StorageLocation;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.BaseTable;
-import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
@@ -31,6 +34,15 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   private final StorageLocations locations;
   private final String catalogName;
   private final PointerCommit pointers;
+  private final RegistrationCheck registrationCheck;
+
+  /** Judges a table's metadata before it is registered (classifications the zone forbids). */
+  @FunctionalInterface
+  public interface RegistrationCheck {
+    void check(TableIdentifier identifier, TableMetadata metadata);
+
+    RegistrationCheck NONE = (identifier, metadata) -> {};
+  }
 
   /** The namespace property engines read a namespace's storage location from. */
   static final String NAMESPACE_LOCATION = "location";
@@ -40,12 +52,14 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
       CatalogStore store,
       FileIO io,
       StorageLocations locations,
-      CatalogMetrics metrics) {
+      CatalogMetrics metrics,
+      RegistrationCheck registrationCheck) {
     this.catalogName = catalogName;
     this.store = store;
     this.io = io;
     this.locations = locations;
     this.pointers = new PointerCommit(store, io, metrics);
+    this.registrationCheck = registrationCheck;
     initialize(catalogName, Map.of());
   }
 
@@ -105,21 +119,41 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     return store.list(namespace, Kind.TABLE);
   }
 
+  /**
+   * Drops the table. Purging its files is never done here, on the caller's thread: {@link
+   * #dropAndPurge} queues it as a job that deletes only files under the table's own location.
+   */
   @Override
   public boolean dropTable(TableIdentifier identifier, boolean purge) {
-    TableMetadata lastMetadata = null;
     if (purge) {
-      try {
-        lastMetadata = newTableOps(identifier).current();
-      } catch (NoSuchTableException e) {
-        return false;
-      }
+      throw new UnsupportedOperationException("purge goes through dropAndPurge");
     }
-    boolean dropped = store.drop(identifier, Kind.TABLE);
-    if (dropped && purge && lastMetadata != null) {
-      CatalogUtil.dropTableData(io, lastMetadata);
+    return store.drop(identifier, Kind.TABLE);
+  }
+
+  /**
+   * Drops the table and queues the purge of its files, in one transaction.
+   *
+   * @return the purge job, empty when the table did not exist
+   */
+  public Optional<JobEntity> dropAndPurge(
+      TableIdentifier identifier, String requestedBy, int maxAttempts) {
+    TableMetadata last;
+    try {
+      last = newTableOps(identifier).current();
+    } catch (NoSuchTableException e) {
+      return Optional.empty();
     }
-    return dropped;
+    if (last == null) {
+      return Optional.empty();
+    }
+    StorageLocation location = locations.checkRequestedLocation(identifier, last.location());
+    return store.dropAndPurge(
+        identifier,
+        Kind.TABLE,
+        last.metadataFileLocation(),
+        TablePurge.request(
+            identifier, last.metadataFileLocation(), location, requestedBy, maxAttempts));
   }
 
   @Override
@@ -132,20 +166,38 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
 
   @Override
   public Table registerTable(TableIdentifier identifier, String metadataFileLocation) {
-    locations.checkMetadataFile(identifier, metadataFileLocation);
-    return super.registerTable(identifier, metadataFileLocation);
+    return registerTable(identifier, metadataFileLocation, false);
   }
 
+  /**
+   * Registers a metadata file someone else wrote. The file's own location is checked before it is
+   * read, then every path inside it, the table's location against other tables', and the columns
+   * against the zone's rules; only then does the pointer appear.
+   */
   @Override
   public Table registerTable(
       TableIdentifier identifier, String metadataFileLocation, boolean overwrite) {
-    if (!overwrite || !tableExists(identifier)) {
-      return registerTable(identifier, metadataFileLocation);
+    if (!Identifiers.isValid(identifier)) {
+      throw new IllegalArgumentException("Invalid identifier: " + identifier);
+    }
+    boolean exists = tableExists(identifier);
+    if (exists && !overwrite) {
+      throw new AlreadyExistsException("Table already exists: %s", identifier);
+    }
+    if (!exists) {
+      pointers.requireNamespace(identifier.namespace());
     }
     locations.checkMetadataFile(identifier, metadataFileLocation);
     TableMetadata metadata = TableMetadataParser.read(io.newInputFile(metadataFileLocation));
-    locations.checkTable(identifier, metadata);
-    store.overwrite(identifier, Kind.TABLE, metadataFileLocation);
+    StorageLocation location =
+        locations.checkRegistered(identifier, metadataFileLocation, metadata);
+    pointers.requireOwnLocation(identifier, location);
+    registrationCheck.check(identifier, metadata);
+    if (exists) {
+      store.overwrite(identifier, Kind.TABLE, metadataFileLocation, location.key());
+    } else {
+      store.create(identifier, Kind.TABLE, metadataFileLocation, location.key());
+    }
     TableOperations ops = newTableOps(identifier);
     return new BaseTable(ops, fullTableName(name(), identifier), metricsReporter());
   }
@@ -204,7 +256,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   private void checkNamespaceLocation(Namespace namespace, Map<String, String> properties) {
     String location = properties.get(NAMESPACE_LOCATION);
     if (location != null) {
-      locations.checkRequestedLocation(TableIdentifier.of(namespace, NAMESPACE_LOCATION), location);
+      locations.checkNamespaceLocation(namespace, location);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.zones.StorageLocation;
 import java.util.Optional;
 import org.apache.iceberg.BaseMetastoreTableOperations;
 import org.apache.iceberg.TableMetadata;
@@ -39,10 +40,24 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     return io;
   }
 
-  /** Writes {@code metadata} as the next metadata file and returns its location. */
-  public String writeNextMetadata(TableMetadata metadata) {
-    locations.checkTable(identifier, metadata);
-    return writeNewMetadataIfRequired(false, metadata);
+  /**
+   * Checks {@code metadata} against {@code base} and writes it as the next metadata file; returns
+   * the file and the table's location.
+   */
+  public Written writeNextMetadata(TableMetadata base, TableMetadata metadata) {
+    StorageLocation location = checkLocations(base, metadata);
+    return new Written(writeNewMetadataIfRequired(false, metadata), location);
+  }
+
+  /** A metadata file written for a commit, and the table's location after it. */
+  public record Written(String metadataFile, StorageLocation location) {}
+
+  private StorageLocation checkLocations(TableMetadata base, TableMetadata metadata) {
+    StorageLocation location = locations.checkTable(identifier, base, metadata);
+    if (base == null || !base.location().equals(metadata.location())) {
+      pointers.requireOwnLocation(identifier, location);
+    }
+    return location;
   }
 
   @Override
@@ -61,10 +76,10 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   @Override
   protected void doCommit(TableMetadata base, TableMetadata metadata) {
     boolean newTable = base == null;
-    locations.checkTable(identifier, metadata);
     if (newTable) {
       pointers.requireNamespace(identifier.namespace());
     }
+    StorageLocation location = checkLocations(base, metadata);
     String newLocation = writeNewMetadataIfRequired(newTable, metadata);
     boolean wroteFile = !newLocation.equals(metadata.metadataFileLocation());
     pointers.move(
@@ -72,6 +87,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
         Kind.TABLE,
         newTable ? null : base.metadataFileLocation(),
         newLocation,
-        wroteFile);
+        wroteFile,
+        location);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.zones.StorageLocation;
 import java.util.Optional;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchViewException;
@@ -54,9 +55,12 @@ class SluiceViewOperations extends BaseViewOperations {
 
   @Override
   protected void doCommit(ViewMetadata base, ViewMetadata metadata) {
-    locations.checkView(identifier, metadata);
     if (base == null) {
       pointers.requireNamespace(identifier.namespace());
+    }
+    StorageLocation location = locations.checkView(identifier, metadata);
+    if (base == null || !base.location().equals(metadata.location())) {
+      pointers.requireOwnLocation(identifier, location);
     }
     String newLocation = writeNewMetadataIfRequired(metadata);
     boolean wroteFile = !newLocation.equals(metadata.metadataFileLocation());
@@ -65,6 +69,7 @@ class SluiceViewOperations extends BaseViewOperations {
         Kind.VIEW,
         base == null ? null : base.metadataFileLocation(),
         newLocation,
-        wroteFile);
+        wroteFile,
+        location);
   }
 }

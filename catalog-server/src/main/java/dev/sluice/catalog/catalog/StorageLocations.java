@@ -1,10 +1,16 @@
 package dev.sluice.catalog.catalog;
 
+import dev.sluice.zones.StorageLocation;
+import dev.sluice.zones.StoragePolicy;
 import dev.sluice.zones.StorageRoot;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.iceberg.PartitionStatisticsFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StatisticsFile;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Namespace;
@@ -13,103 +19,134 @@ import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.view.ViewMetadata;
 
 /**
- * Decides where tables may live. A namespace in a zone with a storage root keeps its tables under
- * that root, whatever the client asks for; elsewhere default locations go under the warehouse root,
- * and any location a client asks for (table, data or metadata path) must sit under the warehouse or
- * an allowed root.
+ * Applies the storage policy to Iceberg metadata: every path a table or view names (its location,
+ * data and metadata paths, manifest lists, statistics files, earlier metadata files) must pass the
+ * one canonical check of {@link StoragePolicy}. A refusal is a 400 naming the rule; nothing is
+ * written before it.
  */
 public final class StorageLocations {
 
-  /** The storage root a zone forces on its namespaces. */
-  public record ZoneRoot(String zone, StorageRoot root) {}
-
-  /** Looks up the zone root of a namespace in the active policy. */
-  @FunctionalInterface
-  public interface ZoneRoots {
-    Optional<ZoneRoot> rootOf(Namespace namespace);
-
-    ZoneRoots NONE = namespace -> Optional.empty();
-  }
-
-  private static final List<String> PATH_PROPERTIES =
+  /**
+   * Properties that redirect where files are written. Views write only metadata, but a view's
+   * properties are judged the same way: an engine may honour any of them.
+   */
+  static final List<String> PATH_PROPERTIES =
       List.of(
           TableProperties.WRITE_DATA_LOCATION,
           TableProperties.WRITE_METADATA_LOCATION,
           TableProperties.OBJECT_STORE_PATH,
           TableProperties.WRITE_FOLDER_STORAGE_LOCATION);
 
-  private final StorageRoot warehouse;
-  private final List<StorageRoot> allowed;
-  private final ZoneRoots zoneRoots;
+  private final Supplier<StoragePolicy> policy;
 
-  public StorageLocations(String warehouse, List<String> additionalRoots) {
-    this(warehouse, additionalRoots, ZoneRoots.NONE);
+  public StorageLocations(Supplier<StoragePolicy> policy) {
+    this.policy = policy;
   }
 
-  public StorageLocations(String warehouse, List<String> additionalRoots, ZoneRoots zoneRoots) {
-    this.zoneRoots = zoneRoots;
-    this.warehouse = new StorageRoot(absolute(warehouse));
-    List<StorageRoot> roots = new ArrayList<>();
-    roots.add(this.warehouse);
-    additionalRoots.stream()
-        .map(StorageLocations::absolute)
-        .map(StorageRoot::new)
-        .forEach(roots::add);
-    this.allowed = List.copyOf(roots);
-  }
-
-  /** Local roots may be configured relative to the working directory; pin them down. */
-  static String absolute(String location) {
-    String path = null;
-    if (location.startsWith("file:") && !location.startsWith("file:/")) {
-      path = location.substring("file:".length());
-    } else if (!location.contains(":")) {
-      path = location;
-    }
-    if (path == null) {
-      return location;
-    }
-    return "file:" + java.nio.file.Path.of(path).toAbsolutePath().normalize();
+  public StoragePolicy policy() {
+    return policy.get();
   }
 
   public StorageRoot warehouse() {
-    return warehouse;
+    return policy.get().warehouse();
   }
 
   /** Default location of a table or view: (zone root or warehouse)/level1/level2/name. */
   public String defaultLocation(TableIdentifier identifier) {
-    String path = String.join("/", identifier.namespace().levels()) + "/" + identifier.name();
-    return rootFor(identifier.namespace()).resolve(path);
+    return guard(
+        () -> policy.get().defaultLocation(levels(identifier.namespace()), identifier.name()));
   }
 
   /** Default location of a namespace: (zone root or warehouse)/level1/level2. */
   public String defaultLocation(Namespace namespace) {
-    return rootFor(namespace).resolve(String.join("/", namespace.levels()));
+    return guard(() -> policy.get().defaultLocation(levels(namespace)));
   }
 
-  private StorageRoot rootFor(Namespace namespace) {
-    return zoneRoots.rootOf(namespace).map(ZoneRoot::root).orElse(warehouse);
+  /** A location a client asks for a table or view: below its root, never the root itself. */
+  public StorageLocation checkRequestedLocation(TableIdentifier identifier, String location) {
+    return guard(
+        () ->
+            policy
+                .get()
+                .checkEntityLocation(
+                    levels(identifier.namespace()), identifier.toString(), location));
   }
 
-  public void checkTable(TableIdentifier identifier, TableMetadata metadata) {
-    check(identifier, "location", metadata.location());
-    checkPathProperties(identifier, metadata.properties());
-  }
-
-  public void checkView(TableIdentifier identifier, ViewMetadata metadata) {
-    check(identifier, "location", metadata.location());
+  /** A namespace's {@code location} property. */
+  public void checkNamespaceLocation(Namespace namespace, String location) {
+    guard(
+        () ->
+            policy.get().check(levels(namespace), "namespace " + namespace, "location", location));
   }
 
   public void checkMetadataFile(TableIdentifier identifier, String metadataLocation) {
     check(identifier, "metadata file", metadataLocation);
   }
 
-  public void checkRequestedLocation(TableIdentifier identifier, String location) {
-    check(identifier, "location", location);
+  /**
+   * A table's new metadata against what it had: its location and path properties, and every
+   * manifest list and statistics file it gains. {@code base} is null for a new table.
+   */
+  public StorageLocation checkTable(
+      TableIdentifier identifier, TableMetadata base, TableMetadata metadata) {
+    StorageLocation location = checkRequestedLocation(identifier, metadata.location());
+    checkProperties(identifier, metadata.properties(), PATH_PROPERTIES);
+    Set<Long> known = new HashSet<>();
+    if (base != null) {
+      base.snapshots().forEach(snapshot -> known.add(snapshot.snapshotId()));
+    }
+    for (Snapshot snapshot : metadata.snapshots()) {
+      if (!known.contains(snapshot.snapshotId())) {
+        checkSnapshot(identifier, snapshot);
+      }
+    }
+    for (StatisticsFile statistics : metadata.statisticsFiles()) {
+      check(
+          identifier, "statistics file of snapshot " + statistics.snapshotId(), statistics.path());
+    }
+    for (PartitionStatisticsFile statistics : metadata.partitionStatisticsFiles()) {
+      check(
+          identifier,
+          "partition statistics file of snapshot " + statistics.snapshotId(),
+          statistics.path());
+    }
+    return location;
   }
 
-  private void checkPathProperties(TableIdentifier identifier, Map<String, String> properties) {
-    for (String key : PATH_PROPERTIES) {
+  /**
+   * A table registered from a metadata file someone else wrote: the file and every path inside it,
+   * including each snapshot's manifest list and the earlier metadata files it lists.
+   */
+  public StorageLocation checkRegistered(
+      TableIdentifier identifier, String metadataLocation, TableMetadata metadata) {
+    checkMetadataFile(identifier, metadataLocation);
+    StorageLocation location = checkTable(identifier, null, metadata);
+    for (TableMetadata.MetadataLogEntry previous : metadata.previousFiles()) {
+      check(identifier, "earlier metadata file", previous.file());
+    }
+    return location;
+  }
+
+  public StorageLocation checkView(TableIdentifier identifier, ViewMetadata metadata) {
+    StorageLocation location = checkRequestedLocation(identifier, metadata.location());
+    checkProperties(identifier, metadata.properties(), PATH_PROPERTIES);
+    return location;
+  }
+
+  private void checkSnapshot(TableIdentifier identifier, Snapshot snapshot) {
+    String manifestList = snapshot.manifestListLocation();
+    if (manifestList == null) {
+      throw new BadRequestException(
+          "Refused snapshot %d for %s: it lists its manifests inline (format v1 without a manifest"
+              + " list), so their paths cannot be checked",
+          snapshot.snapshotId(), identifier);
+    }
+    check(identifier, "manifest list of snapshot " + snapshot.snapshotId(), manifestList);
+  }
+
+  private void checkProperties(
+      TableIdentifier identifier, Map<String, String> properties, List<String> keys) {
+    for (String key : keys) {
       String value = properties.get(key);
       if (value != null) {
         check(identifier, "property " + key, value);
@@ -118,23 +155,26 @@ public final class StorageLocations {
   }
 
   private void check(TableIdentifier identifier, String what, String location) {
-    if (location == null) {
-      return;
-    }
-    Optional<ZoneRoot> zone = zoneRoots.rootOf(identifier.namespace());
-    if (zone.isPresent()) {
-      if (!zone.get().root().contains(location)) {
-        throw new BadRequestException(
-            "Refused %s for %s: %s is outside the storage root %s of zone '%s'",
-            what, identifier, location, zone.get().root().location(), zone.get().zone());
-      }
-      return;
-    }
-    boolean inside = allowed.stream().anyMatch(root -> root.contains(location));
-    if (!inside) {
-      throw new BadRequestException(
-          "Refused %s for %s: %s is outside the allowed storage roots %s",
-          what, identifier, location, allowed.stream().map(StorageRoot::location).toList());
+    guard(
+        () ->
+            policy
+                .get()
+                .check(levels(identifier.namespace()), identifier.toString(), what, location));
+  }
+
+  static List<String> levels(Namespace namespace) {
+    return List.of(namespace.levels());
+  }
+
+  /**
+   * Storage refusals ({@code LocationRefusedException}, an invalid location) are the client's to
+   * fix: 400, never a retryable or unknown outcome.
+   */
+  private static <T> T guard(Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(e, "%s", e.getMessage());
     }
   }
 }

@@ -119,10 +119,19 @@ class TransactionCommitter {
     if (updated.changes().isEmpty()) {
       return base;
     }
-    String location = ops.writeNextMetadata(updated);
-    written.add(location);
-    swaps.add(new PointerSwap(identifier, Kind.TABLE, base.metadataFileLocation(), location));
-    return TableMetadata.buildFrom(updated).discardChanges().withMetadataLocation(location).build();
+    SluiceTableOperations.Written next = ops.writeNextMetadata(base, updated);
+    written.add(next.metadataFile());
+    swaps.add(
+        new PointerSwap(
+            identifier,
+            Kind.TABLE,
+            base.metadataFileLocation(),
+            next.metadataFile(),
+            next.location().key()));
+    return TableMetadata.buildFrom(updated)
+        .discardChanges()
+        .withMetadataLocation(next.metadataFile())
+        .build();
   }
 
   private void deleteQuietly(List<String> locations) {

@@ -38,6 +38,10 @@ public class CatalogEntity {
   @Column(name = "metadata_location", nullable = false, length = 4096)
   public String metadataLocation;
 
+  /** The canonical location of the table or view (null for rows from before it was kept). */
+  @Column(length = 4096)
+  public String location;
+
   @Column(name = "previous_metadata_location", length = 4096)
   public String previousMetadataLocation;
 

@@ -31,11 +31,13 @@ import org.hibernate.exception.ConstraintViolationException;
 public class CatalogStore {
   private final CatalogSessions sessions;
   private final AuditTrail audit;
+  private final JobStore jobs;
 
   @Inject
-  CatalogStore(CatalogSessions sessions, AuditTrail audit) {
+  CatalogStore(CatalogSessions sessions, AuditTrail audit, JobStore jobs) {
     this.sessions = sessions;
     this.audit = audit;
+    this.jobs = jobs;
   }
 
   private Session session() {
@@ -226,7 +228,8 @@ public class CatalogStore {
   }
 
   @Transactional
-  public void create(TableIdentifier identifier, Kind kind, String metadataLocation) {
+  public void create(
+      TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
     audit.joinChange(session(), true);
     requireExists(identifier.namespace());
     Optional<CatalogEntity> existing = entity(identifier);
@@ -238,6 +241,7 @@ public class CatalogStore {
     entity.name = identifier.name();
     entity.kind = kind;
     entity.metadataLocation = metadataLocation;
+    entity.location = location;
     entity.pointerVersion = 1;
     entity.createdAt = now();
     entity.updatedAt = entity.createdAt;
@@ -251,7 +255,8 @@ public class CatalogStore {
 
   /** Points an existing entity at a new metadata file, replacing whatever it pointed at. */
   @Transactional
-  public void overwrite(TableIdentifier identifier, Kind kind, String metadataLocation) {
+  public void overwrite(
+      TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
     audit.joinChange(session(), true);
     CatalogEntity entity = entity(identifier).orElseThrow(() -> notFound(identifier, kind));
     if (entity.kind != kind) {
@@ -259,6 +264,7 @@ public class CatalogStore {
     }
     entity.previousMetadataLocation = entity.metadataLocation;
     entity.metadataLocation = metadataLocation;
+    entity.location = location;
     entity.pointerVersion++;
     entity.updatedAt = now();
   }
@@ -282,11 +288,12 @@ public class CatalogStore {
         session()
             .createMutationQuery(
                 "update CatalogEntity set metadataLocation = :next,"
-                    + " previousMetadataLocation = :expected,"
+                    + " previousMetadataLocation = :expected, location = :location,"
                     + " pointerVersion = pointerVersion + 1, updatedAt = :now"
                     + " where namespaceName = :ns and name = :name and kind = :kind"
                     + " and metadataLocation = :expected")
             .setParameter("next", swap.next())
+            .setParameter("location", swap.location())
             .setParameter("expected", swap.expected())
             .setParameter("now", now())
             .setParameter("ns", NamespaceNames.encode(swap.identifier().namespace()))
@@ -314,6 +321,113 @@ public class CatalogStore {
             .setParameter("kind", kind)
             .executeUpdate()
         > 0;
+  }
+
+  /**
+   * Drops a table and queues the purge of its files in the same transaction: the table cannot be
+   * gone without its purge being on record, and a crash afterwards loses neither.
+   */
+  @Transactional
+  public Optional<JobEntity> dropAndPurge(
+      TableIdentifier identifier, Kind kind, String expectedMetadata, JobStore.NewJob purge) {
+    audit.joinChange(session(), true);
+    int dropped =
+        session()
+            .createMutationQuery(
+                "delete from CatalogEntity where namespaceName = :ns and name = :name"
+                    + " and kind = :kind and metadataLocation = :expected")
+            .setParameter("ns", NamespaceNames.encode(identifier.namespace()))
+            .setParameter("name", identifier.name())
+            .setParameter("kind", kind)
+            .setParameter("expected", expectedMetadata)
+            .executeUpdate();
+    if (dropped == 0) {
+      if (entity(identifier).filter(e -> e.kind == kind).isPresent()) {
+        throw new CommitFailedException(
+            "Cannot drop %s: it changed while it was being dropped", identifier);
+      }
+      return Optional.empty();
+    }
+    return Optional.of(jobs.enqueueInto(session(), purge));
+  }
+
+  /**
+   * A table or view other than {@code except} whose location holds or lies within {@code location},
+   * given the location and its ancestors (canonical, without trailing slash).
+   */
+  @Transactional
+  public Optional<TableIdentifier> overlapping(
+      String location, List<String> ancestors, TableIdentifier except) {
+    List<Object[]> rows =
+        session()
+            .createSelectionQuery(
+                "select namespaceName, name from CatalogEntity"
+                    + " where (location in :ancestors or location like :below escape '\\')"
+                    + " and not (namespaceName = :ns and name = :name)",
+                Object[].class)
+            .setParameter("ancestors", ancestors)
+            .setParameter("below", escapeLike(location) + "/%")
+            .setParameter("ns", NamespaceNames.encode(except.namespace()))
+            .setParameter("name", except.name())
+            .setMaxResults(1)
+            .getResultList();
+    return rows.stream()
+        .findFirst()
+        .map(row -> TableIdentifier.of(NamespaceNames.decode((String) row[0]), (String) row[1]));
+  }
+
+  /** Keeps a LIKE prefix literal. */
+  private static String escapeLike(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /**
+   * Up to {@code limit} names of tables or views in a namespace after {@code after} (exclusive;
+   * null from the start), ordered by name: the pages a filtered listing walks.
+   */
+  @Transactional
+  public List<TableIdentifier> listAfter(Namespace namespace, Kind kind, String after, int limit) {
+    requireExists(namespace);
+    return session()
+        .createSelectionQuery(
+            "select name from CatalogEntity where namespaceName = :ns and kind = :kind"
+                + (after == null ? "" : " and name > :after")
+                + " order by name",
+            String.class)
+        .setParameter("ns", NamespaceNames.encode(namespace))
+        .setParameter("kind", kind)
+        .setProperties(after == null ? Map.of() : Map.of("after", after))
+        .setMaxResults(limit)
+        .getResultList()
+        .stream()
+        .map(name -> TableIdentifier.of(namespace, name))
+        .toList();
+  }
+
+  /** Up to {@code limit} child namespaces of {@code parent} after {@code after}, by name. */
+  @Transactional
+  public List<Namespace> listNamespacesAfter(Namespace parent, String after, int limit) {
+    if (!parent.isEmpty()) {
+      requireExists(parent);
+    }
+    return session()
+        .createSelectionQuery(
+            "select name from NamespaceEntity where "
+                + (parent.isEmpty() ? "parentName is null" : "parentName = :parent")
+                + (after == null ? "" : " and name > :after")
+                + " order by name",
+            String.class)
+        .setProperties(
+            parent.isEmpty()
+                ? (after == null ? Map.of() : Map.of("after", after))
+                : (after == null
+                    ? Map.of("parent", NamespaceNames.encode(parent))
+                    : Map.of("parent", NamespaceNames.encode(parent), "after", after)))
+        .setMaxResults(limit)
+        .getResultList()
+        .stream()
+        .map(NamespaceNames::decode)
+        .toList();
   }
 
   @Transactional

@@ -33,6 +33,9 @@ import org.apache.iceberg.rest.responses.LoadTableResponse;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class TableResource {
+  /** The id of the job that purges a dropped table's files. */
+  public static final String PURGE_JOB_HEADER = "X-Sluice-Purge-Job";
+
   @Inject IcebergCatalogService catalog;
 
   @GET
@@ -98,8 +101,12 @@ public class TableResource {
       @Encoded @PathParam("namespace") String namespace,
       @Encoded @PathParam("table") String table,
       @QueryParam("purgeRequested") String purgeRequested) {
-    catalog.dropTable(PathNames.identifier(namespace, table), parseBoolean(purgeRequested));
-    return Response.noContent().build();
+    String purgeJob =
+        catalog.dropTable(PathNames.identifier(namespace, table), parseBoolean(purgeRequested));
+    // the purge runs in the background; its job can be followed at /api/v1/jobs/{id}
+    return purgeJob == null
+        ? Response.noContent().build()
+        : Response.noContent().header(PURGE_JOB_HEADER, purgeJob).build();
   }
 
   @POST

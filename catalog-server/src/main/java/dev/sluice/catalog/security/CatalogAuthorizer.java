@@ -3,18 +3,18 @@ package dev.sluice.catalog.security;
 import dev.sluice.catalog.audit.AuditEntry;
 import dev.sluice.catalog.audit.AuditTrail;
 import dev.sluice.catalog.config.AuthConfig;
-import dev.sluice.catalog.policy.ActivePolicy;
-import dev.sluice.catalog.policy.PolicyService;
+import dev.sluice.catalog.security.AccessDecisions.Verdict;
 import dev.sluice.policy.eval.Decision;
-import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.model.Action;
 import dev.sluice.policy.model.Subject;
-import dev.sluice.policy.model.Zone;
+import dev.sluice.policy.model.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.catalog.Namespace;
@@ -22,23 +22,25 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.ForbiddenException;
 
 /**
- * Decides every catalog request with the active policy and records the decision. Decisions depend
- * only on names and the policy, never on whether the object exists, so a refusal is always 403 and
- * tells nothing about existence; a permitted request for a missing object is 404.
+ * Decides every catalog request of the Iceberg REST and admin APIs and records the decision.
+ * Decisions depend only on names and the policy, never on whether the object exists, so a refusal
+ * is always 403 and tells nothing about existence; a permitted request for a missing object is 404.
+ * The policy's answers come from {@link AccessDecisions}; this adds the admin role and the audit
+ * trail.
  */
 @ApplicationScoped
 public class CatalogAuthorizer {
   private final CurrentPrincipal caller;
-  private final PolicyService policies;
+  private final AccessDecisions decisions;
   private final AuditTrail audit;
   private final String adminRole;
   private final Set<Subject> maskEnforcingEngines;
 
   @Inject
   public CatalogAuthorizer(
-      CurrentPrincipal caller, PolicyService policies, AuditTrail audit, AuthConfig config) {
+      CurrentPrincipal caller, AccessDecisions decisions, AuditTrail audit, AuthConfig config) {
     this.caller = caller;
-    this.policies = policies;
+    this.decisions = decisions;
     this.audit = audit;
     this.adminRole = config.adminRole();
     this.maskEnforcingEngines =
@@ -61,6 +63,10 @@ public class CatalogAuthorizer {
     return principal.roles().contains(adminRole);
   }
 
+  public AccessDecisions decisions() {
+    return decisions;
+  }
+
   /** A request every authenticated caller may make (configuration, its own lineage events). */
   public void allowAuthenticated(String operation, String resource) {
     Principal principal = caller.get();
@@ -81,7 +87,21 @@ public class CatalogAuthorizer {
         allowed
             ? "role " + adminRole + " administers the catalog"
             : "only role " + adminRole + " may " + operation;
-    record(principal, operation, resource, allowed, rule);
+    record(principal, operation, resource, allowed, rule, null);
+  }
+
+  /** Requires the admin role or another role; records the decision either way. */
+  public void requireRole(String operation, String resource, String role) {
+    Principal principal = caller.get();
+    boolean admin = isAdmin(principal);
+    boolean allowed = admin || principal.roles().contains(role);
+    String rule =
+        admin
+            ? "role " + adminRole + " administers the catalog"
+            : allowed
+                ? "role " + role + " may " + operation
+                : "only role " + role + " or " + adminRole + " may " + operation;
+    record(principal, operation, resource, allowed, rule, null);
   }
 
   // ---- namespaces ----
@@ -89,24 +109,19 @@ public class CatalogAuthorizer {
   /** Acting on a namespace itself (create, alter, drop) needs {@code action} on its zone. */
   public void requireNamespace(String operation, Namespace namespace, Action action) {
     Principal principal = caller.get();
-    String name = name(namespace);
+    String name = Names.text(namespace);
     if (isAdmin(principal)) {
       recordAdmin(principal, operation, name);
       return;
     }
-    Optional<PolicyEngine> engine = engine();
-    if (engine.isEmpty()) {
-      record(principal, operation, name, false, "no policy is active");
-      return;
-    }
-    Decision decision = engine.get().decideNamespace(principal, action, name);
-    record(principal, operation, name, decision.allowed(), decision.rules());
+    Verdict verdict = decisions.namespace(principal, action, Names.levels(namespace));
+    record(principal, operation, name, verdict);
   }
 
   /** Reading a namespace or listing inside it needs some access in or below it. */
   public void requireVisibleNamespace(String operation, Namespace namespace) {
     Principal principal = caller.get();
-    String name = name(namespace);
+    String name = Names.text(namespace);
     if (isAdmin(principal)) {
       recordAdmin(principal, operation, name);
       return;
@@ -119,12 +134,12 @@ public class CatalogAuthorizer {
         visible,
         visible
             ? principal + " has access in namespace " + name
-            : "no zone or grant gives " + principal + " access in namespace " + name);
+            : "no zone or grant gives " + principal + " access in namespace " + name,
+        decisions.active().map(a -> a.version()).orElse(null));
   }
 
   public boolean canSee(Principal principal, Namespace namespace) {
-    return isAdmin(principal)
-        || engine().map(e -> e.canSeeNamespace(principal, name(namespace))).orElse(false);
+    return isAdmin(principal) || decisions.canSeeNamespace(principal, Names.levels(namespace));
   }
 
   // ---- tables and views ----
@@ -137,73 +152,57 @@ public class CatalogAuthorizer {
   /** Requires one of the actions, trying them in order (loading serves readers and writers). */
   public Decision requireAny(String operation, TableIdentifier table, List<Action> actions) {
     Principal principal = caller.get();
-    String name = name(table);
+    String name = Names.text(table);
     if (isAdmin(principal)) {
       recordAdmin(principal, operation, name);
       return null;
     }
-    Optional<PolicyEngine> engine = engine();
-    if (engine.isEmpty()) {
-      record(principal, operation, name, false, "no policy is active");
-      return null;
-    }
-    Decision first = null;
-    for (Action action : actions) {
-      Decision decision = engine.get().decide(principal, action, name, List.of(), null);
-      if (decision.allowed()) {
-        record(principal, operation, name, true, decision.rules());
-        return decision;
-      }
-      first = first == null ? decision : first;
-    }
-    // the refusal of the first action (reading, for a load) explains it best
-    record(principal, operation, name, false, first.rules());
-    return first;
+    Verdict verdict = decisions.firstAllowed(principal, Names.table(table), actions);
+    record(principal, operation, name, verdict);
+    return verdict.decision();
   }
 
   public boolean canSee(Principal principal, TableIdentifier table) {
-    if (isAdmin(principal)) {
-      return true;
-    }
-    Optional<PolicyEngine> engine = engine();
-    if (engine.isEmpty()) {
-      return false;
-    }
-    String name = name(table);
-    for (Action action : List.of(Action.READ, Action.WRITE)) {
-      if (engine.get().decide(principal, action, name, List.of(), null).allowed()) {
-        return true;
-      }
-    }
-    return false;
+    return isAdmin(principal) || decisions.canSeeTable(principal, Names.table(table));
   }
 
   /**
    * A caller that reads through the catalog gets the raw files, so a table with masks or row
-   * filters for it may only be served to an engine that applies them itself.
+   * filters for it may only be served to an engine that applies them itself. {@code columns} are
+   * the columns of the table's current schema, {@code tableColumns} those of every schema it had.
    */
   public void requireUnrestrictedRead(
-      String operation, TableIdentifier table, List<String> columns) {
+      String operation,
+      TableIdentifier table,
+      List<String> columns,
+      Collection<String> tableColumns) {
     Principal principal = caller.get();
     if (isAdmin(principal) || maskEnforcingEngines.contains(principal.self())) {
       return;
     }
-    Optional<PolicyEngine> engine = engine();
-    if (engine.isEmpty()) {
-      return;
-    }
-    String name = name(table);
-    Decision read = engine.get().decide(principal, Action.READ, name, columns, null);
-    if (!read.allowed() || (read.masks().isEmpty() && read.rowFilters().isEmpty())) {
+    String name = Names.text(table);
+    TableName policyName = Names.table(table);
+    if (!decisions.table(principal, Action.READ, policyName).allowed()) {
       return; // a write-only caller gets metadata to commit against; no masks apply to it
     }
+    Map<String, String> untyped = new LinkedHashMap<>();
+    columns.forEach(c -> untyped.put(c, null));
+    Verdict read = decisions.read(principal, policyName, untyped, null, tableColumns);
+    Decision decision = read.decision();
+    if (decision == null || !decision.allowed()) {
+      record(principal, operation, name, read);
+      return;
+    }
+    if (decision.masks().isEmpty() && decision.rowFilters().isEmpty()) {
+      return;
+    }
     String restrictions =
-        (read.masks().isEmpty()
+        (decision.masks().isEmpty()
                 ? ""
                 : "masked columns "
-                    + read.masks().stream().map(m -> m.column()).toList()
-                    + (read.rowFilters().isEmpty() ? "" : " and "))
-            + (read.rowFilters().isEmpty() ? "" : "row filters");
+                    + decision.masks().stream().map(m -> m.column()).toList()
+                    + (decision.rowFilters().isEmpty() ? "" : " and "))
+            + (decision.rowFilters().isEmpty() ? "" : "row filters");
     String rule =
         name
             + " has "
@@ -213,42 +212,46 @@ public class CatalogAuthorizer {
             + "; only a mask-enforcing engine "
             + maskEnforcingEngines.stream().map(Subject::toString).sorted().toList()
             + " may load it";
-    record(principal, operation, name, false, rule);
+    record(principal, operation, name, false, rule, read.policyVersion());
   }
 
   /** Refuses an otherwise permitted request for a reason the policy gives about the data. */
   public void refuse(String operation, String resource, String rule) {
-    record(caller.get(), operation, resource, false, rule);
-  }
-
-  // ---- zones ----
-
-  public Optional<Zone> zoneOf(Namespace namespace) {
-    return engine().flatMap(e -> e.bundle().zoneOfNamespace(name(namespace)));
-  }
-
-  public Optional<PolicyEngine> engine() {
-    return policies.active().map(ActivePolicy::engine);
-  }
-
-  public static String name(Namespace namespace) {
-    return String.join(".", namespace.levels());
-  }
-
-  public static String name(TableIdentifier table) {
-    return table.namespace().isEmpty()
-        ? table.name()
-        : name(table.namespace()) + "." + table.name();
+    record(
+        caller.get(),
+        operation,
+        resource,
+        false,
+        rule,
+        decisions.active().map(a -> a.version()).orElse(null));
   }
 
   private void recordAdmin(Principal principal, String operation, String resource) {
-    record(principal, operation, resource, true, "role " + adminRole + " administers the catalog");
+    record(
+        principal,
+        operation,
+        resource,
+        true,
+        "role " + adminRole + " administers the catalog",
+        null);
+  }
+
+  private void record(Principal principal, String operation, String resource, Verdict verdict) {
+    record(
+        principal, operation, resource, verdict.allowed(), verdict.rule(), verdict.policyVersion());
   }
 
   /** Records the decision; a denial is thrown as 403 with the deciding rule. */
   private void record(
-      Principal principal, String operation, String resource, boolean allowed, String rule) {
-    audit.record(new AuditEntry(principal.self().toString(), operation, resource, allowed, rule));
+      Principal principal,
+      String operation,
+      String resource,
+      boolean allowed,
+      String rule,
+      Integer policyVersion) {
+    audit.record(
+        new AuditEntry(
+            principal.self().toString(), operation, resource, allowed, rule, policyVersion));
     if (!allowed) {
       throw new ForbiddenException(
           "%s may not %s %s: %s", principal.self(), operation, resource, rule);

@@ -3,14 +3,15 @@ package dev.sluice.catalog.trino;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.catalog.audit.AuditEntry;
 import dev.sluice.catalog.audit.AuditTrail;
-import dev.sluice.catalog.policy.ActivePolicy;
-import dev.sluice.catalog.policy.PolicyService;
+import dev.sluice.catalog.catalog.TableColumns;
+import dev.sluice.catalog.security.AccessDecisions;
+import dev.sluice.catalog.security.AccessDecisions.Verdict;
 import dev.sluice.policy.eval.ColumnMask;
 import dev.sluice.policy.eval.Decision;
-import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.eval.RowFilterExpression;
 import dev.sluice.policy.model.Action;
+import dev.sluice.policy.model.TableName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * Answers the questions Trino's {@code opa} access-control plugin asks, from the active policy.
@@ -39,14 +42,17 @@ public class TrinoDecisions {
   /** Hidden columns that carry file paths and partition values, which can spell masked data. */
   private static final Set<String> REVEALING_HIDDEN_COLUMNS = Set.of("$path", "$partition");
 
-  private final PolicyService policies;
+  private final AccessDecisions decisions;
+  private final TableColumns tableColumns;
   private final AuditTrail audit;
   private final TrinoConfig config;
   private final Set<String> catalogs;
 
   @Inject
-  public TrinoDecisions(PolicyService policies, AuditTrail audit, TrinoConfig config) {
-    this.policies = policies;
+  public TrinoDecisions(
+      AccessDecisions decisions, TableColumns tableColumns, AuditTrail audit, TrinoConfig config) {
+    this.decisions = decisions;
+    this.tableColumns = tableColumns;
     this.audit = audit;
     this.config = config;
     this.catalogs = Set.copyOf(config.catalogs());
@@ -54,17 +60,6 @@ public class TrinoDecisions {
 
   /** A column mask for the batch answer: the index into the request and the SQL. */
   public record IndexedMask(int index, String expression) {}
-
-  /** An outcome and the rule behind it. */
-  private record Outcome(boolean allowed, String rule) {
-    static Outcome allow(String rule) {
-      return new Outcome(true, rule);
-    }
-
-    static Outcome deny(String rule) {
-      return new Outcome(false, rule);
-    }
-  }
 
   /** A table as Trino names it; {@code suffix} is the metadata table ({@code files}) if any. */
   record TableRef(String catalog, String schema, String table, String suffix) {
@@ -78,8 +73,17 @@ public class TrinoDecisions {
           dollar < 0 ? null : name.substring(dollar + 1));
     }
 
-    String policyName() {
-      return schema + "." + table;
+    /**
+     * The table as the policy names it. Trino's Iceberg catalog maps a schema to a namespace of one
+     * level (nested namespaces are off by default), so the schema is one level even when it holds a
+     * dot, and such a schema is in no zone unless one lists it.
+     */
+    TableName policyName() {
+      return new TableName(List.of(schema), table);
+    }
+
+    TableIdentifier identifier() {
+      return TableIdentifier.of(Namespace.of(schema), table);
     }
 
     @Override
@@ -95,7 +99,7 @@ public class TrinoDecisions {
     JsonNode action = input.path("action");
     String operation = action.path("operation").asText("");
     JsonNode resource = action.path("resource");
-    Outcome outcome = decide(principal, operation, resource, action.path("targetResource"));
+    Verdict outcome = decide(principal, operation, resource, action.path("targetResource"));
     record(principal, operation, describe(resource), outcome);
     return outcome.allowed();
   }
@@ -109,7 +113,7 @@ public class TrinoDecisions {
     List<Integer> keep = new ArrayList<>();
     if (operation.equals("FilterColumns")) {
       JsonNode table = resources.path(0).path("table");
-      Outcome outcome = canSeeColumns(principal, table);
+      Verdict outcome = canSeeColumns(principal, table);
       if (outcome.allowed()) {
         for (int i = 0; i < table.path("columns").size(); i++) {
           keep.add(i);
@@ -120,7 +124,7 @@ public class TrinoDecisions {
     }
     for (int i = 0; i < resources.size(); i++) {
       JsonNode resource = resources.get(i);
-      Outcome outcome =
+      Verdict outcome =
           switch (operation) {
             case "FilterCatalogs" ->
                 catalogAccess(resource.path("catalog").path("name").asText(""));
@@ -128,8 +132,8 @@ public class TrinoDecisions {
             case "FilterTables" -> canSeeTable(principal, TableRef.of(resource.path("table")));
             case "FilterViewQueryOwnedBy" ->
                 ownQuery(principal, resource.path("user").path("user").asText(""));
-            case "FilterFunctions" -> Outcome.deny("catalog functions are not governed here");
-            default -> Outcome.deny("unknown operation " + operation + ": default deny");
+            case "FilterFunctions" -> Verdict.deny("catalog functions are not governed here");
+            default -> Verdict.deny("unknown operation " + operation + ": default deny");
           };
       if (outcome.allowed()) {
         keep.add(i);
@@ -140,7 +144,7 @@ public class TrinoDecisions {
         principal,
         operation,
         resources.size() + " resources",
-        Outcome.allow("kept " + keep.size() + " of " + resources.size()));
+        Verdict.allow("kept " + keep.size() + " of " + resources.size()));
     return keep;
   }
 
@@ -148,7 +152,7 @@ public class TrinoDecisions {
   public List<String> rowFilters(JsonNode input) {
     Principal principal = principal(input);
     TableRef table = TableRef.of(input.path("action").path("resource").path("table"));
-    Outcome access = readAccess(principal, table);
+    Verdict access = readAccess(principal, table);
     List<String> expressions;
     if (!access.allowed()) {
       // a writer that may not read: SelectFromColumns keeps it from every row, and Trino checks
@@ -159,18 +163,23 @@ public class TrinoDecisions {
     } else if (table.schema().equals("information_schema")) {
       expressions = List.of();
     } else {
-      expressions =
-          read(principal, table, Map.of()).rowFilters().stream()
-              .map(RowFilterExpression::expression)
-              .toList();
+      Decision decision = read(principal, table, Map.of()).decision();
+      if (decision == null || !decision.allowed()) {
+        // the policy refused reading after all (consent, purpose): no row may be seen
+        expressions = List.of("false");
+      } else {
+        expressions = decision.rowFilters().stream().map(RowFilterExpression::expression).toList();
+      }
     }
     record(
         principal,
         "GetRowFilters",
         table.toString(),
-        new Outcome(
+        new Verdict(
             access.allowed(),
-            expressions.isEmpty() ? access.rule() : String.join(" AND ", expressions)));
+            expressions.isEmpty() ? access.rule() : String.join(" AND ", expressions),
+            access.policyVersion(),
+            null));
     return expressions;
   }
 
@@ -196,15 +205,16 @@ public class TrinoDecisions {
       }
       Map<String, String> columnTypes = new LinkedHashMap<>();
       entry.getValue().forEach((column, index) -> columnTypes.put(column, types.get(index)));
-      Decision decision = read(principal, table, columnTypes);
-      if (!decision.allowed()) {
+      Verdict verdict = read(principal, table, columnTypes);
+      Decision decision = verdict.decision();
+      if (decision == null || !decision.allowed()) {
         // a writer that may not read: SelectFromColumns already keeps it from every value, and
         // Trino refuses INSERT into a table with masks, so masking here would only block writes
         record(
             principal,
             "GetColumnMask",
             table.toString(),
-            Outcome.allow("no read access: no masks needed"));
+            new Verdict(true, "no read access: no masks needed", verdict.policyVersion(), null));
         continue;
       }
       boolean restricted = !decision.masks().isEmpty() || !decision.rowFilters().isEmpty();
@@ -225,12 +235,15 @@ public class TrinoDecisions {
           principal,
           "GetColumnMask",
           table.toString(),
-          Outcome.allow(
+          new Verdict(
+              true,
               decision.masks().isEmpty()
                   ? "no masks"
                   : decision.masks().stream()
                       .map(m -> m.column() + ": " + m.mask())
-                      .collect(Collectors.joining(", "))));
+                      .collect(Collectors.joining(", ")),
+              verdict.policyVersion(),
+              null));
     }
     return masks;
   }
@@ -247,13 +260,13 @@ public class TrinoDecisions {
 
   // ---- single decisions ----
 
-  private Outcome decide(
+  private Verdict decide(
       Principal principal, String operation, JsonNode resource, JsonNode target) {
     JsonNode table = resource.path("table");
     JsonNode schema = resource.path("schema");
     return switch (operation) {
-      case "ExecuteQuery" -> Outcome.allow("every authenticated Trino user may run queries");
-      case "SetSystemSessionProperty" -> Outcome.allow("session properties are the user's own");
+      case "ExecuteQuery" -> Verdict.allow("every authenticated Trino user may run queries");
+      case "SetSystemSessionProperty" -> Verdict.allow("session properties are the user's own");
       case "SetCatalogSessionProperty" ->
           catalogAccess(resource.path("catalogSessionProperty").path("catalogName").asText(""));
       case "ImpersonateUser", "ViewQueryOwnedBy", "KillQueryOwnedBy" ->
@@ -289,11 +302,11 @@ public class TrinoDecisions {
           "ExecuteTableProcedure" ->
           write(principal, TableRef.of(table));
       case "RenameTable", "RenameView", "RenameMaterializedView" -> {
-        Outcome from = write(principal, TableRef.of(table));
+        Verdict from = write(principal, TableRef.of(table));
         yield from.allowed() ? write(principal, TableRef.of(target.path("table"))) : from;
       }
       case "ReadSystemInformation", "WriteSystemInformation" ->
-          Outcome.deny("system information is for Trino's operators");
+          Verdict.deny("system information is for Trino's operators");
       case "SetTableAuthorization",
           "SetViewAuthorization",
           "SetSchemaAuthorization",
@@ -301,76 +314,71 @@ public class TrinoDecisions {
           "DropCatalog",
           "CreateFunction",
           "DropFunction" ->
-          Outcome.deny(operation + " is decided by the policy bundle, not in Trino");
+          Verdict.deny(operation + " is decided by the policy bundle, not in Trino");
       case "ExecuteProcedure", "ExecuteFunction", "CreateViewWithExecuteFunction" ->
-          Outcome.deny("catalog procedures and functions are not allowed through Trino");
-      default -> Outcome.deny("unknown operation " + operation + ": default deny");
+          Verdict.deny("catalog procedures and functions are not allowed through Trino");
+      default -> Verdict.deny("unknown operation " + operation + ": default deny");
     };
   }
 
-  private Outcome catalogAccess(String catalog) {
+  private Verdict catalogAccess(String catalog) {
     if (catalogs.contains(catalog)) {
-      return Outcome.allow("catalog " + catalog + " is governed by Sluice");
+      return Verdict.allow("catalog " + catalog + " is governed by Sluice");
     }
     if (catalog.equals("system")) {
-      return Outcome.allow("the system catalog describes what the user may see");
+      return Verdict.allow("the system catalog describes what the user may see");
     }
-    return Outcome.deny("catalog " + catalog + " is not governed by Sluice: default deny");
+    return Verdict.deny("catalog " + catalog + " is not governed by Sluice: default deny");
   }
 
-  private Outcome ownQuery(Principal principal, String owner) {
+  private Verdict ownQuery(Principal principal, String owner) {
     return owner.equals(principal.name())
-        ? Outcome.allow("users see their own queries")
-        : Outcome.deny("queries of other users are not shown");
+        ? Verdict.allow("users see their own queries")
+        : Verdict.deny("queries of other users are not shown");
   }
 
-  private Outcome canSeeSchema(Principal principal, JsonNode schema) {
+  private Verdict canSeeSchema(Principal principal, JsonNode schema) {
     String catalog = schema.path("catalogName").asText("");
     String name = schema.path("schemaName").asText("");
     if (catalog.equals("system")) {
       return OPEN_SYSTEM_SCHEMAS.contains(name)
-          ? Outcome.allow("system." + name + " is open")
-          : Outcome.deny("system." + name + " is for Trino's operators");
+          ? Verdict.allow("system." + name + " is open")
+          : Verdict.deny("system." + name + " is for Trino's operators");
     }
     if (!catalogs.contains(catalog)) {
       return catalogAccess(catalog);
     }
     if (name.equals("information_schema")) {
-      return Outcome.allow("information_schema lists only what the user may see");
+      return Verdict.allow("information_schema lists only what the user may see");
     }
-    PolicyEngine engine = engine();
-    if (engine == null) {
-      return Outcome.deny("no policy is active");
+    if (decisions.active().isEmpty()) {
+      return Verdict.deny("no policy is active");
     }
-    return engine.canSeeNamespace(principal, name)
-        ? Outcome.allow(principal + " has access in namespace " + name)
-        : Outcome.deny("no zone or grant gives " + principal + " access in namespace " + name);
+    return decisions.canSeeNamespace(principal, List.of(name))
+        ? Verdict.allow(principal + " has access in namespace " + name)
+        : Verdict.deny("no zone or grant gives " + principal + " access in namespace " + name);
   }
 
-  private Outcome schemaAdmin(Principal principal, JsonNode schema) {
+  private Verdict schemaAdmin(Principal principal, JsonNode schema) {
     String catalog = schema.path("catalogName").asText("");
     if (!catalogs.contains(catalog)) {
       return catalogAccess(catalog).allowed()
-          ? Outcome.deny("the system catalog has no schemas to change")
+          ? Verdict.deny("the system catalog has no schemas to change")
           : catalogAccess(catalog);
     }
-    PolicyEngine engine = engine();
-    if (engine == null) {
-      return Outcome.deny("no policy is active");
-    }
-    return outcome(
-        engine.decideNamespace(principal, Action.ADMIN, schema.path("schemaName").asText("")));
+    return decisions.namespace(
+        principal, Action.ADMIN, List.of(schema.path("schemaName").asText("")));
   }
 
-  private Outcome canSeeTable(Principal principal, TableRef table) {
+  private Verdict canSeeTable(Principal principal, TableRef table) {
     if (!catalogs.contains(table.catalog()) || table.schema().equals("information_schema")) {
       return canSeeSchema(principal, schemaNode(table));
     }
-    Outcome read = readAccess(principal, table);
+    Verdict read = readAccess(principal, table);
     return read.allowed() ? read : access(principal, table, Action.WRITE);
   }
 
-  private Outcome canSeeColumns(Principal principal, JsonNode table) {
+  private Verdict canSeeColumns(Principal principal, JsonNode table) {
     TableRef ref = TableRef.of(table);
     if (!catalogs.contains(ref.catalog()) || ref.schema().equals("information_schema")) {
       return canSeeSchema(principal, schemaNode(ref));
@@ -378,8 +386,8 @@ public class TrinoDecisions {
     return readAccess(principal, ref);
   }
 
-  private Outcome select(Principal principal, TableRef table) {
-    Outcome read = readAccess(principal, table);
+  private Verdict select(Principal principal, TableRef table) {
+    Verdict read = readAccess(principal, table);
     if (!read.allowed() || table.suffix() == null || !catalogs.contains(table.catalog())) {
       return read;
     }
@@ -387,9 +395,12 @@ public class TrinoDecisions {
     if (METADATA_WITHOUT_VALUES.contains(table.suffix())) {
       return read;
     }
-    Decision decision = read(principal, table, allColumns(table));
-    if (!decision.masks().isEmpty() || !decision.rowFilters().isEmpty()) {
-      return Outcome.deny(
+    Decision decision = read(principal, table, allColumns(table)).decision();
+    if (decision == null
+        || !decision.allowed()
+        || !decision.masks().isEmpty()
+        || !decision.rowFilters().isEmpty()) {
+      return Verdict.deny(
           "$"
               + table.suffix()
               + " shows column statistics and partition values of "
@@ -404,14 +415,13 @@ public class TrinoDecisions {
    * The owner's check when another user queries a SECURITY DEFINER view: it would show every reader
    * the owner's view of the table, so a table with masks or filters may not be read so.
    */
-  private Outcome definerView(Principal owner, TableRef table) {
-    Outcome read = readAccess(owner, table);
+  private Verdict definerView(Principal owner, TableRef table) {
+    Verdict read = readAccess(owner, table);
     if (!read.allowed() || !catalogs.contains(table.catalog())) {
       return read;
     }
-    PolicyEngine engine = engine();
-    if (engine != null && engine.governsContent(table.policyName())) {
-      return Outcome.deny(
+    if (decisions.governsContent(table.policyName(), columnsOf(table))) {
+      return Verdict.deny(
           table.policyName()
               + " has masks or row filters; a SECURITY DEFINER view over it would apply its"
               + " owner's to every reader: use SECURITY INVOKER");
@@ -419,61 +429,55 @@ public class TrinoDecisions {
     return read;
   }
 
-  private Outcome readAccess(Principal principal, TableRef table) {
+  private Verdict readAccess(Principal principal, TableRef table) {
     if (!catalogs.contains(table.catalog())) {
       return canSeeSchema(principal, schemaNode(table));
     }
     if (table.schema().equals("information_schema")) {
-      return Outcome.allow("information_schema lists only what the user may see");
+      return Verdict.allow("information_schema lists only what the user may see");
     }
     return access(principal, table, Action.READ);
   }
 
-  private Outcome write(Principal principal, TableRef table) {
+  private Verdict write(Principal principal, TableRef table) {
     if (!catalogs.contains(table.catalog())) {
-      return Outcome.deny(
+      return Verdict.deny(
           "catalog " + table.catalog() + " is not governed by Sluice: default deny");
     }
     if (table.suffix() != null) {
-      return Outcome.deny("metadata tables cannot be changed");
+      return Verdict.deny("metadata tables cannot be changed");
     }
     return access(principal, table, Action.WRITE);
   }
 
-  private Outcome access(Principal principal, TableRef table, Action action) {
-    PolicyEngine engine = engine();
-    if (engine == null) {
-      return Outcome.deny("no policy is active");
-    }
-    return outcome(engine.decide(principal, action, table.policyName(), List.of(), null));
+  private Verdict access(Principal principal, TableRef table, Action action) {
+    return decisions.table(principal, action, table.policyName());
   }
 
-  private Decision read(Principal principal, TableRef table, Map<String, String> columnTypes) {
-    PolicyEngine engine = engine();
-    if (engine == null) {
-      throw new IllegalStateException("no policy is active");
-    }
-    return engine.decideTyped(principal, Action.READ, table.policyName(), columnTypes, null);
+  /** Reading columns of the table; the answer knows every column the table has. */
+  private Verdict read(Principal principal, TableRef table, Map<String, String> columnTypes) {
+    return decisions.read(principal, table.policyName(), columnTypes, null, columnsOf(table));
   }
 
-  /** Every column the bundle declares for the table, for questions about the table as a whole. */
+  /** Every column of the table, for questions about the table as a whole. */
   private Map<String, String> allColumns(TableRef table) {
-    PolicyEngine engine = engine();
     Map<String, String> columns = new LinkedHashMap<>();
-    if (engine != null && engine.bundle().datasets().containsKey(table.policyName())) {
-      engine
-          .bundle()
-          .datasets()
-          .get(table.policyName())
-          .columns()
-          .keySet()
-          .forEach(c -> columns.put(c, null));
-    }
+    columnsOf(table).forEach(c -> columns.put(c, null));
     return columns;
   }
 
-  private PolicyEngine engine() {
-    return policies.active().map(ActivePolicy::engine).orElse(null);
+  /**
+   * The columns the table has in the catalog (every schema, since time travel reads old ones) and
+   * those the policy declares for it.
+   */
+  private Set<String> columnsOf(TableRef table) {
+    Set<String> columns = new TreeSet<>();
+    decisions
+        .engine()
+        .flatMap(e -> e.bundle().dataset(table.policyName()))
+        .ifPresent(dataset -> columns.addAll(dataset.columns().keySet()));
+    tableColumns.of(table.identifier()).ifPresent(columns::addAll);
+    return columns;
   }
 
   // ---- identity, audit ----
@@ -495,7 +499,7 @@ public class TrinoDecisions {
     return new Principal(user, Principal.Kind.USER, groups, Set.of());
   }
 
-  private void record(Principal principal, String operation, String resource, Outcome outcome) {
+  private void record(Principal principal, String operation, String resource, Verdict outcome) {
     boolean keep =
         switch (config.audit()) {
           case ALL -> true;
@@ -511,12 +515,9 @@ public class TrinoDecisions {
               "trino." + operation,
               resource,
               outcome.allowed(),
-              outcome.rule()));
+              outcome.rule(),
+              outcome.policyVersion()));
     }
-  }
-
-  private static Outcome outcome(Decision decision) {
-    return new Outcome(decision.allowed(), decision.rules());
   }
 
   private static IndexedMask nullMask(int index, String type) {

@@ -53,6 +53,31 @@ final class CatalogApi {
   }
 
   /** JSON requests; paths are given already encoded, exactly as Iceberg clients encode them. */
+  /** Waits (up to 60 s) for a background job to end, and returns its last state. */
+  public static Response awaitJob(String id) {
+    if (id == null) {
+      throw new AssertionError("no job id");
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      Response job = api().get("/api/v1/jobs/" + id);
+      job.then().statusCode(200);
+      String state = job.path("state");
+      if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
+        return job;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job " + id + " still " + state + ": " + job.asString());
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   static RequestSpecification api() {
     return given().urlEncodingEnabled(false).contentType(ContentType.JSON).accept(ContentType.JSON);
   }

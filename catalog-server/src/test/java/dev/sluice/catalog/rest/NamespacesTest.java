@@ -215,7 +215,7 @@ class NamespacesTest {
         api().get("/v1/namespaces?parent=" + parent + "&pageToken=bogus&pageSize=2"),
         400,
         "IllegalArgumentException",
-        "Invalid pageToken: bogus");
+        "Invalid pageToken: not a token this listing handed out");
   }
 
   @Test

@@ -245,6 +245,17 @@ class TablesTest {
     String location = createTable(original).metadataLocation();
     TableIdentifier copy = TableIdentifier.of(original.namespace(), "registered");
 
+    // two live tables may not share files: the original must go before its files get a new name
+    assertError(
+        api()
+            .body("{\"name\": \"registered\", \"metadata-location\": \"" + location + "\"}")
+            .post("/v1/namespaces/" + path(original.namespace()) + "/register"),
+        400,
+        "BadRequestException",
+        "overlaps the location of " + original);
+    api().head(tablePath(copy)).then().statusCode(404);
+    api().delete(tablePath(original)).then().statusCode(204);
+
     Response registered =
         api()
             .body("{\"name\": \"registered\", \"metadata-location\": \"" + location + "\"}")
@@ -330,8 +341,15 @@ class TablesTest {
     api().head(tablePath(kept)).then().statusCode(404);
     assertThat(files(keptDir)).isEqualTo(keptFiles);
 
-    api().delete(tablePath(purged) + "?purgeRequested=true").then().statusCode(204);
+    String job =
+        api()
+            .delete(tablePath(purged) + "?purgeRequested=true")
+            .then()
+            .statusCode(204)
+            .extract()
+            .header("X-Sluice-Purge-Job");
     api().head(tablePath(purged)).then().statusCode(404);
+    CatalogApi.awaitJob(job).then().body("state", equalTo("SUCCEEDED"));
     assertThat(files(purgedDir)).isEmpty();
     for (String file : purgedFiles) {
       assertThat(Path.of(file)).doesNotExist();

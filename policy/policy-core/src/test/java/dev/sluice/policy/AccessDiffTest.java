@@ -118,4 +118,54 @@ class AccessDiffTest {
             tuple("restricted.courier_profile", "group:support", ChangeKind.LOSES_READ),
             tuple("restricted.customer_profile", "group:support", ChangeKind.LOSES_READ));
   }
+
+  @Test
+  void nameRulesAddedOrRemovedAreReportedForEveryTable() {
+    ExampleBundle.copyTo(head);
+    ExampleBundle.edit(head, "sluice.yaml", "\"*_email\", street]", "street, \"*_ssn\"]");
+
+    DiffReport report = diffAgainstExample();
+
+    assertThat(report.changes())
+        .filteredOn(c -> c.dataset().equals("*"))
+        .extracting(
+            AccessChange::column,
+            AccessChange::kind,
+            AccessChange::before,
+            AccessChange::after,
+            AccessChange::risk)
+        .containsExactlyInAnyOrder(
+            tuple("*_email", ChangeKind.NAME_RULE_REMOVED, "pii.direct", null, Risk.PII_WIDENING),
+            tuple("*_ssn", ChangeKind.NAME_RULE_ADDED, null, "pii.direct", null));
+    assertThat(report.toMarkdown()).contains("*_ssn").contains("masked with redact");
+  }
+
+  @Test
+  void removingADatasetShowsWhatItsColumnsLoseAndWhatNameRulesStillMask() {
+    ExampleBundle.copyTo(head);
+    ExampleBundle.edit(
+        head,
+        "domains/logistics.yaml",
+        "  restricted.courier_profile:\n    owner: team:logistics\n    columns:\n"
+            + "      courier_id: {type: varchar}\n"
+            + "      name: {type: varchar, classification: pii.direct}\n"
+            + "      phone: {type: varchar, classification: pii.direct, mask: last4}\n"
+            + "      vehicle_plate: {type: varchar, classification: pii.quasi}\n"
+            + "      date_of_birth: {type: date, classification: pii.quasi, mask: year-only}\n"
+            + "      region:\n",
+        "");
+
+    DiffReport report = diffAgainstExample();
+
+    assertThat(report.changes())
+        .filteredOn(c -> c.dataset().equals("restricted.courier_profile"))
+        .extracting(AccessChange::subject, AccessChange::column, AccessChange::kind)
+        .contains(
+            tuple(AccessChange.EVERYONE, null, ChangeKind.DATASET_REMOVED),
+            tuple("group:support", "vehicle_plate", ChangeKind.COLUMN_UNMASKED),
+            // phone keeps a mask through the name rule of pii.direct, its default one
+            tuple("group:support", "phone", ChangeKind.MASK_CHANGED))
+        // name stays redacted by the name rule
+        .doesNotContain(tuple("group:support", "name", ChangeKind.COLUMN_UNMASKED));
+  }
 }

@@ -9,6 +9,7 @@ import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.eval.RowFilterExpression;
 import dev.sluice.policy.model.Action;
+import dev.sluice.policy.model.TableName;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,11 @@ class PolicyEngineTest {
   void analystSeesPhoneAsLastFourAndNameRedacted() {
     Decision decision =
         ENGINE.decide(
-            Principal.user("alice", "analysts"), Action.READ, "raw.customers", NAME_PHONE, null);
+            Principal.user("alice", "analysts"),
+            Action.READ,
+            TableName.of("raw.customers"),
+            NAME_PHONE,
+            null);
 
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.masks())
@@ -45,7 +50,7 @@ class PolicyEngineTest {
         ENGINE.decide(
             Principal.user("pat", "privacy-office"),
             Action.READ,
-            "raw.customers",
+            TableName.of("raw.customers"),
             NAME_PHONE,
             null);
 
@@ -59,7 +64,11 @@ class PolicyEngineTest {
   void trainingPipelineSeesOnlyRowsWhoseConsentAllowsTraining() {
     Decision decision =
         ENGINE.decide(
-            Principal.client("training-pipeline"), Action.READ, "raw.customers", NAME_PHONE, null);
+            Principal.client("training-pipeline"),
+            Action.READ,
+            TableName.of("raw.customers"),
+            NAME_PHONE,
+            null);
 
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.purpose()).isEqualTo("training");
@@ -78,7 +87,7 @@ class PolicyEngineTest {
         ENGINE.decide(
             Principal.client("training-pipeline"),
             Action.READ,
-            "raw.customers",
+            TableName.of("raw.customers"),
             NAME_PHONE,
             "analytics");
 
@@ -90,7 +99,12 @@ class PolicyEngineTest {
   @Test
   void userWithNoGrantIsDeniedByDefault() {
     Decision decision =
-        ENGINE.decide(Principal.user("mallory"), Action.READ, "raw.customers", NAME_PHONE, null);
+        ENGINE.decide(
+            Principal.user("mallory"),
+            Action.READ,
+            TableName.of("raw.customers"),
+            NAME_PHONE,
+            null);
 
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.masks()).isEmpty();
@@ -104,7 +118,11 @@ class PolicyEngineTest {
   void tablesOutsideEveryZoneAreDenied() {
     Decision decision =
         ENGINE.decide(
-            Principal.user("alice", "analysts"), Action.READ, "scratch.t", List.of(), null);
+            Principal.user("alice", "analysts"),
+            Action.READ,
+            TableName.of("scratch.t"),
+            List.of(),
+            null);
 
     assertThat(decision.allowed()).isFalse();
   }
@@ -113,7 +131,11 @@ class PolicyEngineTest {
   void supportSeesPhoneButOnlyTheirRegion() {
     Decision decision =
         ENGINE.decide(
-            Principal.user("sam", "support"), Action.READ, "raw.customers", NAME_PHONE, null);
+            Principal.user("sam", "support"),
+            Action.READ,
+            TableName.of("raw.customers"),
+            NAME_PHONE,
+            null);
 
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.masks()).extracting(ColumnMask::column).containsExactly("name");
@@ -128,7 +150,7 @@ class PolicyEngineTest {
         ENGINE.decide(
             Principal.user("pat", "privacy-office"),
             Action.READ,
-            "silver.deliveries_clean",
+            TableName.of("silver.deliveries_clean"),
             List.of("drop_latitude", "customer_key"),
             null);
 
@@ -141,23 +163,37 @@ class PolicyEngineTest {
   void writeAndAdminFollowZonesGrantsAndRoles() {
     assertThat(
             ENGINE
-                .decide(Principal.client("ingest"), Action.WRITE, "raw.customers", List.of(), null)
+                .decide(
+                    Principal.client("ingest"),
+                    Action.WRITE,
+                    TableName.of("raw.customers"),
+                    List.of(),
+                    null)
                 .allowed())
         .isTrue();
     assertThat(
             ENGINE
-                .decide(Principal.client("ingest"), Action.READ, "raw.customers", List.of(), null)
+                .decide(
+                    Principal.client("ingest"),
+                    Action.READ,
+                    TableName.of("raw.customers"),
+                    List.of(),
+                    null)
                 .allowed())
         .isFalse();
     Principal admin =
         new Principal("root", Principal.Kind.USER, Set.of(), Set.of("platform-admin"));
     assertThat(
             ENGINE
-                .decide(admin, Action.ADMIN, "silver.deliveries_clean", List.of(), null)
+                .decide(
+                    admin, Action.ADMIN, TableName.of("silver.deliveries_clean"), List.of(), null)
                 .allowed())
         .isTrue();
     // Admin implies read; tables not declared in a zone namespace follow the zone's grants.
-    assertThat(ENGINE.decide(admin, Action.READ, "raw.undeclared", List.of(), null).allowed())
+    assertThat(
+            ENGINE
+                .decide(admin, Action.READ, TableName.of("raw.undeclared"), List.of(), null)
+                .allowed())
         .isTrue();
   }
 
@@ -167,7 +203,7 @@ class PolicyEngineTest {
         ENGINE.decideTyped(
             Principal.user("alice", "analysts"),
             Action.READ,
-            "raw.customers",
+            TableName.of("raw.customers"),
             Map.of("phone", "varchar(20)"),
             null);
 
@@ -182,7 +218,7 @@ class PolicyEngineTest {
                 .decide(
                     Principal.user("alice", "analysts"),
                     Action.READ,
-                    "raw.customers",
+                    TableName.of("raw.customers"),
                     NAME_PHONE,
                     "marketing")
                 .allowed())
@@ -191,14 +227,15 @@ class PolicyEngineTest {
 
   @Test
   void namespaceActionsComeFromZonesAndNamespaceGrantsOnly() {
-    Decision ingest = ENGINE.decideNamespace(Principal.client("ingest"), Action.WRITE, "raw");
+    Decision ingest =
+        ENGINE.decideNamespace(Principal.client("ingest"), Action.WRITE, List.of("raw"));
     Decision analystWrite =
-        ENGINE.decideNamespace(Principal.user("alice", "analysts"), Action.WRITE, "raw");
+        ENGINE.decideNamespace(Principal.user("alice", "analysts"), Action.WRITE, List.of("raw"));
     Decision platformAdmin =
         ENGINE.decideNamespace(
             new Principal("dana", Principal.Kind.USER, Set.of(), Set.of("platform-admin")),
             Action.ADMIN,
-            "silver");
+            List.of("silver"));
 
     assertThat(ingest.allowed()).isTrue();
     assertThat(ingest.explain().get(0).rule())
@@ -209,7 +246,8 @@ class PolicyEngineTest {
         .isEqualTo("grant gives role:platform-admin admin on silver.*");
     assertThat(
             ENGINE
-                .decideNamespace(Principal.user("dana", "data-platform"), Action.ADMIN, "nowhere")
+                .decideNamespace(
+                    Principal.user("dana", "data-platform"), Action.ADMIN, List.of("nowhere"))
                 .allowed())
         .isFalse();
   }
@@ -219,14 +257,14 @@ class PolicyEngineTest {
     Principal spark = Principal.client("spark");
     Principal support = Principal.user("sam", "support");
 
-    assertThat(ENGINE.canSeeNamespace(spark, "silver")).isTrue();
-    assertThat(ENGINE.canSeeNamespace(spark, "raw")).isFalse();
-    assertThat(ENGINE.canSeeNamespace(spark, "restricted")).isFalse();
+    assertThat(ENGINE.canSeeNamespace(spark, List.of("silver"))).isTrue();
+    assertThat(ENGINE.canSeeNamespace(spark, List.of("raw"))).isFalse();
+    assertThat(ENGINE.canSeeNamespace(spark, List.of("restricted"))).isFalse();
     // support reads raw.customers through a table grant, so raw is listed; silver is not
-    assertThat(ENGINE.canSeeNamespace(support, "raw")).isTrue();
-    assertThat(ENGINE.canSeeNamespace(support, "restricted")).isTrue();
-    assertThat(ENGINE.canSeeNamespace(support, "silver")).isFalse();
-    assertThat(ENGINE.canSeeNamespace(Principal.user("nobody"), "raw")).isFalse();
+    assertThat(ENGINE.canSeeNamespace(support, List.of("raw"))).isTrue();
+    assertThat(ENGINE.canSeeNamespace(support, List.of("restricted"))).isTrue();
+    assertThat(ENGINE.canSeeNamespace(support, List.of("silver"))).isFalse();
+    assertThat(ENGINE.canSeeNamespace(Principal.user("nobody"), List.of("raw"))).isFalse();
   }
 
   @Test
@@ -241,18 +279,20 @@ class PolicyEngineTest {
 
   @Test
   void aZoneForbiddingAClassificationRefusesNewColumnsCarryingIt() {
-    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "courier_phone", null))
+    assertThat(ENGINE.refuseNewColumn(TableName.of("silver.orders_clean"), "courier_phone", null))
         .hasValueSatisfying(
             why ->
                 assertThat(why)
                     .startsWith(
                         "column courier_phone is classified pii.direct by name rule '*_phone'")
                     .contains("zone 'silver' forbids [pii.direct, pii.location]"));
-    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "note", "pii.direct"))
+    assertThat(ENGINE.refuseNewColumn(TableName.of("silver.orders_clean"), "note", "pii.direct"))
         .hasValueSatisfying(why -> assertThat(why).contains("is tagged pii.direct"));
     // raw forbids nothing; quasi-identifiers are not forbidden in silver
-    assertThat(ENGINE.refuseNewColumn("raw.signups", "phone", null)).isEmpty();
-    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "postcode", "pii.quasi")).isEmpty();
-    assertThat(ENGINE.refuseNewColumn("silver.orders_clean", "order_id", null)).isEmpty();
+    assertThat(ENGINE.refuseNewColumn(TableName.of("raw.signups"), "phone", null)).isEmpty();
+    assertThat(ENGINE.refuseNewColumn(TableName.of("silver.orders_clean"), "postcode", "pii.quasi"))
+        .isEmpty();
+    assertThat(ENGINE.refuseNewColumn(TableName.of("silver.orders_clean"), "order_id", null))
+        .isEmpty();
   }
 }

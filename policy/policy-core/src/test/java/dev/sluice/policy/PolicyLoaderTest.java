@@ -8,6 +8,7 @@ import dev.sluice.policy.load.PolicyLoader;
 import dev.sluice.policy.load.SourceFile;
 import dev.sluice.policy.model.ColumnType;
 import dev.sluice.policy.model.PolicyBundle;
+import dev.sluice.policy.model.TableName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,8 @@ class PolicyLoaderTest {
     assertThat(customers.column("allowed_purposes").orElseThrow().type())
         .isEqualTo(ColumnType.of("array(varchar)"));
     assertThat(customers.retention().timeTravel()).isEqualTo(Duration.ofDays(7));
-    assertThat(bundle.zoneOfTable("raw.customers").orElseThrow().name()).isEqualTo("raw");
+    assertThat(bundle.zoneOfTable(TableName.of("raw.customers")).orElseThrow().name())
+        .isEqualTo("raw");
   }
 
   @Test
@@ -168,5 +170,23 @@ class PolicyLoaderTest {
     var dataset = bundle.datasets().get("raw.t");
     assertThat(dataset.column("name").orElseThrow().mask()).isEqualTo("hash");
     assertThat(dataset.retention().maxAge()).isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
+  void writersWhoAlsoReadMaskedColumnsAreWarnedAbout() {
+    var result = PolicyLoader.load(ExampleBundle.directory());
+
+    assertThat(result.ok()).isTrue();
+    assertThat(result.warnings())
+        .extracting(PolicyError::toString)
+        .anySatisfy(
+            warning ->
+                assertThat(warning)
+                    .startsWith("sluice.yaml:")
+                    .contains("group:data-platform may write")
+                    .contains("raw.customers [name, phone]")
+                    .contains("Trino refuses INSERT"));
+    // the ingest client writes raw without reading it: nothing to warn about
+    assertThat(result.warnings()).noneMatch(w -> w.message().startsWith("client:ingest"));
   }
 }

@@ -4,6 +4,7 @@ import dev.sluice.policy.eval.Decision;
 import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.model.Action;
+import dev.sluice.policy.model.TableName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,8 +39,8 @@ public class DecisionBenchmark {
   static final int GROUPS = 200;
 
   private PolicyEngine engine;
-  private String[] tables;
-  private String[] wideTables;
+  private TableName[] tables;
+  private TableName[] wideTables;
   private Principal[] wideReaders;
   private Principal[] readers;
   private List<String> wideColumns;
@@ -48,11 +49,11 @@ public class DecisionBenchmark {
   @Setup(Level.Trial)
   public void compile() {
     engine = PolicyEngine.compile(GeneratedBundle.generate(DATASETS, GROUPS));
-    tables = new String[1024];
+    tables = new TableName[1024];
     readers = new Principal[tables.length];
     for (int i = 0; i < tables.length; i++) {
       int table = (i * 7919) % DATASETS;
-      tables[i] = GeneratedBundle.table(table);
+      tables[i] = TableName.of(GeneratedBundle.table(table));
       // Five groups, one of which is granted this table explicitly.
       Set<String> groups =
           Set.of(
@@ -63,11 +64,11 @@ public class DecisionBenchmark {
               GeneratedBundle.group((table + 151) % GROUPS));
       readers[i] = new Principal("user" + i, Principal.Kind.USER, groups, Set.of("employee"));
     }
-    wideTables = new String[DATASETS / GeneratedBundle.WIDE_EVERY];
+    wideTables = new TableName[DATASETS / GeneratedBundle.WIDE_EVERY];
     wideReaders = new Principal[wideTables.length];
     for (int i = 0; i < wideTables.length; i++) {
       int table = i * GeneratedBundle.WIDE_EVERY;
-      wideTables[i] = GeneratedBundle.table(table);
+      wideTables[i] = TableName.of(GeneratedBundle.table(table));
       wideReaders[i] =
           new Principal(
               "analyst" + i,

@@ -5,6 +5,7 @@ import dev.sluice.policy.eval.PolicyEngine;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.model.Action;
 import dev.sluice.policy.model.Subject;
+import dev.sluice.policy.model.TableName;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +40,11 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--role", paramLabel = "R", description = "A role the principal holds.")
   List<String> roles = new ArrayList<>();
 
-  @Option(names = "--table", required = true, paramLabel = "T", description = "namespace.table")
+  @Option(
+      names = "--table",
+      required = true,
+      paramLabel = "T",
+      description = "namespace.table; quote a part holding a dot: 'curated.\"lab.people\"'")
   String table;
 
   @Option(names = "--purpose", paramLabel = "X", description = "The purpose of the read.")
@@ -90,17 +95,24 @@ final class ExplainCommand implements Callable<Integer> {
       Set<String> allGroups = new HashSet<>(groups);
       who = new Principal(who.name(), who.kind(), allGroups, new HashSet<>(roles));
     }
+    TableName name =
+        TableName.parse(table)
+            .orElseThrow(
+                () ->
+                    new CommandLine.ParameterException(
+                        cli, "--table must be namespace.table, not " + table));
     var loaded = Bundles.load(bundle, cli.getErr());
     if (loaded.isEmpty()) {
       return PolicyCli.FAILED;
     }
     List<String> read = columns;
-    var dataset = loaded.get().datasets().get(table);
-    if (read.isEmpty() && dataset != null && requested == Action.READ) {
+    var dataset = loaded.get().dataset(name).orElse(null);
+    if (read.isEmpty() && dataset != null) {
       read = List.copyOf(dataset.columns().keySet());
     }
+    PolicyEngine engine = PolicyEngine.compile(loaded.get());
     Decision decision =
-        PolicyEngine.compile(loaded.get()).decide(who, requested, table, read, purpose);
+        engine.decide(who, requested, name, requested == Action.READ ? read : List.of(), purpose);
     cli.getOut()
         .println(
             "principal: "
@@ -108,6 +120,17 @@ final class ExplainCommand implements Callable<Integer> {
                     ? "any member of " + subject
                     : who.toString()));
     cli.getOut().print(decision.describe());
+    List<String> masked = engine.maskedForWriter(who, name, read);
+    if (!masked.isEmpty()) {
+      cli.getOut()
+          .println(
+              "note: "
+                  + PolicyEngine.writerConflict(
+                      subject.kind() == Subject.Kind.GROUP || subject.kind() == Subject.Kind.ROLE
+                          ? subject.toString()
+                          : who.self().toString(),
+                      name + " " + masked));
+    }
     return PolicyCli.OK;
   }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "lint",
     mixinStandardHelpOptions = true,
-    description = "Validate a policy bundle; print every error as file:line:column: message.")
+    description =
+        "Validate a policy bundle; print every error (and warning) as file:line:column: message.")
 final class LintCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -24,28 +25,43 @@ final class LintCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     LoadResult result = PolicyLoader.load(directory);
+    var err = spec.commandLine().getErr();
     if (result.ok()) {
       var bundle = result.bundle().orElseThrow();
+      for (PolicyError warning : result.warnings()) {
+        err.println(located(warning, "warning: "));
+      }
       spec.commandLine()
           .getOut()
           .printf(
-              "%s: OK (%d zones, %d datasets, %d grants)%n",
-              directory, bundle.zones().size(), bundle.datasets().size(), bundle.grants().size());
+              "%s: OK (%d zones, %d datasets, %d grants)%s%n",
+              directory,
+              bundle.zones().size(),
+              bundle.datasets().size(),
+              bundle.grants().size(),
+              result.warnings().isEmpty()
+                  ? ""
+                  : ", "
+                      + result.warnings().size()
+                      + " warning"
+                      + (result.warnings().size() == 1 ? "" : "s"));
       return PolicyCli.OK;
     }
-    var err = spec.commandLine().getErr();
-    Path root = directory;
     for (PolicyError error : result.errors()) {
-      err.println(
-          root.resolve(error.origin().file()).normalize()
-              + ":"
-              + error.origin().line()
-              + ":"
-              + error.origin().column()
-              + ": "
-              + error.message());
+      err.println(located(error, ""));
     }
     err.printf("%d error%s%n", result.errors().size(), result.errors().size() == 1 ? "" : "s");
     return PolicyCli.FAILED;
+  }
+
+  private String located(PolicyError problem, String label) {
+    return directory.resolve(problem.origin().file()).normalize()
+        + ":"
+        + problem.origin().line()
+        + ":"
+        + problem.origin().column()
+        + ": "
+        + label
+        + problem.message();
   }
 }

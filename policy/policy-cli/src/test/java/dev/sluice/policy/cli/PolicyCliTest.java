@@ -32,7 +32,61 @@ class PolicyCliTest {
     Run run = run("lint", EXAMPLE.toString());
 
     assertThat(run.code()).isZero();
-    assertThat(run.out()).contains("OK (3 zones, 6 datasets, 5 grants)");
+    assertThat(run.out()).contains("OK (3 zones, 6 datasets, 5 grants), 3 warnings");
+  }
+
+  @Test
+  void lintWarnsAboutWritersWhoReadMaskedColumns() {
+    Run run = run("lint", EXAMPLE.toString());
+
+    String file = EXAMPLE.resolve("sluice.yaml").normalize().toString();
+    assertThat(run.err().lines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith(file + ":6:3: warning: group:data-platform may write")
+                    .contains("raw.customers [name, phone]")
+                    .contains("Trino refuses INSERT"));
+  }
+
+  @Test
+  void explainSaysWhyAWriterThatReadsMaskedCannotInsert() {
+    Run run =
+        run(
+            "explain",
+            "--principal",
+            "group:data-platform",
+            "--table",
+            "raw.customers",
+            "--action",
+            "write",
+            "--bundle",
+            EXAMPLE.toString());
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out())
+        .contains("ALLOW write raw.customers")
+        .contains("note: group:data-platform may write raw.customers [name, phone]")
+        .contains("make it write-only");
+  }
+
+  @Test
+  void explainJudgesQuotedPartsAsOneLevel() {
+    Run run =
+        run(
+            "explain",
+            "--principal",
+            "client:ingest",
+            "--table",
+            "raw.\"lab.customers\"",
+            "--action",
+            "write",
+            "--bundle",
+            EXAMPLE.toString());
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).contains("ALLOW write raw.\"lab.customers\"");
+    assertThat(run("explain", "--principal", "user:a", "--table", "nodot").code()).isEqualTo(2);
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.eval.RowFilterExpression;
 import dev.sluice.policy.model.Action;
 import dev.sluice.policy.model.Classification;
-import dev.sluice.policy.model.ColumnPolicy;
 import dev.sluice.policy.model.Consent;
 import dev.sluice.policy.model.Dataset;
 import dev.sluice.policy.model.Durations;
@@ -17,6 +16,7 @@ import dev.sluice.policy.model.PurposeBinding;
 import dev.sluice.policy.model.Retention;
 import dev.sluice.policy.model.RowFilter;
 import dev.sluice.policy.model.Subject;
+import dev.sluice.policy.model.TableName;
 import dev.sluice.policy.model.Zone;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
 public final class AccessDiff {
 
   private static final String UNMASKED = "unmasked";
+
+  /** The dataset column of changes that apply to every table. */
+  static final String ALL_TABLES = "*";
 
   private final PolicyBundle base;
   private final PolicyBundle head;
@@ -64,6 +67,7 @@ public final class AccessDiff {
     datasets.addAll(head.datasets().keySet());
     Set<Subject> subjects = new TreeSet<>(subjectsOf(base));
     subjects.addAll(subjectsOf(head));
+    nameRules();
     for (String dataset : datasets) {
       datasetRules(dataset, base.datasets().get(dataset), head.datasets().get(dataset));
       for (Subject subject : subjects) {
@@ -75,12 +79,13 @@ public final class AccessDiff {
   }
 
   private void compare(String dataset, Subject subject, String purpose) {
+    TableName table = TableName.of(dataset);
     Principal principal = Principal.standingFor(subject);
     String who = subject.toString();
     String context = purpose == null ? null : "for purpose " + purpose;
     for (Action action : List.of(Action.WRITE, Action.ADMIN)) {
-      boolean before = baseEngine.decide(principal, action, dataset, List.of(), purpose).allowed();
-      boolean after = headEngine.decide(principal, action, dataset, List.of(), purpose).allowed();
+      boolean before = baseEngine.decide(principal, action, table, List.of(), purpose).allowed();
+      boolean after = headEngine.decide(principal, action, table, List.of(), purpose).allowed();
       if (before != after) {
         ChangeKind kind =
             action == Action.WRITE
@@ -90,8 +95,8 @@ public final class AccessDiff {
       }
     }
     List<String> columns = columnsOf(dataset);
-    Decision before = baseEngine.decide(principal, Action.READ, dataset, columns, purpose);
-    Decision after = headEngine.decide(principal, Action.READ, dataset, columns, purpose);
+    Decision before = baseEngine.decide(principal, Action.READ, table, columns, purpose);
+    Decision after = headEngine.decide(principal, Action.READ, table, columns, purpose);
     if (!before.allowed() && after.allowed()) {
       List<String> exposed =
           columns.stream()
@@ -230,14 +235,80 @@ public final class AccessDiff {
         what);
   }
 
+  /** Personal data in either bundle: declared so, or named so by a classification's rule. */
   private boolean isPii(String dataset, String column) {
-    return Classification.isPii(classification(head, dataset, column))
-        || Classification.isPii(classification(base, dataset, column));
+    TableName table = TableName.of(dataset);
+    return Classification.isPii(headEngine.classificationOf(table, column).orElse(null))
+        || Classification.isPii(baseEngine.classificationOf(table, column).orElse(null));
   }
 
-  private static String classification(PolicyBundle bundle, String dataset, String column) {
-    Dataset d = bundle.datasets().get(dataset);
-    return d == null ? null : d.column(column).map(ColumnPolicy::classification).orElse(null);
+  /**
+   * Name rules classify columns of every table, declared or not, so adding or removing one changes
+   * what readers see everywhere: reported once per rule, for every table.
+   */
+  private void nameRules() {
+    Set<String> classifications = new TreeSet<>(base.classifications().keySet());
+    classifications.addAll(head.classifications().keySet());
+    for (String name : classifications) {
+      Set<String> was = rulesOf(base, name);
+      Set<String> now = rulesOf(head, name);
+      for (String rule : now) {
+        if (!was.contains(rule)) {
+          add(
+              ALL_TABLES,
+              AccessChange.EVERYONE,
+              rule,
+              ChangeKind.NAME_RULE_ADDED,
+              null,
+              name,
+              null,
+              "columns named '" + rule + "' in every table are " + effect(head, name));
+        }
+      }
+      for (String rule : was) {
+        if (!now.contains(rule)) {
+          add(
+              ALL_TABLES,
+              AccessChange.EVERYONE,
+              rule,
+              ChangeKind.NAME_RULE_REMOVED,
+              name,
+              null,
+              Classification.isPii(name) ? Risk.PII_WIDENING : null,
+              "columns named '"
+                  + rule
+                  + "' that no dataset classifies are no longer "
+                  + name
+                  + " (they were "
+                  + effect(base, name)
+                  + ")");
+        }
+      }
+    }
+  }
+
+  private static Set<String> rulesOf(PolicyBundle bundle, String classification) {
+    Classification c = bundle.classifications().get(classification);
+    return c == null ? Set.of() : new TreeSet<>(c.columnNames());
+  }
+
+  /** What a name rule does in a bundle: the mask, who sees raw values, the zones refusing it. */
+  private static String effect(PolicyBundle bundle, String name) {
+    Classification c = bundle.classifications().get(name);
+    List<String> forbidding =
+        bundle.zones().values().stream().filter(z -> z.forbids(name)).map(Zone::name).toList();
+    StringBuilder text = new StringBuilder();
+    text.append(
+        c.defaultMask() == null
+            ? "classified " + name + " without a default mask"
+            : "masked with " + c.defaultMask());
+    if (!c.unmaskedFor().isEmpty()) {
+      text.append(" except for ").append(c.unmaskedFor());
+    }
+    if (!forbidding.isEmpty()) {
+      text.append("; zones ").append(forbidding).append(" refuse new such columns");
+    }
+    return text.toString();
   }
 
   private List<String> columnsOf(String dataset) {

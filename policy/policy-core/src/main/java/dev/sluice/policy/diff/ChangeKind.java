@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum ChangeKind {
   DATASET_ADDED,
   DATASET_REMOVED,
+  NAME_RULE_ADDED,
+  NAME_RULE_REMOVED,
   GAINS_READ,
   LOSES_READ,
   GAINS_WRITE,

@@ -5,7 +5,7 @@ import dev.sluice.policy.eval.CompiledTable.CompiledFilter;
 import dev.sluice.policy.eval.CompiledTable.GrantTarget;
 import dev.sluice.policy.mask.MaskCatalog;
 import dev.sluice.policy.model.Action;
-import dev.sluice.policy.model.Classification;
+import dev.sluice.policy.model.ColumnPolicy;
 import dev.sluice.policy.model.ColumnType;
 import dev.sluice.policy.model.Consent;
 import dev.sluice.policy.model.Dataset;
@@ -16,8 +16,11 @@ import dev.sluice.policy.model.Purpose;
 import dev.sluice.policy.model.PurposeBinding;
 import dev.sluice.policy.model.ResourcePattern;
 import dev.sluice.policy.model.Subject;
+import dev.sluice.policy.model.TableName;
 import dev.sluice.policy.model.Zone;
+import dev.sluice.zones.NamespaceLevels;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,20 +37,25 @@ import java.util.TreeSet;
  */
 public final class PolicyEngine {
 
+  private static final int MAX_UNDECLARED_CACHED = 100_000;
   private static final ExplainStep DEFAULT_DENY =
       new ExplainStep("nothing else applies: default deny", Origin.BUILT_IN);
 
   private final PolicyBundle bundle;
   private final MaskCatalog masks;
-  private final Map<String, CompiledTable> tables;
+  private final Map<TableName, CompiledTable> tables;
+  private final Map<TableName, Optional<CompiledTable>> undeclaredTables =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final NameRules nameRules;
   private final SubjectIndex<PurposeBinding> bindings = new SubjectIndex<>();
   private final boolean hasNamespaceGrants;
-  private final Map<String, List<GrantTarget>> tableGrants = new HashMap<>();
+  private final Map<TableName, List<GrantTarget>> tableGrants = new HashMap<>();
   private final List<GrantTarget> patternGrants = new ArrayList<>();
 
   private PolicyEngine(PolicyBundle bundle) {
     this.bundle = bundle;
     this.masks = new MaskCatalog(bundle.masks());
+    this.nameRules = new NameRules(bundle.classifications().values());
     // Index grant targets so compiling 10,000 tables does not scan every grant for each one.
     int order = 0;
     for (Grant grant : bundle.grants()) {
@@ -55,20 +63,20 @@ public final class PolicyEngine {
         for (ResourcePattern pattern : grant.targets(action)) {
           GrantTarget target = new GrantTarget(order++, grant, action, pattern);
           if (pattern.kind() == ResourcePattern.Kind.TABLE) {
-            tableGrants.computeIfAbsent(pattern.text(), t -> new ArrayList<>()).add(target);
+            tableGrants.computeIfAbsent(pattern.table(), t -> new ArrayList<>()).add(target);
           } else {
             patternGrants.add(target);
           }
         }
       }
     }
-    Map<String, CompiledTable> compiled = new HashMap<>();
+    Map<TableName, CompiledTable> compiled = new HashMap<>();
     for (Dataset dataset : bundle.datasets().values()) {
-      Zone zone = bundle.zoneOfTable(dataset.name()).orElse(null);
+      TableName table = dataset.table();
+      Zone zone = bundle.zoneOfTable(table).orElse(null);
       compiled.put(
-          dataset.name(),
-          new CompiledTable(
-              dataset.name(), zone, dataset, grantsFor(dataset.name()), bundle, masks));
+          table,
+          new CompiledTable(table, zone, dataset, grantsFor(table), bundle, masks, nameRules));
     }
     this.tables = Map.copyOf(compiled);
     bundle.bindings().forEach(b -> bindings.putIfAbsent(b.subject(), b));
@@ -94,12 +102,27 @@ public final class PolicyEngine {
    * bundle. {@code purpose} may be null.
    */
   public Decision decide(
-      Principal principal, Action action, String table, List<String> columns, String purpose) {
+      Principal principal, Action action, TableName table, List<String> columns, String purpose) {
+    return decide(principal, action, table, columns, purpose, columns);
+  }
+
+  /**
+   * As {@link #decide(Principal, Action, TableName, List, String)}, knowing every column the table
+   * has ({@code tableColumns}, possibly more than are read): a table that holds personal data by
+   * any column's name is refused to a purpose that requires consent when it declares none.
+   */
+  public Decision decide(
+      Principal principal,
+      Action action,
+      TableName table,
+      List<String> columns,
+      String purpose,
+      Collection<String> tableColumns) {
     Map<String, String> untyped = new LinkedHashMap<>();
     for (String column : columns) {
       untyped.put(column, null);
     }
-    return decideTyped(principal, action, table, untyped, purpose);
+    return decideTyped(principal, action, table, untyped, purpose, tableColumns);
   }
 
   /**
@@ -109,18 +132,31 @@ public final class PolicyEngine {
   public Decision decideTyped(
       Principal principal,
       Action action,
-      String table,
+      TableName table,
       Map<String, String> columnTypes,
       String purpose) {
+    return decideTyped(principal, action, table, columnTypes, purpose, columnTypes.keySet());
+  }
+
+  /** As {@link #decideTyped}, knowing every column the table has (see {@link #decide}). */
+  public Decision decideTyped(
+      Principal principal,
+      Action action,
+      TableName table,
+      Map<String, String> columnTypes,
+      String purpose,
+      Collection<String> tableColumns) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(columnTypes, "columnTypes");
+    Objects.requireNonNull(tableColumns, "tableColumns");
+    String name = table.toString();
     List<ExplainStep> chain = new ArrayList<>();
 
     if (purpose != null && !bundle.purposes().containsKey(purpose)) {
       chain.add(new ExplainStep("unknown purpose '" + purpose + "'", Origin.BUILT_IN));
-      return deny(action, table, purpose, chain);
+      return deny(action, name, purpose, chain);
     }
     String actingPurpose = purpose;
     List<PurposeBinding> bound = new ArrayList<>(1);
@@ -137,7 +173,7 @@ public final class PolicyEngine {
         chain.add(
             new ExplainStep(
                 first.subject() + " may act only for purposes " + allowed, first.origin()));
-        return deny(action, table, purpose, chain);
+        return deny(action, name, purpose, chain);
       } else {
         chain.add(
             new ExplainStep(first.subject() + " acts for purpose " + purpose, first.origin()));
@@ -148,25 +184,27 @@ public final class PolicyEngine {
     if (compiled == null) {
       compiled = undeclared(table);
       if (compiled == null) {
-        chain.add(new ExplainStep("no zone holds " + table, Origin.BUILT_IN));
-        return deny(action, table, actingPurpose, chain);
+        chain.add(new ExplainStep("no zone holds " + name, Origin.BUILT_IN));
+        return deny(action, name, actingPurpose, chain);
       }
       chain.add(
           new ExplainStep(
-              table + " is not declared as a dataset: zone and grant rules only",
+              name
+                  + " is not declared as a dataset: zone and grant rules, and the"
+                  + " classifications' name rules for its columns",
               compiled.zone.origin()));
     }
 
     if (!compiled.access.get(action).collect(principal, chain)) {
       chain.add(
           new ExplainStep(
-              "no zone or grant gives " + principal + " " + action.key() + " on " + table,
+              "no zone or grant gives " + principal + " " + action.key() + " on " + name,
               Origin.BUILT_IN));
       chain.add(DEFAULT_DENY);
-      return deny(action, table, actingPurpose, chain);
+      return deny(action, name, actingPurpose, chain);
     }
     if (action != Action.READ) {
-      return new Decision(true, action, table, actingPurpose, List.of(), List.of(), chain);
+      return new Decision(true, action, name, actingPurpose, List.of(), List.of(), chain);
     }
 
     List<RowFilterExpression> filters = new ArrayList<>(2);
@@ -187,16 +225,16 @@ public final class PolicyEngine {
                 RowFilterExpression.Kind.CONSENT,
                 reason));
         chain.add(new ExplainStep(reason, consent.origin()));
-      } else if (compiled.holdsPii) {
+      } else if (compiled.holdsPii(tableColumns) || compiled.holdsPii(columnTypes.keySet())) {
         chain.add(
             new ExplainStep(
                 "purpose "
                     + acting.name()
                     + " requires consent, but "
-                    + table
+                    + name
                     + " holds personal data and declares no consent columns",
                 acting.origin()));
-        return deny(action, table, actingPurpose, chain);
+        return deny(action, name, actingPurpose, chain);
       }
     }
     for (CompiledFilter filter : compiled.filters) {
@@ -216,9 +254,10 @@ public final class PolicyEngine {
 
     List<ColumnMask> columnMasks = new ArrayList<>();
     for (Map.Entry<String, String> column : columnTypes.entrySet()) {
-      mask(principal, compiled.columns.get(column.getKey()), column.getValue(), columnMasks, chain);
+      CompiledColumn rules = compiled.column(column.getKey()).orElse(null);
+      mask(principal, rules, column.getValue(), columnMasks, chain);
     }
-    return new Decision(true, action, table, actingPurpose, columnMasks, filters, chain);
+    return new Decision(true, action, name, actingPurpose, columnMasks, filters, chain);
   }
 
   private void mask(
@@ -253,6 +292,14 @@ public final class PolicyEngine {
           mask = "nullify";
         }
         sql = masks.sql(mask, column.name(), type);
+      } else if (type == null && column.type() == null && !mask.equals("nullify")) {
+        // an engine type we cannot read, and no declared one: nothing proves the mask fits
+        chain.add(
+            new ExplainStep(
+                "type " + engineType + " unknown; column " + column.name() + " nullified",
+                column.maskStep().origin()));
+        mask = "nullify";
+        sql = "CAST(NULL AS " + engineType + ")";
       }
     }
     out.add(new ColumnMask(column.name(), mask, sql));
@@ -263,10 +310,11 @@ public final class PolicyEngine {
    * Decides an action on a namespace itself (create, alter or drop it): the grantees of its zone
    * and grants on the whole namespace ({@code ns.*}, {@code ns.**}) count; table grants do not.
    */
-  public Decision decideNamespace(Principal principal, Action action, String namespace) {
+  public Decision decideNamespace(Principal principal, Action action, List<String> namespace) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(namespace, "namespace");
+    String name = TableName.text(namespace);
     List<ExplainStep> chain = new ArrayList<>();
     Zone zone = bundle.zoneOfNamespace(namespace).orElse(null);
     if (zone != null) {
@@ -277,7 +325,7 @@ public final class PolicyEngine {
                 new ExplainStep(
                     "zone '" + zone.name() + "' grants " + granted.key() + " to " + subject,
                     zone.origin()));
-            return new Decision(true, action, namespace, null, List.of(), List.of(), chain);
+            return new Decision(true, action, name, null, List.of(), List.of(), chain);
           }
         }
       }
@@ -288,12 +336,12 @@ public final class PolicyEngine {
       }
       for (Action granted : List.of(action, Action.ADMIN)) {
         for (ResourcePattern pattern : grant.targets(granted)) {
-          if (coversNamespace(pattern, namespace)) {
+          if (pattern.coversNamespace(namespace)) {
             chain.add(
                 new ExplainStep(
                     "grant gives " + grant.subject() + " " + granted.key() + " on " + pattern,
                     grant.origin()));
-            return new Decision(true, action, namespace, null, List.of(), List.of(), chain);
+            return new Decision(true, action, name, null, List.of(), List.of(), chain);
           }
         }
       }
@@ -301,29 +349,78 @@ public final class PolicyEngine {
     chain.add(
         new ExplainStep(
             zone == null
-                ? "no zone holds namespace " + namespace
+                ? "no zone holds namespace " + name
                 : "no zone or grant gives "
                     + principal
                     + " "
                     + action.key()
                     + " on namespace "
-                    + namespace,
+                    + name,
             Origin.BUILT_IN));
     chain.add(DEFAULT_DENY);
-    return deny(action, namespace, null, chain);
+    return deny(action, name, null, chain);
   }
 
   /**
-   * Whether the bundle restricts what anyone reads of the table: masked columns, declared row
-   * filters or consent. A view that reads such a table with its owner's rights would hand the
-   * owner's view of it to every reader, so engines must not run one.
+   * Whether the bundle restricts what anyone reads of the table: masked columns (declared, or
+   * classified by name among {@code tableColumns}), declared row filters or consent. A view that
+   * reads such a table with its owner's rights would hand the owner's view of it to every reader,
+   * so engines must not run one.
    */
-  public boolean governsContent(String table) {
+  public boolean governsContent(TableName table, Collection<String> tableColumns) {
     CompiledTable compiled = tables.get(table);
-    return compiled != null
-        && (!compiled.columns.isEmpty()
-            || !compiled.filters.isEmpty()
-            || compiled.consent() != null);
+    if (compiled == null) {
+      compiled = undeclared(table);
+    }
+    if (compiled == null) {
+      // in no zone: nobody may read it, but if someone could, nothing would mask it
+      return tableColumns.stream().anyMatch(c -> nameRules.classify(c).isPresent());
+    }
+    return compiled.governsContent(tableColumns);
+  }
+
+  /**
+   * The columns the principal reads masked in a table it may also write, if any: Trino refuses
+   * {@code INSERT} into a table where the writing user has column masks ("Insert into table with
+   * column masks is not supported"), so such a principal's writes through Trino fail.
+   */
+  public List<String> maskedForWriter(Principal principal, TableName table, List<String> columns) {
+    if (!decide(principal, Action.WRITE, table, List.of(), null).allowed()) {
+      return List.of();
+    }
+    Decision read = decide(principal, Action.READ, table, columns, null);
+    return read.allowed() ? read.masks().stream().map(ColumnMask::column).toList() : List.of();
+  }
+
+  /** What {@link #maskedForWriter} means, for lint and explain. */
+  public static String writerConflict(String writer, String tablesAndColumns) {
+    return writer
+        + " may write "
+        + tablesAndColumns
+        + " but reads those columns masked; Trino refuses INSERT into a table where the writer has"
+        + " column masks, so its writes would fail: make it write-only (no read) or list it in"
+        + " unmasked-for of those columns";
+  }
+
+  /** {@code group:x} for a principal standing for a group, else the principal itself. */
+  private static String describeWriter(Principal principal) {
+    String name = principal.name();
+    if (name.startsWith("(member of ") || name.startsWith("(holder of ")) {
+      return name.substring(name.indexOf(" of ") + 4, name.length() - 1);
+    }
+    return principal.self().toString();
+  }
+
+  /** A column's classification and how it got it; empty when it has none. */
+  public Optional<String> classificationOf(TableName table, String column) {
+    Dataset dataset = bundle.dataset(table).orElse(null);
+    if (dataset != null) {
+      ColumnPolicy declared = dataset.columns().get(column);
+      if (declared != null && declared.classification() != null) {
+        return Optional.of(declared.classification());
+      }
+    }
+    return nameRules.classify(column).map(match -> match.classification().name());
   }
 
   /**
@@ -331,12 +428,12 @@ public final class PolicyEngine {
    * the column gets from {@code tagged} (a classification the writer attached) or from a
    * classification's name rule. Columns the dataset declares are judged when the bundle loads.
    */
-  public Optional<String> refuseNewColumn(String table, String column, String tagged) {
+  public Optional<String> refuseNewColumn(TableName table, String column, String tagged) {
     Zone zone = bundle.zoneOfTable(table).orElse(null);
     if (zone == null || zone.forbid().isEmpty()) {
       return Optional.empty();
     }
-    Dataset dataset = bundle.datasets().get(table);
+    Dataset dataset = bundle.dataset(table).orElse(null);
     if (dataset != null && dataset.columns().containsKey(column)) {
       return Optional.empty();
     }
@@ -346,20 +443,10 @@ public final class PolicyEngine {
       classification = tagged;
       because = "tagged " + tagged;
     } else {
-      for (Classification candidate : bundle.classifications().values()) {
-        Optional<String> rule = candidate.nameRuleFor(column);
-        if (rule.isPresent()) {
-          classification = candidate.name();
-          because =
-              "classified "
-                  + candidate.name()
-                  + " by name rule '"
-                  + rule.get()
-                  + "' ("
-                  + candidate.origin()
-                  + ")";
-          break;
-        }
+      NameRules.Match match = nameRules.classify(column).orElse(null);
+      if (match != null) {
+        classification = match.classification().name();
+        because = match.describe();
       }
     }
     if (classification == null || !zone.forbids(classification)) {
@@ -383,13 +470,14 @@ public final class PolicyEngine {
    * Whether listings show the namespace to the principal: it has some access in the namespace, in a
    * namespace below it (so the path down stays navigable) or through a grant that covers it.
    */
-  public boolean canSeeNamespace(Principal principal, String namespace) {
+  public boolean canSeeNamespace(Principal principal, List<String> namespace) {
     for (Zone zone : bundle.zones().values()) {
       if (!holdsAny(principal, zone)) {
         continue;
       }
-      for (String held : zone.namespaces()) {
-        if (sameOrBelow(held, namespace) || sameOrBelow(namespace, held)) {
+      for (List<String> held : zone.namespaceLevels()) {
+        if (NamespaceLevels.isSameOrBelow(held, namespace)
+            || NamespaceLevels.isSameOrBelow(namespace, held)) {
           return true;
         }
       }
@@ -400,9 +488,9 @@ public final class PolicyEngine {
       }
       for (List<ResourcePattern> patterns : grant.targets().values()) {
         for (ResourcePattern pattern : patterns) {
-          if (sameOrBelow(pattern.namespace(), namespace)
+          if (NamespaceLevels.isSameOrBelow(pattern.levels(), namespace)
               || (pattern.kind() == ResourcePattern.Kind.SUBTREE
-                  && sameOrBelow(namespace, pattern.namespace()))) {
+                  && NamespaceLevels.isSameOrBelow(namespace, pattern.levels()))) {
             return true;
           }
         }
@@ -422,20 +510,8 @@ public final class PolicyEngine {
     return false;
   }
 
-  /** True when {@code namespace} is {@code ancestor} or nested below it. */
-  private static boolean sameOrBelow(String namespace, String ancestor) {
-    return namespace.equals(ancestor) || namespace.startsWith(ancestor + ".");
-  }
-
-  private static boolean coversNamespace(ResourcePattern pattern, String namespace) {
-    return switch (pattern.kind()) {
-      case NAMESPACE -> pattern.namespace().equals(namespace);
-      case SUBTREE -> sameOrBelow(namespace, pattern.namespace());
-      case TABLE, GLOB -> false;
-    };
-  }
-
-  private static boolean holds(Principal principal, Subject subject) {
+  /** Whether the principal is the subject, or holds its group or role. */
+  public static boolean holds(Principal principal, Subject subject) {
     return switch (subject.kind()) {
       case USER ->
           principal.kind() == Principal.Kind.USER && principal.name().equals(subject.name());
@@ -446,18 +522,32 @@ public final class PolicyEngine {
     };
   }
 
-  /** Tables the bundle does not declare get only their zone's and the grants' access rules. */
-  private CompiledTable undeclared(String table) {
+  /**
+   * Tables the bundle does not declare get only their zone's and the grants' access rules, and
+   * their columns the name rules; compiled once per table while this policy is active.
+   */
+  private CompiledTable undeclared(TableName table) {
     if (!hasNamespaceGrants) {
       return null;
     }
+    Optional<CompiledTable> cached = undeclaredTables.get(table);
+    if (cached != null) {
+      return cached.orElse(null);
+    }
     Zone zone = bundle.zoneOfTable(table).orElse(null);
-    return zone == null
-        ? null
-        : new CompiledTable(table, zone, null, grantsFor(table), bundle, masks);
+    Optional<CompiledTable> compiled =
+        zone == null
+            ? Optional.empty()
+            : Optional.of(
+                new CompiledTable(table, zone, null, grantsFor(table), bundle, masks, nameRules));
+    if (undeclaredTables.size() >= MAX_UNDECLARED_CACHED) {
+      undeclaredTables.clear();
+    }
+    undeclaredTables.put(table, compiled);
+    return compiled.orElse(null);
   }
 
-  private List<GrantTarget> grantsFor(String table) {
+  private List<GrantTarget> grantsFor(TableName table) {
     List<GrantTarget> targets = new ArrayList<>(tableGrants.getOrDefault(table, List.of()));
     for (GrantTarget target : patternGrants) {
       if (target.pattern().matches(table)) {

@@ -23,6 +23,7 @@ import dev.sluice.policy.model.Retention;
 import dev.sluice.policy.model.RowFilter;
 import dev.sluice.policy.model.Subject;
 import dev.sluice.policy.model.Zone;
+import dev.sluice.zones.ZoneLayout;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,7 @@ final class BundleParser {
   private final Map<Subject, PurposeBinding> bindings = new TreeMap<>();
   private final Map<String, Dataset> datasets = new TreeMap<>();
   private final List<Grant> grants = new ArrayList<>();
+  private ZoneLayout<Zone> layout;
 
   LoadResult parse(List<SourceFile> files) {
     if (files.isEmpty()) {
@@ -113,7 +115,7 @@ final class BundleParser {
     if (!errors.isEmpty()) {
       return LoadResult.failed(errors);
     }
-    return LoadResult.of(
+    PolicyBundle bundle =
         new PolicyBundle(
             PolicyBundle.API_VERSION,
             zones,
@@ -122,7 +124,8 @@ final class BundleParser {
             purposes,
             List.copyOf(bindings.values()),
             datasets,
-            grants));
+            grants);
+    return LoadResult.of(bundle, BundleLints.warnings(bundle));
   }
 
   private void parseFile(SourceFile source) {
@@ -697,7 +700,7 @@ final class BundleParser {
           }
           if (domain != null) {
             error(origin, domainGrantMessage(domain, pattern));
-          } else if (zoneOf(pattern.namespace()) == null) {
+          } else if (zoneOf(pattern.levels()) == null) {
             error(origin, "grant target '" + pattern.text() + "' is outside every zone");
           }
         });
@@ -714,7 +717,7 @@ final class BundleParser {
   // ---- whole-bundle checks ----
 
   private void checkDataset(Dataset dataset) {
-    Zone zone = zoneOf(dataset.namespace());
+    Zone zone = zoneOf(dataset.table().namespace());
     if (zone == null) {
       error(
           dataset.origin(),
@@ -726,8 +729,16 @@ final class BundleParser {
     }
     MaskCatalog catalog = new MaskCatalog(masks);
     for (ColumnPolicy column : dataset.columns().values()) {
+      String classificationName = column.classification();
+      String byName = "";
+      if (classificationName == null) {
+        // an unclassified column still gets the classification its name implies
+        classificationName = classifiedByName(column.name());
+        byName =
+            classificationName == null ? "" : " (by a name rule of " + classificationName + ")";
+      }
       Classification classification =
-          column.classification() == null ? null : classifications.get(column.classification());
+          classificationName == null ? null : classifications.get(classificationName);
       String mask = effectiveMask(column, classification);
       String where = "column '" + dataset.name() + "." + column.name() + "'";
       if (mask != null && catalog.exists(mask) && !catalog.fits(mask, column.type())) {
@@ -737,13 +748,13 @@ final class BundleParser {
                 + ": mask '"
                 + mask
                 + "'"
-                + (column.mask() == null ? " (default of " + column.classification() + ")" : "")
+                + (column.mask() == null ? " (default of " + classificationName + ")" : "")
                 + " does not fit type "
                 + column.type()
                 + "; it fits "
                 + catalog.fitsDescription(mask));
       }
-      if (zone != null && zone.forbids(column.classification())) {
+      if (zone != null && zone.forbids(classificationName)) {
         if (mask == null) {
           error(
               column.origin(),
@@ -751,7 +762,8 @@ final class BundleParser {
                   + ": zone '"
                   + zone.name()
                   + "' forbids unmasked "
-                  + column.classification()
+                  + classificationName
+                  + byName
                   + ", but the column has no mask");
         } else if (!column.unmaskedFor().isEmpty()) {
           error(
@@ -760,11 +772,22 @@ final class BundleParser {
                   + ": zone '"
                   + zone.name()
                   + "' forbids unmasked "
-                  + column.classification()
+                  + classificationName
+                  + byName
                   + ", so unmasked-for is not allowed here");
         }
       }
     }
+  }
+
+  /** The classification a name rule gives the column, in classification name order. */
+  private String classifiedByName(String column) {
+    for (Classification candidate : classifications.values()) {
+      if (candidate.nameRuleFor(column).isPresent()) {
+        return candidate.name();
+      }
+    }
+    return null;
   }
 
   /** The mask a column gets: its own, else its classification's default; null when unmasked. */
@@ -776,17 +799,12 @@ final class BundleParser {
     return ColumnPolicy.NO_MASK.equals(mask) ? null : mask;
   }
 
-  private Zone zoneOf(String namespace) {
-    String ns = namespace;
-    while (!ns.isEmpty()) {
-      Located zone = namespaceZones.get(ns);
-      if (zone != null) {
-        return zones.get(zone.value());
-      }
-      int dot = ns.lastIndexOf('.');
-      ns = dot < 0 ? "" : ns.substring(0, dot);
+  /** Resolved once every file is read: domain files may still tighten zones until then. */
+  private Zone zoneOf(List<String> namespace) {
+    if (layout == null) {
+      layout = PolicyBundle.layoutOf(zones);
     }
-    return null;
+    return layout.zoneOf(namespace).map(zone -> zones.get(zone.name())).orElse(null);
   }
 
   // ---- references ----

@@ -5,22 +5,31 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** A bundle, or every error that kept it from being one. Never both. */
-public record LoadResult(Optional<PolicyBundle> bundle, List<PolicyError> errors) {
+/**
+ * A bundle, or every error that kept it from being one. Never both. A bundle may come with
+ * warnings: rules that are valid but will not work the way they read.
+ */
+public record LoadResult(
+    Optional<PolicyBundle> bundle, List<PolicyError> errors, List<PolicyError> warnings) {
 
   public LoadResult {
     errors = errors.stream().sorted().distinct().toList();
+    warnings = warnings.stream().sorted().distinct().toList();
     if (bundle.isPresent() == !errors.isEmpty()) {
       throw new IllegalArgumentException("a load result holds a bundle or errors, not both");
     }
   }
 
   public static LoadResult of(PolicyBundle bundle) {
-    return new LoadResult(Optional.of(bundle), List.of());
+    return of(bundle, List.of());
+  }
+
+  public static LoadResult of(PolicyBundle bundle, List<PolicyError> warnings) {
+    return new LoadResult(Optional.of(bundle), List.of(), warnings);
   }
 
   public static LoadResult failed(List<PolicyError> errors) {
-    return new LoadResult(Optional.empty(), errors);
+    return new LoadResult(Optional.empty(), errors, List.of());
   }
 
   public boolean ok() {

@@ -30,17 +30,18 @@ public record Dataset(
     Objects.requireNonNull(origin, "origin");
   }
 
+  /** The table the dataset describes. */
+  public TableName table() {
+    return TableName.of(name);
+  }
+
+  /** The namespace in the policy's dotted spelling. */
   public String namespace() {
-    return namespaceOf(name);
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(0, dot);
   }
 
   public Optional<ColumnPolicy> column(String column) {
     return Optional.ofNullable(columns.get(column));
-  }
-
-  /** Everything before the last dot: {@code a.b} for {@code a.b.table}. */
-  public static String namespaceOf(String table) {
-    int dot = table.lastIndexOf('.');
-    return dot < 0 ? "" : table.substring(0, dot);
   }
 }

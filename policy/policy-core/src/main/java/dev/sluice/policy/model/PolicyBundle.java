@@ -1,5 +1,6 @@
 package dev.sluice.policy.model;
 
+import dev.sluice.zones.ZoneLayout;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A validated policy bundle. Maps are sorted by name so every walk over them is deterministic. */
+/**
+ * A validated policy bundle. Maps are sorted by name so every walk over them is deterministic.
+ * {@code zoneLayout} resolves namespaces (by their levels) to zones.
+ */
 public record PolicyBundle(
     String apiVersion,
     Map<String, Zone> zones,
@@ -16,7 +20,8 @@ public record PolicyBundle(
     Map<String, Purpose> purposes,
     List<PurposeBinding> bindings,
     Map<String, Dataset> datasets,
-    List<Grant> grants) {
+    List<Grant> grants,
+    ZoneLayout<Zone> zoneLayout) {
 
   public static final String API_VERSION = "sluice.dev/v1";
 
@@ -29,25 +34,54 @@ public record PolicyBundle(
     bindings = List.copyOf(bindings);
     datasets = sorted(datasets);
     grants = List.copyOf(grants);
+    Objects.requireNonNull(zoneLayout, "zoneLayout");
+  }
+
+  public PolicyBundle(
+      String apiVersion,
+      Map<String, Zone> zones,
+      Map<String, Classification> classifications,
+      Map<String, MaskDefinition> masks,
+      Map<String, Purpose> purposes,
+      List<PurposeBinding> bindings,
+      Map<String, Dataset> datasets,
+      List<Grant> grants) {
+    this(
+        apiVersion,
+        zones,
+        classifications,
+        masks,
+        purposes,
+        bindings,
+        datasets,
+        grants,
+        layoutOf(zones));
+  }
+
+  /** Namespace levels to the zone listing them; a namespace is in one zone only. */
+  public static ZoneLayout<Zone> layoutOf(Map<String, Zone> zones) {
+    ZoneLayout.Builder<Zone> layout = ZoneLayout.builder();
+    for (Zone zone : new TreeMap<>(zones).values()) {
+      zone.namespaceLevels().forEach(levels -> layout.put(levels, zone));
+    }
+    return layout.build();
   }
 
   /** The zone holding a namespace: the one listing it or its nearest listed ancestor. */
-  public Optional<Zone> zoneOfNamespace(String namespace) {
-    String ns = namespace;
-    while (!ns.isEmpty()) {
-      for (Zone zone : zones.values()) {
-        if (zone.namespaces().contains(ns)) {
-          return Optional.of(zone);
-        }
-      }
-      int dot = ns.lastIndexOf('.');
-      ns = dot < 0 ? "" : ns.substring(0, dot);
-    }
-    return Optional.empty();
+  public Optional<Zone> zoneOfNamespace(List<String> namespace) {
+    return zoneLayout.zoneOf(namespace);
   }
 
-  public Optional<Zone> zoneOfTable(String table) {
-    return zoneOfNamespace(Dataset.namespaceOf(table));
+  public Optional<Zone> zoneOfTable(TableName table) {
+    return zoneOfNamespace(table.namespace());
+  }
+
+  /**
+   * The dataset declared for the table. Policy names hold no dots within a level, so a table whose
+   * levels hold one is never a declared dataset.
+   */
+  public Optional<Dataset> dataset(TableName table) {
+    return table.isPlain() ? Optional.ofNullable(datasets.get(table.dotted())) : Optional.empty();
   }
 
   private static <V> Map<String, V> sorted(Map<String, V> map) {

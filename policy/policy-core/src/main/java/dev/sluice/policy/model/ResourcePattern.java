@@ -1,5 +1,7 @@
 package dev.sluice.policy.model;
 
+import dev.sluice.zones.NamespaceLevels;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -7,8 +9,11 @@ import java.util.regex.Pattern;
 /**
  * What a grant covers: a table {@code ns.t}, every table directly in a namespace {@code ns.*},
  * every table below a namespace {@code ns.**}, or a glob on the table name {@code ns.courier_*}.
+ * Policy names hold no dots within a level, so {@code levels} are the namespace's real levels and
+ * patterns are matched against a table's levels, never against a dotted string.
  */
-public record ResourcePattern(String text, Kind kind, String namespace, Pattern tableGlob) {
+public record ResourcePattern(
+    String text, Kind kind, String namespace, List<String> levels, Pattern tableGlob) {
 
   /** The four shapes a grant target may take. */
   public enum Kind {
@@ -19,11 +24,13 @@ public record ResourcePattern(String text, Kind kind, String namespace, Pattern 
   }
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*");
+  private static final Pattern LEVEL = Pattern.compile("[A-Za-z0-9_\\-]+");
 
   public ResourcePattern {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(namespace, "namespace");
+    levels = List.copyOf(levels);
   }
 
   public static Optional<ResourcePattern> parse(String text) {
@@ -32,7 +39,7 @@ public record ResourcePattern(String text, Kind kind, String namespace, Pattern 
     }
     if (text.endsWith(".**")) {
       String ns = text.substring(0, text.length() - 3);
-      return valid(ns) ? Optional.of(new ResourcePattern(text, Kind.SUBTREE, ns, null)) : none();
+      return valid(ns) ? Optional.of(pattern(text, Kind.SUBTREE, ns, null)) : none();
     }
     int dot = text.lastIndexOf('.');
     if (dot <= 0) {
@@ -44,27 +51,51 @@ public record ResourcePattern(String text, Kind kind, String namespace, Pattern 
       return none();
     }
     if (table.equals("*")) {
-      return Optional.of(new ResourcePattern(text, Kind.NAMESPACE, ns, null));
+      return Optional.of(pattern(text, Kind.NAMESPACE, ns, null));
     }
     if (table.contains("*")) {
       String regex = Pattern.quote(table).replace("*", "\\E.*\\Q");
-      return valid(table.replace("*", "x"))
-          ? Optional.of(new ResourcePattern(text, Kind.GLOB, ns, Pattern.compile(regex)))
+      return LEVEL.matcher(table.replace("*", "x")).matches()
+          ? Optional.of(pattern(text, Kind.GLOB, ns, Pattern.compile(regex)))
           : none();
     }
-    return valid(table) ? Optional.of(new ResourcePattern(text, Kind.TABLE, ns, null)) : none();
+    return LEVEL.matcher(table).matches()
+        ? Optional.of(pattern(text, Kind.TABLE, ns, null))
+        : none();
   }
 
-  public boolean matches(String table) {
-    String ns = Dataset.namespaceOf(table);
+  private static ResourcePattern pattern(String text, Kind kind, String ns, Pattern glob) {
+    return new ResourcePattern(text, kind, ns, NamespaceLevels.parseDotted(ns).orElseThrow(), glob);
+  }
+
+  /** The table a {@link Kind#TABLE} pattern names. */
+  public TableName table() {
+    if (kind != Kind.TABLE) {
+      throw new IllegalStateException(text + " is not a table");
+    }
+    return new TableName(levels, text.substring(text.lastIndexOf('.') + 1));
+  }
+
+  public boolean matches(TableName table) {
     return switch (kind) {
-      case TABLE -> text.equals(table);
-      case NAMESPACE -> namespace.equals(ns);
-      case SUBTREE -> ns.equals(namespace) || ns.startsWith(namespace + ".");
-      case GLOB ->
-          namespace.equals(ns)
-              && tableGlob.matcher(table.substring(table.lastIndexOf('.') + 1)).matches();
+      case TABLE -> levels.equals(table.namespace()) && table.name().equals(tableName());
+      case NAMESPACE -> levels.equals(table.namespace());
+      case SUBTREE -> NamespaceLevels.isSameOrBelow(table.namespace(), levels);
+      case GLOB -> levels.equals(table.namespace()) && tableGlob.matcher(table.name()).matches();
     };
+  }
+
+  /** Whether the pattern covers the namespace itself (a grant on {@code ns.*} or {@code ns.**}). */
+  public boolean coversNamespace(List<String> namespace) {
+    return switch (kind) {
+      case NAMESPACE -> levels.equals(namespace);
+      case SUBTREE -> NamespaceLevels.isSameOrBelow(namespace, levels);
+      case TABLE, GLOB -> false;
+    };
+  }
+
+  private String tableName() {
+    return text.substring(text.lastIndexOf('.') + 1);
   }
 
   private static boolean valid(String name) {

@@ -30,6 +30,13 @@ public record Zone(
     Objects.requireNonNull(origin, "origin");
   }
 
+  /** The namespaces as levels ({@code silver.eu} is {@code [silver, eu]}). */
+  public List<List<String>> namespaceLevels() {
+    return namespaces.stream()
+        .map(ns -> dev.sluice.zones.NamespaceLevels.parseDotted(ns).orElseThrow())
+        .toList();
+  }
+
   public List<Subject> grantees(Action action) {
     return switch (action) {
       case READ -> read;

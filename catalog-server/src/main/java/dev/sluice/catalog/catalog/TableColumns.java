@@ -1,0 +1,84 @@
+package dev.sluice.catalog.catalog;
+
+import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.storage.GuardedFileIO;
+import dev.sluice.catalog.storage.StorageFileIO;
+import dev.sluice.catalog.storage.StoragePolicies;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.types.TypeUtil;
+
+/**
+ * The columns a table has, for decisions made outside a load (Trino's questions, the grants API):
+ * every column of every schema the table ever had, since time travel reads old ones. Metadata files
+ * never change, so answers are cached by metadata location; the pointer is read each time.
+ */
+@ApplicationScoped
+public class TableColumns {
+  private static final int MAX_CACHED = 10_000;
+
+  private final CatalogStore store;
+  private final FileIO io;
+  private final Map<String, Set<String>> cache =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+              return size() > MAX_CACHED;
+            }
+          });
+
+  @Inject
+  public TableColumns(CatalogStore store, StorageFileIO io, StoragePolicies policies) {
+    this.store = store;
+    this.io = new GuardedFileIO(io, policies::current);
+  }
+
+  /** The table's columns, empty when no such table exists. */
+  public Optional<Set<String>> of(TableIdentifier table) {
+    return store
+        .find(table)
+        .filter(pointer -> pointer.kind() == Kind.TABLE)
+        .map(pointer -> cache.computeIfAbsent(pointer.metadataLocation(), this::read));
+  }
+
+  /** Every column name (top-level, and nested by full and leaf name) of every schema. */
+  public static Set<String> of(TableMetadata metadata) {
+    Set<String> names = new TreeSet<>();
+    for (Schema schema : metadata.schemas()) {
+      names.addAll(of(schema));
+    }
+    return Collections.unmodifiableSet(names);
+  }
+
+  public static Set<String> of(Schema schema) {
+    Set<String> names = new TreeSet<>();
+    for (String name : TypeUtil.indexByName(schema.asStruct()).keySet()) {
+      names.add(name);
+      names.add(name.substring(name.lastIndexOf('.') + 1));
+    }
+    return names;
+  }
+
+  /** Top-level columns of the current schema, in order. */
+  public static List<String> current(TableMetadata metadata) {
+    return metadata.schema().columns().stream().map(field -> field.name()).toList();
+  }
+
+  private Set<String> read(String metadataLocation) {
+    return of(TableMetadataParser.read(io, metadataLocation));
+  }
+}
