@@ -68,7 +68,12 @@ public final class StorageLocation {
       if (colon <= 0 || !SCHEME.matcher(rest.substring(0, colon)).matches()) {
         throw new InvalidLocationException(location, "no scheme (expected s3://, file:, ...)");
       }
-      scheme = rest.substring(0, colon).toLowerCase(Locale.ROOT);
+      scheme = rest.substring(0, colon);
+      if (!scheme.equals(scheme.toLowerCase(Locale.ROOT))) {
+        // storage clients do not all read schemes case-insensitively: FILE:/x can be a relative
+        // path
+        throw new InvalidLocationException(location, "the scheme must be lower-case");
+      }
       rest = rest.substring(colon + 1);
     }
     if (scheme.equals("s3a") || scheme.equals("s3n")) {

@@ -14,7 +14,7 @@ class StorageLocationTest {
   @Test
   void canonicalSpellings() {
     assertThat(StorageLocation.parse("s3://lake/raw/t").canonical()).isEqualTo("s3://lake/raw/t");
-    assertThat(StorageLocation.parse("S3://lake/raw//t/").canonical()).isEqualTo("s3://lake/raw/t");
+    assertThat(StorageLocation.parse("s3://lake/raw//t/").canonical()).isEqualTo("s3://lake/raw/t");
     assertThat(StorageLocation.parse("s3a://lake/raw/t").canonical()).isEqualTo("s3://lake/raw/t");
     assertThat(StorageLocation.parse("file:///srv/x").canonical()).isEqualTo("file:/srv/x");
     assertThat(StorageLocation.parse("file://localhost/srv/x").canonical())
@@ -74,6 +74,8 @@ class StorageLocationTest {
         " s3://lake/raw/t",
         "s3://lake/raw/t ",
         "file://evil/srv/lake/intake/t",
+        "S3://lake/raw/t",
+        "File:/srv/lake/intake/t",
         "file:relative/path",
         "lake/raw/t",
         "",

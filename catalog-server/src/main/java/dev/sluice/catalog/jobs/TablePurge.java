@@ -4,6 +4,7 @@ import dev.sluice.catalog.audit.AuditEntry;
 import dev.sluice.catalog.audit.AuditTrail;
 import dev.sluice.catalog.json.ServerJson;
 import dev.sluice.catalog.persistence.JobStore;
+import dev.sluice.catalog.security.Names;
 import dev.sluice.catalog.storage.GuardedFileIO;
 import dev.sluice.catalog.storage.StorageFileIO;
 import dev.sluice.catalog.storage.StoragePolicies;
@@ -79,10 +80,11 @@ public class TablePurge implements JobExecutor {
       StorageLocation location,
       String requestedBy,
       int maxAttempts) {
+    String name = Names.text(table);
     return new JobStore.NewJob(
         KIND,
-        table.toString(),
-        ServerJson.write(new Request(table.toString(), metadataLocation, location.canonical())),
+        name,
+        ServerJson.write(new Request(name, metadataLocation, location.canonical())),
         requestedBy,
         maxAttempts);
   }
