@@ -3,7 +3,12 @@ package dev.sluice.it.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.it.Progress;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
@@ -78,5 +83,58 @@ class RestartIT {
       assertThat(catalog.loadTable(identifier).snapshots()).hasSize(4);
     }
     Progress.say("restart: tables, views and namespaces were served again after a restart");
+  }
+
+  @Test
+  void aQueuedPurgeSurvivesARestartAndRunsAfterIt() throws Exception {
+    // a replica that runs no jobs takes the drop; the purge waits in the job table
+    server.restart(Map.of("sluice.jobs.enabled", "false"));
+    Namespace namespace = Namespace.of("purged");
+    TableIdentifier identifier = TableIdentifier.of(namespace, "events");
+    Set<Path> files;
+    try (RESTCatalog catalog = server.client()) {
+      catalog.createNamespace(namespace);
+      Table table = catalog.createTable(identifier, ConcurrentCommitsIT.SCHEMA);
+      for (int i = 0; i < 2; i++) {
+        table.newFastAppend().appendFile(ConcurrentCommitsIT.dataFile(table, "p" + i)).commit();
+      }
+      files = filesUnder(Path.of(java.net.URI.create(table.location())));
+    }
+    assertThat(files).anyMatch(f -> f.toString().endsWith(".metadata.json"));
+    HttpResponse<String> drop =
+        server.send("DELETE", "/v1/namespaces/purged/tables/events?purgeRequested=true");
+    assertThat(drop.statusCode()).isEqualTo(204);
+    String job = drop.headers().firstValue("X-Sluice-Purge-Job").orElseThrow();
+    assertThat(jobState(job)).isEqualTo("QUEUED");
+    assertThat(files).allMatch(Files::exists);
+
+    server.restart(Map.of("sluice.jobs.enabled", "true"));
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!jobState(job).equals("SUCCEEDED")) {
+      assertThat(System.nanoTime()).as("purge job still " + jobState(job)).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    assertThat(files).as(server.send("GET", "/api/v1/jobs/" + job).body()).noneMatch(Files::exists);
+    HttpResponse<String> audit = server.send("GET", "/api/v1/audit?action=table.purge");
+    assertThat(audit.body()).contains("system:jobs").contains("purged.events").contains(job);
+    Progress.say("restart: a purge queued before a restart ran after it, %d files", files.size());
+  }
+
+  private static String jobState(String id) throws Exception {
+    HttpResponse<String> response = server.send("GET", "/api/v1/jobs/" + id);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(response.body())
+        .path("state")
+        .asText();
+  }
+
+  private static Set<Path> filesUnder(Path root) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      // the client's Hadoop file system leaves .crc side files no metadata names
+      return walk.filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".crc"))
+          .collect(java.util.stream.Collectors.toSet());
+    }
   }
 }

@@ -60,6 +60,12 @@ final class SluiceOnPostgres implements AutoCloseable {
     sluice = SluiceServer.start(workDir.resolve("server-" + starts), config);
   }
 
+  /** Restarts with some settings changed (kept for later restarts). */
+  void restart(Map<String, String> overrides) throws IOException {
+    config.putAll(overrides);
+    restart();
+  }
+
   /** Stops the server (its process ends) and starts a new one on the same database. */
   void restart() throws IOException {
     long pid = sluice.process().pid();
@@ -70,6 +76,17 @@ final class SluiceOnPostgres implements AutoCloseable {
 
   String baseUri() {
     return sluice.baseUri();
+  }
+
+  /** Sends a request with the admin token; returns status and body. */
+  HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(baseUri() + path))
+                .header("Authorization", "Bearer " + sluice.adminToken())
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   long pid() {
