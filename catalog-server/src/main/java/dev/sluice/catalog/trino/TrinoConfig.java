@@ -3,6 +3,7 @@ package dev.sluice.catalog.trino;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
+import java.util.Optional;
 
 /** The decision API that Trino's {@code opa} access-control plugin calls. */
 @ConfigMapping(prefix = "sluice.trino")
@@ -13,18 +14,32 @@ public interface TrinoConfig {
   List<String> catalogs();
 
   /**
-   * Addresses allowed to call the decision API. Trino's plugin sends no credentials, so the API is
-   * closed to every other caller (403).
+   * Addresses allowed to call the decision API, a fence behind the client certificate: a caller
+   * with a trusted certificate from any other address is refused (403).
    */
   @WithDefault("127.0.0.1,::1,0:0:0:0:0:0:0:1")
   List<String> allowedClients();
 
   /**
-   * Trino users named with this prefix are clients: Keycloak names the service account of client
-   * {@code ingest} {@code service-account-ingest}, and Sluice judges it as {@code client:ingest}.
+   * Subjects (X.500 names such as {@code CN=trino-coordinator,O=Example}) whose client certificates
+   * may call the decision API; empty lets every certificate the trust store trusts. A name with
+   * commas needs its own indexed property ({@code allowed-client-subjects[0]=…}).
    */
-  @WithDefault("service-account-")
-  String clientUserPrefix();
+  Optional<List<String>> allowedClientSubjects();
+
+  /**
+   * Trino users that are engine clients, as {@code <trino user>=client:<name>} (Keycloak names the
+   * service account of client {@code ingest} {@code service-account-ingest}). Every other Trino
+   * user is the user of that name: a name alone never makes anyone a client.
+   */
+  Optional<List<String>> clientUsers();
+
+  /**
+   * Development only: the decision API answers without a client certificate, over plain HTTP too,
+   * fenced by {@link #allowedClients()} alone. Logged loudly at start.
+   */
+  @WithDefault("false")
+  boolean developmentPlainHttp();
 
   /** Which decisions go to the audit trail: all, denials only, or denials and a sample. */
   @WithDefault("all")

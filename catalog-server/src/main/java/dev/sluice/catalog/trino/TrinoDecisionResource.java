@@ -4,28 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.iceberg.exceptions.ForbiddenException;
 import org.jboss.logging.Logger;
 
 /**
  * The decision API for Trino's {@code opa} access-control plugin ({@code opa.policy.uri}, {@code
- * …batched-uri}, {@code …row-filters-uri}, {@code …batch-column-masking-uri}). The plugin sends no
- * credentials, so only the configured client addresses may call it. Every failure answers the most
- * restrictive thing the protocol allows: deny, keep nothing, filter every row, mask every column.
+ * …batched-uri}, {@code …row-filters-uri}, {@code …batch-column-masking-uri}). Only callers the
+ * {@link TrinoDecisionChannel} accepts reach it (a verified client certificate, then the address
+ * fence); the plugin's requests carry no token, hence no authentication here. Every failure answers
+ * the most restrictive thing the protocol allows: deny, keep nothing, filter every row, mask every
+ * column.
  */
 @PermitAll
+@TrinoDecisionGuard.Guarded
 @Path("/api/v1/trino")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,18 +33,15 @@ public class TrinoDecisionResource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TrinoDecisions decisions;
-  private final Set<String> allowedClients;
 
   @Inject
-  public TrinoDecisionResource(TrinoDecisions decisions, TrinoConfig config) {
+  public TrinoDecisionResource(TrinoDecisions decisions) {
     this.decisions = decisions;
-    this.allowedClients = Set.copyOf(config.allowedClients());
   }
 
   @POST
   @Path("/allow")
-  public ObjectNode allow(JsonNode body, @Context HttpServerRequest request) {
-    checkClient(request);
+  public ObjectNode allow(JsonNode body) {
     JsonNode input = input(body);
     boolean allowed = failClosed(() -> decisions.allow(input), () -> false, "denied", body);
     return JSON.createObjectNode().put("result", allowed);
@@ -53,8 +49,7 @@ public class TrinoDecisionResource {
 
   @POST
   @Path("/batch")
-  public ObjectNode batch(JsonNode body, @Context HttpServerRequest request) {
-    checkClient(request);
+  public ObjectNode batch(JsonNode body) {
     JsonNode input = input(body);
     List<Integer> keep =
         failClosed(() -> decisions.filter(input), List::<Integer>of, "nothing kept", body);
@@ -66,8 +61,7 @@ public class TrinoDecisionResource {
 
   @POST
   @Path("/row-filters")
-  public ObjectNode rowFilters(JsonNode body, @Context HttpServerRequest request) {
-    checkClient(request);
+  public ObjectNode rowFilters(JsonNode body) {
     JsonNode input = input(body);
     // an empty answer would show every row: filter them all instead
     List<String> filters =
@@ -81,8 +75,7 @@ public class TrinoDecisionResource {
 
   @POST
   @Path("/column-masks")
-  public ObjectNode columnMasks(JsonNode body, @Context HttpServerRequest request) {
-    checkClient(request);
+  public ObjectNode columnMasks(JsonNode body) {
     JsonNode input = input(body);
     List<TrinoDecisions.IndexedMask> masks =
         failClosed(
@@ -115,13 +108,5 @@ public class TrinoDecisionResource {
       throw new IllegalArgumentException("expected {\"input\": {...}}");
     }
     return body.path("input");
-  }
-
-  private void checkClient(HttpServerRequest request) {
-    String address = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-    if (!allowedClients.contains(address)) {
-      throw new ForbiddenException(
-          "The decision API does not answer %s (sluice.trino.allowed-clients)", address);
-    }
   }
 }

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.apache.iceberg.catalog.Namespace;
@@ -482,21 +481,12 @@ public class TrinoDecisions {
 
   // ---- identity, audit ----
 
-  /** Trino's user and groups as a principal; service accounts are clients. */
+  /** Trino's user and groups as a principal ({@link TrinoPrincipals}). */
   Principal principal(JsonNode input) {
-    JsonNode identity = input.path("context").path("identity");
-    String user = identity.path("user").asText("");
-    if (user.isEmpty()) {
-      throw new IllegalArgumentException("the request names no user");
-    }
-    Set<String> groups = new TreeSet<>();
-    identity.path("groups").forEach(g -> groups.add(g.asText()));
-    String prefix = config.clientUserPrefix();
-    if (!prefix.isEmpty() && user.startsWith(prefix) && user.length() > prefix.length()) {
-      return new Principal(
-          user.substring(prefix.length()), Principal.Kind.CLIENT, groups, Set.of());
-    }
-    return new Principal(user, Principal.Kind.USER, groups, Set.of());
+    return io.quarkus.arc.Arc.container()
+        .instance(TrinoPrincipals.class)
+        .get()
+        .of(input.path("context").path("identity"));
   }
 
   private void record(Principal principal, String operation, String resource, Verdict outcome) {

@@ -1,29 +1,63 @@
 package dev.sluice.catalog.trino;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.catalog.security.SecurityTestProfile;
+import dev.sluice.catalog.trino.TrinoTlsTestProfile.Certificates;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.config.SSLConfig;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
 /**
  * The decision API with requests shaped as Trino 476's opa plugin sends them, against the example
- * policy (catalog {@code lake}).
+ * policy (catalog {@code lake}), over HTTPS with the coordinator's client certificate; and the
+ * callers it refuses.
  */
 @QuarkusTest
-@TestProfile(SecurityTestProfile.class)
+@TestProfile(TrinoTlsTestProfile.class)
 class TrinoDecisionResourceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SUPPORT_FILTER = "region = 'eu'";
+
+  @TestHTTPResource(value = "/", tls = true)
+  URL https;
+
+  /** A request over HTTPS that trusts the server and presents the given client key store. */
+  static RequestSpecification over(TestCertificates.Store client) {
+    SSLConfig ssl =
+        SSLConfig.sslConfig()
+            .trustStore(Certificates.TRUST.path().toFile(), Certificates.TRUST.password())
+            .trustStoreType("PKCS12");
+    if (client != null) {
+      ssl = ssl.keyStore(client.path().toFile(), client.password()).keystoreType("PKCS12");
+    }
+    return given().config(RestAssured.config().sslConfig(ssl));
+  }
+
+  private String decisionUri(String path) {
+    return https.toString().replaceAll("/$", "") + "/api/v1/trino/" + path;
+  }
 
   private static ObjectNode request(String user, List<String> groups, String operation) {
     ObjectNode body = JSON.createObjectNode();
@@ -54,22 +88,22 @@ class TrinoDecisionResourceTest {
     return node;
   }
 
-  private static ValidatableResponse post(String path, ObjectNode body) {
-    return given()
+  private ValidatableResponse post(String path, ObjectNode body) {
+    return over(Certificates.COORDINATOR_CLIENT)
         .contentType(ContentType.JSON)
         .body(body.toString())
-        .post("/api/v1/trino/" + path)
+        .post(decisionUri(path))
         .then()
         .statusCode(200);
   }
 
-  private static ValidatableResponse select(String user, List<String> groups, ObjectNode table) {
+  private ValidatableResponse select(String user, List<String> groups, ObjectNode table) {
     ObjectNode body = request(user, groups, "SelectFromColumns");
     action(body).putObject("resource").set("table", table);
     return post("allow", body);
   }
 
-  private static ValidatableResponse masks(String user, List<String> groups, String... columns) {
+  private ValidatableResponse masks(String user, List<String> groups, String... columns) {
     ObjectNode body = request(user, groups, "GetColumnMask");
     ArrayNode resources = action(body).putArray("filterResources");
     for (String column : columns) {
@@ -86,7 +120,7 @@ class TrinoDecisionResourceTest {
     return post("column-masks", body);
   }
 
-  private static ValidatableResponse rowFilters(String user, List<String> groups) {
+  private ValidatableResponse rowFilters(String user, List<String> groups) {
     ObjectNode body = request(user, groups, "GetRowFilters");
     action(body).putObject("resource").set("table", table("raw", "customers"));
     return post("row-filters", body);
@@ -99,11 +133,22 @@ class TrinoDecisionResourceTest {
     select("nobody", List.of(), table("raw", "customers", "name")).body("result", equalTo(false));
     select("alice", List.of("analysts"), table("restricted", "customer_profile", "name"))
         .body("result", equalTo(false));
-    // a Keycloak service account is the client of that name
+    // a Trino user mapped in sluice.trino.client-users is that client
     select("service-account-training-pipeline", List.of(), table("raw", "customers", "name"))
         .body("result", equalTo(true));
-    select("service-account-spark", List.of(), table("raw", "customers", "name"))
+    // client:transform reads zone raw, but a Trino user who calls itself after its service
+    // account is not mapped, so it is only a user of that name
+    select("service-account-transform", List.of(), table("raw", "customers", "name"))
         .body("result", equalTo(false));
+    select("training-pipeline", List.of(), table("raw", "customers", "name"))
+        .body("result", equalTo(false));
+    given()
+        .queryParam("principal", "user:service-account-transform")
+        .queryParam("action", "trino.SelectFromColumns")
+        .get("/api/v1/audit")
+        .then()
+        .statusCode(200)
+        .body("events.decision", equalTo(List.of("deny")));
   }
 
   @Test
@@ -230,18 +275,113 @@ class TrinoDecisionResourceTest {
 
   @Test
   void malformedRequestsAreRefused() {
-    given()
+    over(Certificates.COORDINATOR_CLIENT)
         .contentType(ContentType.JSON)
         .body("{\"nothing\":1}")
-        .post("/api/v1/trino/allow")
+        .post(decisionUri("allow"))
         .then()
         .statusCode(400);
-    given()
+    over(Certificates.COORDINATOR_CLIENT)
         .contentType(ContentType.JSON)
         .body("{\"input\":{\"action\":{\"operation\":\"ExecuteQuery\"}}}")
-        .post("/api/v1/trino/allow")
+        .post(decisionUri("allow"))
         .then()
         .statusCode(200)
         .body("result", equalTo(false));
+  }
+
+  @Test
+  void callersWithoutTheCoordinatorsVerifiedCertificateGetNoDecision() {
+    ObjectNode question = request("mallory", List.of("privacy-office"), "SelectFromColumns");
+    action(question).putObject("resource").set("table", table("raw", "customers", "name"));
+
+    // plain HTTP, even with the administrator's token
+    given()
+        .contentType(ContentType.JSON)
+        .body(question.toString())
+        .post("/api/v1/trino/allow")
+        .then()
+        .statusCode(403)
+        .body("result", nullValue())
+        .body("error.type", equalTo("ForbiddenException"))
+        .body("error.code", equalTo(403))
+        .body("error.message", containsString("came over plain HTTP"));
+    // refused before the body is read: not even its shape is judged
+    given()
+        .contentType(ContentType.JSON)
+        .body("not json")
+        .post("/api/v1/trino/batch")
+        .then()
+        .statusCode(403)
+        .body("error.message", containsString("came over plain HTTP"));
+    // TLS without a client certificate
+    over(null)
+        .contentType(ContentType.JSON)
+        .body(question.toString())
+        .post(decisionUri("allow"))
+        .then()
+        .statusCode(403)
+        .body("result", nullValue())
+        .body("error.message", containsString("presented none"));
+    // a certificate of the trusted authority, but not the coordinator's subject
+    over(Certificates.OTHER_CLIENT)
+        .contentType(ContentType.JSON)
+        .body(question.toString())
+        .post(decisionUri("column-masks"))
+        .then()
+        .statusCode(403)
+        .body("result", nullValue())
+        .body("error.message", containsString("sluice.trino.allowed-client-subjects"));
+    // the coordinator's subject from an authority the server does not trust: no handshake
+    HttpClient stranger =
+        HttpClient.newBuilder()
+            .sslContext(Certificates.STRANGER_CLIENT.presentingTo(Certificates.TRUST))
+            .build();
+    Throwable refused =
+        catchThrowable(
+            () ->
+                stranger.send(
+                    HttpRequest.newBuilder(URI.create(decisionUri("allow")))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(question.toString()))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+    assertThat(refused)
+        .isInstanceOf(SSLHandshakeException.class)
+        .hasMessageContaining("certificate_unknown");
+
+    given()
+        .queryParam("action", TrinoDecisionGuard.REFUSED_ACTION)
+        .queryParam("decision", "deny")
+        .get("/api/v1/audit")
+        .then()
+        .statusCode(200)
+        .body("events.principal", hasItem("anonymous"))
+        .body("events.principal", hasItem("certificate:CN=other-service,O=Sluice tests"))
+        .body("events.resource", hasItem("POST /api/v1/trino/allow"))
+        .body("events.resource", hasItem("POST /api/v1/trino/column-masks"));
+    // nothing was decided for the user the refused callers asked about
+    given()
+        .queryParam("principal", "user:mallory")
+        .get("/api/v1/audit")
+        .then()
+        .statusCode(200)
+        .body("events", equalTo(List.of()));
+  }
+
+  @Test
+  void theCoordinatorsCertificateIsNoCatalogCredential() {
+    // the client certificate alone authenticates nobody on the catalog's endpoints
+    over(Certificates.COORDINATOR_CLIENT)
+        .noFilters()
+        .get(https.toString().replaceAll("/$", "") + "/v1/config")
+        .then()
+        .statusCode(401);
+    // a bearer token decides who the caller is, with or without a certificate, on either port
+    over(Certificates.COORDINATOR_CLIENT)
+        .get(https.toString().replaceAll("/$", "") + "/v1/config")
+        .then()
+        .statusCode(200);
+    given().get("/v1/config").then().statusCode(200);
   }
 }

@@ -45,6 +45,20 @@ public final class TrinoEtc {
   }
 
   /**
+   * The client key store that Trino's {@code opa} plugin presents over HTTPS, and the trust store
+   * it checks the server with: airlift HTTP client settings under the plugin's prefix {@code
+   * opa.http-client.}. The policy URIs must then be {@code https://} ones.
+   */
+  public TrinoEtc opaClientCertificate(
+      CertificateAuthority.Store keyStore, CertificateAuthority.Store trustStore) {
+    accessControl.put("opa.http-client.key-store-path", keyStore.path().toString());
+    accessControl.put("opa.http-client.key-store-password", keyStore.password());
+    accessControl.put("opa.http-client.trust-store-path", trustStore.path().toString());
+    accessControl.put("opa.http-client.trust-store-password", trustStore.password());
+    return this;
+  }
+
+  /**
    * Trino's file group provider with these groups (group → members), in {@code etc/groups.txt}.
    * Without a group provider Trino sends every user with no groups.
    */

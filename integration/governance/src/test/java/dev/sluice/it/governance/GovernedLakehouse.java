@@ -2,7 +2,9 @@ package dev.sluice.it.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.it.CertificateAuthority;
 import dev.sluice.it.KeycloakServer;
+import dev.sluice.it.Ports;
 import dev.sluice.it.PostgresServer;
 import dev.sluice.it.Progress;
 import dev.sluice.it.S3ProxyServer;
@@ -18,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +29,10 @@ import java.util.stream.Collectors;
 /**
  * The governed lakehouse every test of this module shares: PostgreSQL, S3Proxy with bucket {@code
  * lake} (the example policy's zone roots), Keycloak with the lakehouse realm, and Sluice enforcing
- * the example policy from deploy/policies and accepting Keycloak's tokens. Started once per test
- * JVM (Keycloak alone takes 20–40 s) and stopped when the JVM exits.
+ * the example policy from deploy/policies and accepting Keycloak's tokens. Sluice also listens on
+ * HTTPS, where its Trino decision API answers only the coordinator's client certificate ({@link
+ * DecisionTls}). Started once per test JVM (Keycloak alone takes 20–40 s) and stopped when the JVM
+ * exits.
  */
 public final class GovernedLakehouse {
   public static final String BUCKET = "lake";
@@ -39,6 +44,53 @@ public final class GovernedLakehouse {
    */
   public static final List<String> TRINO_CATALOGS = List.of("lake", "ingest");
 
+  /**
+   * Trino users that are engine clients ({@code sluice.trino.client-users}): the service accounts
+   * {@link TrinoGovernanceIT} queries as.
+   */
+  public static final String TRINO_CLIENT_USERS =
+      "service-account-training-pipeline=client:training-pipeline,"
+          + "service-account-ingest=client:ingest";
+
+  /**
+   * The certificates of the decision channel, made for this run by one test authority: Sluice's
+   * server key store, the trust store holding the authority (Sluice's for client certificates,
+   * Trino's for Sluice's), and the coordinator's client key store, whose subject is the one Sluice
+   * accepts ({@code sluice.trino.allowed-client-subjects}).
+   */
+  public record DecisionTls(
+      CertificateAuthority authority,
+      CertificateAuthority.Store server,
+      CertificateAuthority.Store trust,
+      CertificateAuthority.Store coordinator) {
+    public static final String COORDINATOR_SUBJECT =
+        "CN=trino-coordinator,O=Sluice governance tests";
+
+    static DecisionTls create(Path dir) throws IOException {
+      CertificateAuthority authority =
+          CertificateAuthority.create(dir, "Sluice governance test CA");
+      return new DecisionTls(
+          authority,
+          authority.server("sluice"),
+          authority.trustStore(),
+          authority.client("trino-coordinator", COORDINATOR_SUBJECT));
+    }
+
+    /** Sluice's settings: HTTPS on {@code port} with this authority as its client trust store. */
+    Map<String, String> sluiceConfig(int port) {
+      Map<String, String> config = new LinkedHashMap<>();
+      config.put("quarkus.http.ssl-port", String.valueOf(port));
+      config.put("quarkus.http.tls-configuration-name", "https");
+      config.put("quarkus.tls.https.key-store.p12.path", server.path().toString());
+      config.put("quarkus.tls.https.key-store.p12.password", server.password());
+      config.put("quarkus.tls.https.trust-store.p12.path", trust.path().toString());
+      config.put("quarkus.tls.https.trust-store.p12.password", trust.password());
+      // a subject with a comma takes an indexed property
+      config.put("sluice.trino.allowed-client-subjects[0]", COORDINATOR_SUBJECT);
+      return config;
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static GovernedLakehouse instance;
 
@@ -46,16 +98,25 @@ public final class GovernedLakehouse {
   private final S3ProxyServer s3;
   private final KeycloakServer keycloak;
   private final SluiceServer sluice;
+  private final DecisionTls decisionTls;
+  private final int httpsPort;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
   private GovernedLakehouse(
-      PostgresServer postgres, S3ProxyServer s3, KeycloakServer keycloak, SluiceServer sluice) {
+      PostgresServer postgres,
+      S3ProxyServer s3,
+      KeycloakServer keycloak,
+      SluiceServer sluice,
+      DecisionTls decisionTls,
+      int httpsPort) {
     this.postgres = postgres;
     this.s3 = s3;
     this.keycloak = keycloak;
     this.sluice = sluice;
+    this.decisionTls = decisionTls;
+    this.httpsPort = httpsPort;
   }
 
   public static synchronized GovernedLakehouse get() throws Exception {
@@ -78,10 +139,14 @@ public final class GovernedLakehouse {
       config.putAll(SluiceServer.onS3(s3, WAREHOUSE));
       config.put("sluice.policy.directory", policies().toString());
       config.put("sluice.auth.oidc.issuer", keycloak.issuer());
-      // must be set at start: the decision API reads it once
+      // must be set at start: the decision API reads them once
       config.put("sluice.trino.catalogs", String.join(",", TRINO_CATALOGS));
+      config.put("sluice.trino.client-users", TRINO_CLIENT_USERS);
+      DecisionTls decisionTls = DecisionTls.create(workDir.resolve("tls"));
+      int httpsPort = Ports.free();
+      config.putAll(decisionTls.sluiceConfig(httpsPort));
       SluiceServer sluice = SluiceServer.start(workDir.resolve("sluice"), config);
-      instance = new GovernedLakehouse(postgres, s3, keycloak, sluice);
+      instance = new GovernedLakehouse(postgres, s3, keycloak, sluice, decisionTls, httpsPort);
     } catch (Exception | Error e) {
       for (AutoCloseable started : new AutoCloseable[] {keycloak, s3, postgres}) {
         closeQuietly(started);
@@ -120,6 +185,15 @@ public final class GovernedLakehouse {
 
   public String catalogUri() {
     return sluice.baseUri();
+  }
+
+  /** {@code https://127.0.0.1:<port>}: Sluice's HTTPS port, where the decision API answers. */
+  public String httpsUri() {
+    return "https://127.0.0.1:" + httpsPort;
+  }
+
+  public DecisionTls decisionTls() {
+    return decisionTls;
   }
 
   /** A client-credentials access token of a realm client (secret {@code <client>-secret}). */

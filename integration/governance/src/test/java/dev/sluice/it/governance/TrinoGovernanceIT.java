@@ -7,18 +7,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.it.CertificateAuthority;
 import dev.sluice.it.Progress;
 import dev.sluice.it.TrinoEtc;
 import dev.sluice.it.TrinoServer;
 import dev.sluice.it.WorkDirs;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,8 +42,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Column masks, row filters and their bypasses through one real Trino whose stock {@code opa}
- * access control asks Sluice's decision API, with users and groups as Keycloak's realm has them
- * (Trino's file group provider mirrors the realm).
+ * access control asks Sluice's decision API over mutual TLS (the coordinator's client certificate
+ * on Sluice's HTTPS port), with users and groups as Keycloak's realm has them (Trino's file group
+ * provider mirrors the realm); and the callers that get no decision.
  *
  * <p>Trino reads through catalog {@code lake}, authenticated to Sluice as client {@code trino}: it
  * may load every table of raw, and the decision API decides what each Trino user sees of them. The
@@ -46,8 +54,24 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrinoGovernanceIT {
-  /** Where the examples in deploy/trino expect Sluice. */
-  private static final String EXAMPLE_SLUICE = "http://127.0.0.1:8181";
+  /** Where the example access control in deploy/trino expects Sluice's HTTPS port. */
+  private static final String EXAMPLE_DECISIONS = "https://127.0.0.1:8443";
+
+  /** The client TLS settings of Trino's opa plugin: airlift's HTTP client under its prefix. */
+  private static final List<String> OPA_CLIENT_TLS =
+      List.of(
+          "opa.http-client.key-store-path",
+          "opa.http-client.key-store-password",
+          "opa.http-client.trust-store-path",
+          "opa.http-client.trust-store-password");
+
+  /** The four decision URIs of the opa plugin. */
+  private static final List<String> OPA_URIS =
+      List.of(
+          "opa.policy.uri",
+          "opa.policy.batched-uri",
+          "opa.policy.row-filters-uri",
+          "opa.policy.batch-column-masking-uri");
 
   private static final String LAKE = "lake";
   private static final String WRITER = "ingest";
@@ -110,11 +134,16 @@ class TrinoGovernanceIT {
     Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
     catalogs.put(LAKE, ClientCatalogs.trino(lake, "trino"));
     catalogs.put(WRITER, ClientCatalogs.trino(lake, "ingest"));
-    // the example access control of deploy/trino, pointed at this Sluice
+    // the example access control of deploy/trino, pointed at this Sluice's HTTPS port, with the
+    // key stores made for this run: every decision travels over mutual TLS
     Map<String, String> accessControl = new LinkedHashMap<>();
     example("access-control.properties")
-        .forEach((k, v) -> accessControl.put(k, v.replace(EXAMPLE_SLUICE, lake.catalogUri())));
-    TrinoEtc etc = new TrinoEtc().accessControl(accessControl).groups(RealmGroups.members());
+        .forEach((k, v) -> accessControl.put(k, v.replace(EXAMPLE_DECISIONS, lake.httpsUri())));
+    TrinoEtc etc =
+        new TrinoEtc()
+            .accessControl(accessControl)
+            .opaClientCertificate(lake.decisionTls().coordinator(), lake.decisionTls().trust())
+            .groups(RealmGroups.members());
     if (Boolean.getBoolean("sluice.it.trino.log-decisions")) {
       // every question and answer of the plugin in trino.log
       etc.accessControlProperty("opa.log-requests", "true")
@@ -162,6 +191,14 @@ class TrinoGovernanceIT {
       assertThat(catalog.get(key)).as(key).isEqualTo(tested.get(key));
     }
     assertThat(catalog.get("iceberg.rest-catalog.oauth2.credential")).startsWith("trino:");
+    // the example access control asks Sluice's HTTPS port with a client key store, which is all
+    // this test replaces
+    Map<String, String> accessControl = example("access-control.properties");
+    assertThat(accessControl)
+        .containsOnlyKeys(concat(List.of("access-control.name"), OPA_URIS, OPA_CLIENT_TLS));
+    for (String uri : OPA_URIS) {
+      assertThat(accessControl.get(uri)).as(uri).startsWith(EXAMPLE_DECISIONS + "/api/v1/trino/");
+    }
   }
 
   @Test
@@ -354,7 +391,123 @@ class TrinoGovernanceIT {
         .containsExactly(String.valueOf(firstSnapshot), String.valueOf(secondSnapshot));
   }
 
+  @Test
+  @Order(12)
+  void decisionsAnswerOnlyTheCoordinatorsCertificate() throws Exception {
+    Instant started = now();
+    // a caller asking what priya, who sees raw values, may select
+    String question =
+        "{\"input\":{\"context\":{\"identity\":{\"user\":\"priya\",\"groups\":[\"privacy-office\"]}},"
+            + "\"action\":{\"operation\":\"SelectFromColumns\",\"resource\":{\"table\":"
+            + "{\"catalogName\":\"lake\",\"schemaName\":\"raw\",\"tableName\":\"customers\","
+            + "\"columns\":[\"name\"]}}}}}";
+    GovernedLakehouse.DecisionTls tls = lake.decisionTls();
+
+    // plain HTTP on the catalog's port, where Trino's catalog and Spark are served
+    HttpResponse<String> plain =
+        ask(HttpClient.newHttpClient(), lake.catalogUri(), question, "plain-http");
+    assertRefused(plain, "came over plain HTTP");
+    // TLS without a client certificate
+    HttpResponse<String> anonymous =
+        ask(client(tls.trust().trustingContext()), lake.httpsUri(), question, "tls-no-cert");
+    assertRefused(anonymous, "presented none");
+    // a certificate of the trusted authority for another subject
+    HttpResponse<String> other =
+        ask(
+            client(
+                tls.authority()
+                    .client("other-service", "CN=other-service")
+                    .sslContext(tls.trust())),
+            lake.httpsUri(),
+            question,
+            "other-subject");
+    assertRefused(other, "sluice.trino.allowed-client-subjects");
+    // the coordinator's subject from an authority Sluice does not trust: the handshake fails
+    CertificateAuthority stranger =
+        CertificateAuthority.create(
+            Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
+                .resolve("trino-governance")
+                .resolve("stranger-ca")
+                .toAbsolutePath(),
+            "Stranger CA");
+    SSLContext insisting =
+        stranger
+            .client("trino-coordinator", GovernedLakehouse.DecisionTls.COORDINATOR_SUBJECT)
+            .presentingTo(tls.trust());
+    Throwable handshake =
+        catchThrowable(() -> ask(client(insisting), lake.httpsUri(), question, "stranger"));
+    assertThat(handshake).isInstanceOf(SSLHandshakeException.class);
+
+    // nothing was decided about priya; the refusals are audited under the caller they saw
+    assertThat(decisions(lake, "user:priya", "trino.SelectFromColumns", "*", started)).isEmpty();
+    List<JsonNode> refusals = decisions(lake, "anonymous", "trino.decision-api", "*", started);
+    assertOnly("deny", refusals);
+    assertThat(refusals).hasSize(2);
+    assertOnly(
+        "deny",
+        decisions(lake, "certificate:CN=other-service", "trino.decision-api", "*", started));
+
+    // on the catalog's endpoints the certificate is no credential; a token decides who calls
+    HttpClient coordinator = client(tls.coordinator().sslContext(tls.trust()));
+    assertThat(get(coordinator, lake.httpsUri() + "/v1/config", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> asTrino =
+        get(coordinator, lake.httpsUri() + "/v1/config", lake.clientToken("trino"));
+    assertThat(asTrino.statusCode()).as(asTrino.body()).isEqualTo(200);
+
+    // while the coordinator's own questions, over the same port, are answered
+    assertThat(query("priya", SELECT_CONTACTS.formatted(CUSTOMERS))).hasSize(5);
+    assertOnly(
+        "allow",
+        decisions(lake, "user:priya", "trino.SelectFromColumns", CUSTOMERS + "*", started));
+  }
+
   // ---- helpers ----
+
+  private static HttpClient client(SSLContext tls) {
+    return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** A decision question as Trino's plugin would send it, to {@code root}'s allow endpoint. */
+  private static HttpResponse<String> ask(
+      HttpClient client, String root, String question, String requestId) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(root + "/api/v1/trino/allow"))
+            .header("Content-Type", "application/json")
+            .header("X-Request-Id", "refused-" + requestId)
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(question))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String uri, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(30)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** 403 with an Iceberg error body naming the rule, and no decision. */
+  private static void assertRefused(HttpResponse<String> response, String rule) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+    JsonNode body = GovernedLakehouse.json(response);
+    assertThat(body.has("result")).as(response.body()).isFalse();
+    assertThat(body.path("error").path("type").asText()).isEqualTo("ForbiddenException");
+    assertThat(body.path("error").path("code").asInt()).isEqualTo(403);
+    assertThat(body.path("error").path("message").asText()).contains(rule);
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    List<String> all = new ArrayList<>();
+    for (List<String> list : lists) {
+      all.addAll(list);
+    }
+    return all;
+  }
 
   private static Connection connect(String user) throws SQLException {
     Properties properties = new Properties();
