@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.apache.iceberg.catalog.Namespace;
@@ -45,15 +46,21 @@ public class TrinoDecisions {
   private final TableColumns tableColumns;
   private final AuditTrail audit;
   private final TrinoConfig config;
+  private final TrinoPrincipals principals;
   private final Set<String> catalogs;
 
   @Inject
   public TrinoDecisions(
-      AccessDecisions decisions, TableColumns tableColumns, AuditTrail audit, TrinoConfig config) {
+      AccessDecisions decisions,
+      TableColumns tableColumns,
+      AuditTrail audit,
+      TrinoConfig config,
+      TrinoPrincipals principals) {
     this.decisions = decisions;
     this.tableColumns = tableColumns;
     this.audit = audit;
     this.config = config;
+    this.principals = principals;
     this.catalogs = Set.copyOf(config.catalogs());
   }
 
@@ -449,8 +456,14 @@ public class TrinoDecisions {
     return access(principal, table, Action.WRITE);
   }
 
+  /**
+   * An action on the table as a whole. Reading is judged knowing the table's columns, so a purpose
+   * that needs consent is refused on a table holding personal data without a consent rule.
+   */
   private Verdict access(Principal principal, TableRef table, Action action) {
-    return decisions.table(principal, action, table.policyName());
+    return action == Action.READ
+        ? read(principal, table, Map.of())
+        : decisions.table(principal, action, table.policyName());
   }
 
   /** Reading columns of the table; the answer knows every column the table has. */
@@ -483,10 +496,7 @@ public class TrinoDecisions {
 
   /** Trino's user and groups as a principal ({@link TrinoPrincipals}). */
   Principal principal(JsonNode input) {
-    return io.quarkus.arc.Arc.container()
-        .instance(TrinoPrincipals.class)
-        .get()
-        .of(input.path("context").path("identity"));
+    return principals.of(input.path("context").path("identity"));
   }
 
   private void record(Principal principal, String operation, String resource, Verdict outcome) {

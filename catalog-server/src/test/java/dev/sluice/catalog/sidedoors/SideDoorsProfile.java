@@ -82,7 +82,9 @@ public class SideDoorsProfile implements QuarkusTestProfile {
           "sluice.policy.directory",
           POLICIES.toString(),
           "sluice.jobs.poll-interval",
-          "200ms");
+          "200ms",
+          "sluice.trino.client-users",
+          "service-account-trainer=client:trainer");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

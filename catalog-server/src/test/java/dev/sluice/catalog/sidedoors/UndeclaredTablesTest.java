@@ -84,6 +84,25 @@ class UndeclaredTablesTest {
                         "columnType", "varchar")))));
   }
 
+  private static JsonNode select(String table, String column) {
+    return JSON.valueToTree(
+        Map.of(
+            "operation",
+            "SelectFromColumns",
+            "resource",
+            Map.of(
+                "table",
+                Map.of(
+                    "catalogName",
+                    "lake",
+                    "schemaName",
+                    "intake",
+                    "tableName",
+                    table,
+                    "columns",
+                    List.of(column)))));
+  }
+
   @Test
   void trinoMasksTheColumnForEveryReaderOutsideUnmaskedFor() {
     assertThat(
@@ -107,6 +126,10 @@ class UndeclaredTablesTest {
   @Test
   void aPurposeNeedingConsentIsRefusedOnUndeclaredPersonalData() {
     // the trainer would read only harmless columns, but the rows are people's who gave no consent
+    String trinoTrainer = "service-account-trainer";
+    assertThat(trino.allow(input(trinoTrainer, List.of(), select("support_calls", "region"))))
+        .isFalse();
+    assertThat(trino.allow(input(trinoTrainer, List.of(), select("call_stats", "calls")))).isTrue();
     Caller trainer = Caller.as("client:trainer");
     assertRefused(
         trainer.request().get("/v1/namespaces/intake/tables/support_calls"),
