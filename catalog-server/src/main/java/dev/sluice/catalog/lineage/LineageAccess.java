@@ -100,7 +100,13 @@ public class LineageAccess {
   }
 
   private Optional<TableIdentifier> tableAt(StorageLocation location) {
-    return tableAt.get(location.key(), key -> tables.holderOf(location.keyAndAncestors()));
+    // looked up outside the cache's own locking: two readers may both ask, none waits on a query
+    Optional<TableIdentifier> known = tableAt.getIfPresent(location.key());
+    if (known == null) {
+      known = tables.holderOf(location.keyAndAncestors());
+      tableAt.put(location.key(), known);
+    }
+    return known;
   }
 
   private final class ReaderVisibility implements Visibility {

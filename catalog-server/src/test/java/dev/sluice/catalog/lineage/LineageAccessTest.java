@@ -15,7 +15,6 @@ import static org.hamcrest.Matchers.hasSize;
 
 import dev.sluice.catalog.persistence.LineageEventEntity;
 import dev.sluice.catalog.persistence.LineageEventStore;
-import dev.sluice.catalog.security.SecurityTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -44,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 @QuarkusTest
-@TestProfile(SecurityTestProfile.class)
+@TestProfile(LineageAccessProfile.class)
 class LineageAccessTest {
   private static final String WRITER_ROLE = "sluice-lineage-writer";
 
