@@ -20,7 +20,8 @@ import java.util.function.Function;
 /**
  * The lineage graph in memory: datasets and jobs joined by read and write edges, column edges, and
  * runs with the dataset versions they used. Events are applied in any order and any number of times
- * with the same result. Answers are sorted by name. Safe for concurrent use.
+ * with the same result. Answers are sorted by name. Every question may be asked through a {@link
+ * Visibility}, which the answer then neither shows nor passes through. Safe for concurrent use.
  */
 public final class LineageGraph {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -74,21 +75,46 @@ public final class LineageGraph {
   }
 
   public boolean contains(NodeId node) {
-    return read(
-        () -> node instanceof DatasetId d ? datasets.contains(d) : jobs.contains((JobId) node));
+    return contains(node, Visibility.ALL);
+  }
+
+  /** Whether the node is known and {@code visibility} shows it. */
+  public boolean contains(NodeId node, Visibility visibility) {
+    boolean known =
+        read(
+            () -> node instanceof DatasetId d ? datasets.contains(d) : jobs.contains((JobId) node));
+    return known && new Judge(visibility).sees(node);
   }
 
   /** Nodes and edges reached from {@code start} along the data flow, up to {@code depth} edges. */
   public Subgraph downstream(NodeId start, int depth) {
-    return read(() -> walk(start, depth, true));
+    return downstream(start, depth, Visibility.ALL);
+  }
+
+  /** As {@link #downstream(NodeId, int)}, through visible nodes only. */
+  public Subgraph downstream(NodeId start, int depth, Visibility visibility) {
+    return walk(start, depth, true, new Judge(visibility));
   }
 
   /** Nodes and edges that {@code start} was derived from, up to {@code depth} edges. */
   public Subgraph upstream(NodeId start, int depth) {
-    return read(() -> walk(start, depth, false));
+    return upstream(start, depth, Visibility.ALL);
   }
 
-  private Subgraph walk(NodeId start, int depth, boolean forward) {
+  /** As {@link #upstream(NodeId, int)}, through visible nodes only. */
+  public Subgraph upstream(NodeId start, int depth, Visibility visibility) {
+    return walk(start, depth, false, new Judge(visibility));
+  }
+
+  /**
+   * A breadth-first walk that never enters a node the judge hides. Each step reads its neighbours
+   * under the lock and judges them outside it: judging may be slow (a catalog look-up) and must not
+   * hold up ingest. The graph only grows, so the steps see a consistent picture.
+   */
+  private Subgraph walk(NodeId start, int depth, boolean forward, Judge judge) {
+    if (!judge.sees(start)) {
+      return new Subgraph(List.of(), List.of());
+    }
     Set<NodeId> seen = new LinkedHashSet<>();
     Set<Edge> edges = new HashSet<>();
     Deque<NodeId> frontier = new ArrayDeque<>();
@@ -98,6 +124,9 @@ public final class LineageGraph {
       Deque<NodeId> next = new ArrayDeque<>();
       for (NodeId node : frontier) {
         for (NodeId neighbour : neighbours(node, forward)) {
+          if (!judge.sees(neighbour)) {
+            continue;
+          }
           edges.add(forward ? new Edge(node, neighbour) : new Edge(neighbour, node));
           if (seen.add(neighbour)) {
             next.add(neighbour);
@@ -109,11 +138,25 @@ public final class LineageGraph {
     return new Subgraph(new ArrayList<>(seen), new ArrayList<>(edges));
   }
 
-  private Set<? extends NodeId> neighbours(NodeId node, boolean forward) {
-    if (node instanceof DatasetId dataset) {
-      return (forward ? readers : writers).getOrDefault(dataset, Set.of());
-    }
-    return (forward ? jobOutputs : jobInputs).getOrDefault((JobId) node, Set.of());
+  private Set<NodeId> neighbours(NodeId node, boolean forward) {
+    return read(
+        () -> {
+          Set<? extends NodeId> found =
+              node instanceof DatasetId dataset
+                  ? (forward ? readers : writers).getOrDefault(dataset, Set.of())
+                  : (forward ? jobOutputs : jobInputs).getOrDefault((JobId) node, Set.of());
+          return Set.copyOf(found);
+        });
+  }
+
+  /** The datasets a job reads or writes. */
+  private Set<DatasetId> datasetsOf(JobId job) {
+    return read(
+        () -> {
+          Set<DatasetId> all = new HashSet<>(jobInputs.getOrDefault(job, Set.of()));
+          all.addAll(jobOutputs.getOrDefault(job, Set.of()));
+          return all;
+        });
   }
 
   /**
@@ -121,58 +164,80 @@ public final class LineageGraph {
    * depth, and every run that read {@code source} or one of those datasets.
    */
   public Impact impact(DatasetId source) {
-    return read(
-        () -> {
-          Subgraph down = walk(source, Integer.MAX_VALUE, true);
-          List<DatasetId> affected = new ArrayList<>();
-          List<JobId> affectedJobs = new ArrayList<>();
-          for (NodeId node : down.nodes()) {
-            if (node instanceof DatasetId d && !d.equals(source)) {
-              affected.add(d);
-            } else if (node instanceof JobId j) {
-              affectedJobs.add(j);
-            }
-          }
-          Set<DatasetId> tainted = new HashSet<>(affected);
-          tainted.add(source);
-          List<RunView> affectedRuns = new ArrayList<>();
-          for (JobId job : affectedJobs) {
-            for (UUID runId : runsByJob.getOrDefault(job, Set.of())) {
-              MutableRun run = runs.get(runId);
-              if (run.inputs.stream().anyMatch(v -> tainted.contains(v.dataset()))) {
-                affectedRuns.add(run.view());
-              }
-            }
-          }
-          return new Impact(source, affected, affectedJobs, affectedRuns);
-        });
+    return impact(source, Visibility.ALL);
+  }
+
+  /** As {@link #impact(DatasetId)}, through visible nodes only, runs showing visible versions. */
+  public Impact impact(DatasetId source, Visibility visibility) {
+    Judge judge = new Judge(visibility);
+    Subgraph down = walk(source, Integer.MAX_VALUE, true, judge);
+    List<DatasetId> affected = new ArrayList<>();
+    List<JobId> affectedJobs = new ArrayList<>();
+    for (NodeId node : down.nodes()) {
+      if (node instanceof DatasetId d && !d.equals(source)) {
+        affected.add(d);
+      } else if (node instanceof JobId j) {
+        affectedJobs.add(j);
+      }
+    }
+    Set<DatasetId> tainted = new HashSet<>(affected);
+    tainted.add(source);
+    List<RunView> affectedRuns = new ArrayList<>();
+    for (JobId job : affectedJobs) {
+      for (RunView run : runViews(job)) {
+        RunView shown = judge.filter(run);
+        if (shown.inputs().stream().anyMatch(v -> tainted.contains(v.dataset()))) {
+          affectedRuns.add(shown);
+        }
+      }
+    }
+    return new Impact(source, affected, affectedJobs, affectedRuns);
   }
 
   /** The column edges that {@code column} was derived through, up to {@code depth} hops. */
   public List<ColumnEdge> columnLineage(ColumnRef column, int depth) {
-    return read(() -> columnWalk(column, depth, columnSources, ColumnEdge::source));
+    return columnLineage(column, depth, Visibility.ALL);
+  }
+
+  /** As {@link #columnLineage(ColumnRef, int)}, through columns of visible datasets only. */
+  public List<ColumnEdge> columnLineage(ColumnRef column, int depth, Visibility visibility) {
+    return columnWalk(column, depth, columnSources, ColumnEdge::source, new Judge(visibility));
   }
 
   /** The columns derived from {@code column}, up to {@code depth} hops. */
   public List<ColumnEdge> columnDescendants(ColumnRef column, int depth) {
-    return read(() -> columnWalk(column, depth, columnTargets, ColumnEdge::target));
+    return columnDescendants(column, depth, Visibility.ALL);
   }
 
-  private static List<ColumnEdge> columnWalk(
+  /** As {@link #columnDescendants(ColumnRef, int)}, through columns of visible datasets only. */
+  public List<ColumnEdge> columnDescendants(ColumnRef column, int depth, Visibility visibility) {
+    return columnWalk(column, depth, columnTargets, ColumnEdge::target, new Judge(visibility));
+  }
+
+  private List<ColumnEdge> columnWalk(
       ColumnRef start,
       int depth,
       Map<ColumnRef, Set<ColumnEdge>> index,
-      Function<ColumnEdge, ColumnRef> step) {
+      Function<ColumnEdge, ColumnRef> step,
+      Judge judge) {
+    if (!judge.sees(start.dataset())) {
+      return List.of();
+    }
     Set<ColumnEdge> found = new HashSet<>();
     Set<ColumnRef> seen = new HashSet<>(List.of(start));
     List<ColumnRef> frontier = List.of(start);
     for (int level = 0; level < depth && !frontier.isEmpty(); level++) {
       List<ColumnRef> next = new ArrayList<>();
       for (ColumnRef column : frontier) {
-        for (ColumnEdge edge : index.getOrDefault(column, Set.of())) {
+        Set<ColumnEdge> edges = read(() -> Set.copyOf(index.getOrDefault(column, Set.of())));
+        for (ColumnEdge edge : edges) {
+          ColumnRef other = step.apply(edge);
+          if (!judge.sees(other.dataset())) {
+            continue;
+          }
           found.add(edge);
-          if (seen.add(step.apply(edge))) {
-            next.add(step.apply(edge));
+          if (seen.add(other)) {
+            next.add(other);
           }
         }
       }
@@ -182,36 +247,64 @@ public final class LineageGraph {
   }
 
   public Optional<RunView> run(UUID runId) {
-    return read(() -> Optional.ofNullable(runs.get(runId)).map(MutableRun::view));
+    return run(runId, Visibility.ALL);
+  }
+
+  /** The run, when its job is visible, with its visible dataset versions. */
+  public Optional<RunView> run(UUID runId, Visibility visibility) {
+    Optional<RunView> run = read(() -> Optional.ofNullable(runs.get(runId)).map(MutableRun::view));
+    Judge judge = new Judge(visibility);
+    return run.filter(r -> judge.sees(r.job())).map(judge::filter);
   }
 
   public List<RunView> runsOf(JobId job) {
+    return runsOf(job, Visibility.ALL);
+  }
+
+  /** The runs of the job when it is visible, each with its visible dataset versions. */
+  public List<RunView> runsOf(JobId job, Visibility visibility) {
+    Judge judge = new Judge(visibility);
+    if (!judge.sees(job)) {
+      return List.of();
+    }
+    return runViews(job).stream().map(judge::filter).sorted(RunView.ORDER).toList();
+  }
+
+  private List<RunView> runViews(JobId job) {
     return read(
         () ->
-            runsByJob.getOrDefault(job, Set.of()).stream()
-                .map(id -> runs.get(id).view())
-                .sorted(RunView.ORDER)
-                .toList());
+            runsByJob.getOrDefault(job, Set.of()).stream().map(id -> runs.get(id).view()).toList());
   }
 
   /** Datasets and jobs whose name or namespace contains {@code text}, ignoring case. */
   public List<NodeId> search(String text, int limit) {
+    return search(text, limit, Visibility.ALL);
+  }
+
+  /**
+   * As {@link #search(String, int)}, visible nodes only; the limit counts visible hits, and hidden
+   * ones are judged no further than needed to fill it.
+   */
+  public List<NodeId> search(String text, int limit, Visibility visibility) {
     String needle = text.toLowerCase(Locale.ROOT);
-    return read(
-        () -> {
-          List<NodeId> hits = new ArrayList<>();
-          for (DatasetId d : datasets) {
-            if (matches(d, needle)) {
-              hits.add(d);
-            }
-          }
-          for (JobId j : jobs) {
-            if (matches(j, needle)) {
-              hits.add(j);
-            }
-          }
-          return hits.stream().sorted(NodeId.ORDER).limit(limit).toList();
-        });
+    List<NodeId> hits =
+        read(
+            () -> {
+              List<NodeId> found = new ArrayList<>();
+              for (DatasetId d : datasets) {
+                if (matches(d, needle)) {
+                  found.add(d);
+                }
+              }
+              for (JobId j : jobs) {
+                if (matches(j, needle)) {
+                  found.add(j);
+                }
+              }
+              return found;
+            });
+    Judge judge = new Judge(visibility);
+    return hits.stream().sorted(NodeId.ORDER).filter(judge::sees).limit(limit).toList();
   }
 
   private static boolean matches(NodeId node, String needle) {
@@ -233,6 +326,67 @@ public final class LineageGraph {
       return query.get();
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /** One answer's view of a {@link Visibility}: each node is judged once per answer. */
+  private final class Judge {
+    private final Visibility visibility;
+    private final Map<DatasetId, Boolean> datasetAnswers = new HashMap<>();
+    private final Map<JobId, Boolean> jobAnswers = new HashMap<>();
+
+    Judge(Visibility visibility) {
+      this.visibility = visibility;
+    }
+
+    boolean sees(NodeId node) {
+      return node instanceof DatasetId d ? sees(d) : sees((JobId) node);
+    }
+
+    boolean sees(DatasetId dataset) {
+      if (visibility == Visibility.ALL) {
+        return true;
+      }
+      Boolean known = datasetAnswers.get(dataset);
+      if (known == null) {
+        known = visibility.dataset(dataset);
+        datasetAnswers.put(dataset, known);
+      }
+      return known;
+    }
+
+    boolean sees(JobId job) {
+      if (visibility == Visibility.ALL) {
+        return true;
+      }
+      Boolean known = jobAnswers.get(job);
+      if (known == null) {
+        known =
+            visibility
+                .jobRule(job)
+                .orElseGet(
+                    () -> {
+                      Set<DatasetId> its = datasetsOf(job);
+                      return its.isEmpty() || its.stream().anyMatch(this::sees);
+                    });
+        jobAnswers.put(job, known);
+      }
+      return known;
+    }
+
+    /** The run with only the dataset versions this reader may see. */
+    RunView filter(RunView run) {
+      if (visibility == Visibility.ALL) {
+        return run;
+      }
+      return new RunView(
+          run.runId(),
+          run.job(),
+          run.state(),
+          run.startedAt(),
+          run.endedAt(),
+          run.inputs().stream().filter(v -> sees(v.dataset())).toList(),
+          run.outputs().stream().filter(v -> sees(v.dataset())).toList());
     }
   }
 

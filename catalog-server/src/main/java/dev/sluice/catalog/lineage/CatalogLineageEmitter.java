@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
@@ -27,6 +28,7 @@ public class CatalogLineageEmitter {
   private static final Logger LOG = Logger.getLogger(CatalogLineageEmitter.class);
   static final URI PRODUCER = URI.create("https://sluice.dev/catalog-server");
   static final String COMMIT_FACET = "sluice_commit";
+  static final String COMMIT_SUFFIX = ".commit";
 
   private final LineageService lineage;
   private final LineageForwarder forwarder;
@@ -54,7 +56,7 @@ public class CatalogLineageEmitter {
     try {
       String json =
           OpenLineageClientUtils.toJson(event(catalog, table, metadata, principal, operation));
-      lineage.ingest(json, LineageService.CATALOG_SOURCE);
+      lineage.ingest(json, LineageService.Sender.CATALOG);
       forwarder.forward(json);
     } catch (RuntimeException e) {
       LOG.warnf(e, "Lineage event for the commit of %s not recorded", table);
@@ -113,11 +115,32 @@ public class CatalogLineageEmitter {
             openLineage
                 .newJobBuilder()
                 .namespace(config.jobNamespace())
-                .name(table + ".commit")
+                .name(commitJobName(table))
                 .build())
         .inputs(List.of())
         .outputs(List.of(output))
         .build();
+  }
+
+  /** The name of the job whose runs are a table's commits: {@code <namespace>.<table>.commit}. */
+  static String commitJobName(TableIdentifier table) {
+    return table + COMMIT_SUFFIX;
+  }
+
+  /** The table a commit job's name names, if it is of that form. */
+  static Optional<TableIdentifier> committedTable(String jobName) {
+    if (!jobName.endsWith(COMMIT_SUFFIX)) {
+      return Optional.empty();
+    }
+    String table = jobName.substring(0, jobName.length() - COMMIT_SUFFIX.length());
+    if (table.isBlank() || table.startsWith(".") || table.endsWith(".")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(TableIdentifier.parse(table));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private List<OpenLineage.SchemaDatasetFacetFields> fields(List<Types.NestedField> columns) {

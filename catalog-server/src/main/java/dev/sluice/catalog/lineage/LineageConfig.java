@@ -6,15 +6,29 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
-/** OpenLineage: the events the catalog emits and where they are forwarded. */
+/** OpenLineage: who may send events, the events the catalog emits and where they are forwarded. */
 @ConfigMapping(prefix = "sluice.lineage")
 public interface LineageConfig {
+
+  /** The role that may send OpenLineage events (the admin role may too). */
+  @WithDefault("sluice-lineage-writer")
+  String writerRole();
+
+  /**
+   * How long the table a dataset's location maps to is remembered: a table created, dropped or
+   * renamed changes what lineage readers see within this time. Policy changes apply at once.
+   */
+  @WithDefault("5s")
+  Duration tableLookupTtl();
 
   /** Emit an OpenLineage event for every table commit. */
   @WithDefault("true")
   boolean emitCommits();
 
-  /** The job namespace of catalog-emitted events. */
+  /**
+   * The job namespace of catalog-emitted events. Only the catalog writes jobs in it: events that
+   * claim it are refused from the API.
+   */
   @WithDefault("sluice")
   String jobNamespace();
 

@@ -1,6 +1,5 @@
 package dev.sluice.catalog.lineage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.catalog.rest.IcebergErrors;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.lineage.ColumnRef;
@@ -10,7 +9,9 @@ import dev.sluice.lineage.JobId;
 import dev.sluice.lineage.LineageEventParser;
 import dev.sluice.lineage.LineageGraph;
 import dev.sluice.lineage.NodeId;
+import dev.sluice.lineage.Visibility;
 import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -29,6 +30,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * The OpenLineage sink (compatible with clients configured for Marquez: {@code POST
  * /api/v1/lineage}) and the lineage graph API. Every answer is ordered by name.
+ *
+ * <p>Sending needs the lineage writer role (or the admin role). Reading is open to every
+ * authenticated caller, and each answer shows only what the caller may see ({@link LineageAccess}):
+ * a dataset it may not see is answered exactly as one that does not exist, and no answer passes
+ * through it.
  */
 @Authenticated
 @Path("/api/v1/lineage")
@@ -36,25 +42,51 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class LineageResource {
   static final int MAX_DEPTH = 50;
 
-  @Inject LineageService lineage;
-  @Inject CatalogAuthorizer authorizer;
+  /** The identity attribute naming the request's credential, set where the identity names it. */
+  static final String CREDENTIAL_ATTRIBUTE = "sluice.credential";
 
-  /** One event, or a JSON array of events (each validated before any is stored). */
+  @Inject LineageService lineage;
+  @Inject LineageAccess access;
+  @Inject LineageConfig config;
+  @Inject CatalogAuthorizer authorizer;
+  @Inject SecurityIdentity identity;
+
+  /**
+   * One event, or a JSON array of events (each validated before any is stored). Events claiming the
+   * catalog's own jobs are refused: only the catalog writes those.
+   */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response ingest(String body) {
-    authorizer.allowAuthenticated("lineage.ingest", "lineage");
+    authorizer.requireRole("lineage.ingest", "lineage", config.writerRole());
     if (body == null || body.isBlank()) {
       throw new InvalidLineageEventException("Missing request body");
     }
-    JsonNode tree = LineageEventParser.readTree(body);
-    if (!tree.isArray()) {
-      LineageService.Ingested ingested = lineage.ingest(tree, body, "api");
-      return Response.status(ingested.stored() ? 201 : 200).entity(accepted(ingested)).build();
+    LineageService.Body received = lineage.read(body);
+    for (LineageService.Received event : received.events()) {
+      JobId job = event.event().job().orElse(null);
+      if (job != null && access.isCatalogJob(job)) {
+        authorizer.refuse(
+            "lineage.ingest",
+            "lineage job " + job.namespace() + ":" + job.name(),
+            "only the catalog writes the jobs of namespace '"
+                + config.jobNamespace()
+                + "' and its table commit jobs");
+      }
     }
-    List<LineageViews.Accepted> results =
-        lineage.ingestAll(tree, "api").stream().map(LineageResource::accepted).toList();
-    return Response.status(201).entity(results).build();
+    Object credential = identity.getAttribute(CREDENTIAL_ATTRIBUTE);
+    LineageService.Sender sender =
+        LineageService.Sender.api(
+            authorizer.principal().self().toString(),
+            credential == null ? null : credential.toString());
+    List<LineageService.Ingested> ingested = lineage.store(received.events(), sender);
+    if (!received.array()) {
+      LineageService.Ingested one = ingested.get(0);
+      return Response.status(one.stored() ? 201 : 200).entity(accepted(one)).build();
+    }
+    return Response.status(201)
+        .entity(ingested.stream().map(LineageResource::accepted).toList())
+        .build();
   }
 
   private static LineageViews.Accepted accepted(LineageService.Ingested ingested) {
@@ -74,12 +106,13 @@ public class LineageResource {
       @QueryParam("direction") @DefaultValue("downstream") String direction,
       @QueryParam("depth") @DefaultValue("5") int depth) {
     authorizer.allowAuthenticated("lineage.read", "lineage");
-    NodeId node = node(type, namespace, name);
+    Visibility visibility = access.forCaller();
+    NodeId node = node(type, namespace, name, visibility);
     checkDepth(depth);
     LineageGraph graph = lineage.graph();
     return switch (direction) {
-      case "downstream" -> LineageViews.Graph.of(graph.downstream(node, depth));
-      case "upstream" -> LineageViews.Graph.of(graph.upstream(node, depth));
+      case "downstream" -> LineageViews.Graph.of(graph.downstream(node, depth, visibility));
+      case "upstream" -> LineageViews.Graph.of(graph.upstream(node, depth, visibility));
       default ->
           throw new IllegalArgumentException(
               "Invalid direction: " + direction + " (upstream or downstream)");
@@ -96,14 +129,15 @@ public class LineageResource {
       @QueryParam("direction") @DefaultValue("upstream") String direction,
       @QueryParam("depth") @DefaultValue("5") int depth) {
     authorizer.allowAuthenticated("lineage.read", "lineage");
-    DatasetId dataset = (DatasetId) node("dataset", namespace, name);
+    Visibility visibility = access.forCaller();
+    DatasetId dataset = (DatasetId) node("dataset", namespace, name, visibility);
     require("field", field);
     checkDepth(depth);
     ColumnRef column = new ColumnRef(dataset, field);
     var edges =
         switch (direction) {
-          case "upstream" -> lineage.graph().columnLineage(column, depth);
-          case "downstream" -> lineage.graph().columnDescendants(column, depth);
+          case "upstream" -> lineage.graph().columnLineage(column, depth, visibility);
+          case "downstream" -> lineage.graph().columnDescendants(column, depth, visibility);
           default ->
               throw new IllegalArgumentException(
                   "Invalid direction: " + direction + " (upstream or downstream)");
@@ -117,8 +151,9 @@ public class LineageResource {
   public LineageViews.ImpactView impact(
       @QueryParam("namespace") String namespace, @QueryParam("name") String name) {
     authorizer.allowAuthenticated("lineage.read", "lineage");
-    DatasetId dataset = (DatasetId) node("dataset", namespace, name);
-    return LineageViews.ImpactView.of(lineage.graph().impact(dataset));
+    Visibility visibility = access.forCaller();
+    DatasetId dataset = (DatasetId) node("dataset", namespace, name, visibility);
+    return LineageViews.ImpactView.of(lineage.graph().impact(dataset, visibility));
   }
 
   /** A run with the exact dataset versions (Iceberg snapshot ids) it read and wrote. */
@@ -128,7 +163,7 @@ public class LineageResource {
     authorizer.allowAuthenticated("lineage.read", "lineage");
     return lineage
         .graph()
-        .run(LineageEventParser.runId(runId))
+        .run(LineageEventParser.runId(runId), access.forCaller())
         .map(LineageViews.Run::of)
         .orElseThrow(() -> new NotFoundException("Run does not exist: %s", runId));
   }
@@ -139,8 +174,9 @@ public class LineageResource {
   public List<LineageViews.Run> runs(
       @QueryParam("namespace") String namespace, @QueryParam("name") String name) {
     authorizer.allowAuthenticated("lineage.read", "lineage");
-    JobId job = (JobId) node("job", namespace, name);
-    return lineage.graph().runsOf(job).stream().map(LineageViews.Run::of).toList();
+    Visibility visibility = access.forCaller();
+    JobId job = (JobId) node("job", namespace, name, visibility);
+    return lineage.graph().runsOf(job, visibility).stream().map(LineageViews.Run::of).toList();
   }
 
   /** Datasets and jobs whose name or namespace contains {@code q}. */
@@ -153,10 +189,13 @@ public class LineageResource {
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("Invalid limit: " + limit + " (1 to 1000)");
     }
-    return lineage.graph().search(q, limit).stream().map(LineageViews.Node::of).toList();
+    return lineage.graph().search(q, limit, access.forCaller()).stream()
+        .map(LineageViews.Node::of)
+        .toList();
   }
 
-  private NodeId node(String type, String namespace, String name) {
+  /** The node asked about; one the caller may not see is answered as one that does not exist. */
+  private NodeId node(String type, String namespace, String name, Visibility visibility) {
     require("namespace", namespace);
     require("name", name);
     NodeId node =
@@ -166,7 +205,7 @@ public class LineageResource {
           default ->
               throw new IllegalArgumentException("Invalid type: " + type + " (dataset or job)");
         };
-    if (!lineage.graph().contains(node)) {
+    if (!lineage.graph().contains(node, visibility)) {
       throw new NotFoundException("No lineage for %s %s:%s", type, namespace, name);
     }
     return node;

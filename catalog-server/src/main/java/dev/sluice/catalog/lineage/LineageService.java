@@ -1,5 +1,7 @@
 package dev.sluice.catalog.lineage;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,13 +37,16 @@ public class LineageService {
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final int REPLAY_PAGE = 2000;
   static final String CATALOG_SOURCE = "catalog";
+  static final String API_SOURCE = "api";
 
   private final LineageEventStore store;
+  private final LineageAccess access;
   private final LineageGraph graph = new LineageGraph();
 
   @Inject
-  public LineageService(LineageEventStore store) {
+  public LineageService(LineageEventStore store, LineageAccess access) {
     this.store = store;
+    this.access = access;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -51,12 +56,24 @@ public class LineageService {
     while (true) {
       List<LineageEventEntity> page = store.page(after, REPLAY_PAGE);
       for (LineageEventEntity stored : page) {
+        after = stored.id;
+        LineageEvent parsed;
         try {
-          graph.apply(LineageEventParser.parse(stored.eventJson));
+          parsed = LineageEventParser.parse(stored.eventJson);
         } catch (InvalidLineageEventException e) {
           LOG.warnf("Stored lineage event %d no longer parses: %s", stored.id, e.getMessage());
+          continue;
         }
-        after = stored.id;
+        if (!CATALOG_SOURCE.equals(stored.source)
+            && parsed.job().filter(access::isCatalogJob).isPresent()) {
+          // received before the API refused them: only the catalog writes its own jobs
+          LOG.warnf(
+              "Stored lineage event %d claims catalog job %s and was not sent by the catalog;"
+                  + " not replayed",
+              stored.id, parsed.job().get());
+          continue;
+        }
+        graph.apply(parsed);
         replayed++;
       }
       if (page.size() < REPLAY_PAGE) {
@@ -77,57 +94,60 @@ public class LineageService {
     return graph;
   }
 
+  /** Validates, stores and projects one event the catalog itself emits. */
+  public Ingested ingest(String json, Sender sender) {
+    return store(read(json).events(), sender).get(0);
+  }
+
   /**
-   * Validates, stores and projects one event. Re-sending an identical event stores nothing new.
+   * Reads one event, or a JSON array of events, validating every one before anything is stored: a
+   * bad event anywhere refuses the whole body.
    *
-   * @throws InvalidLineageEventException when the event is not valid OpenLineage
+   * @throws InvalidLineageEventException when an event is not valid OpenLineage
    */
-  public Ingested ingest(String json, String source) {
-    return ingest(LineageEventParser.readTree(json), json, source);
-  }
-
-  /**
-   * As {@link #ingest(String, String)} for an event already read as {@code tree} from {@code json}.
-   */
-  public Ingested ingest(JsonNode tree, String json, String source) {
-    return record(LineageEventParser.parse(tree), tree, json, source);
-  }
-
-  /**
-   * A JSON array of events: every one is validated before any is stored, so a bad event anywhere
-   * stores nothing.
-   */
-  public List<Ingested> ingestAll(JsonNode events, String source) {
-    List<LineageEvent> parsed = new ArrayList<>(events.size());
-    for (int i = 0; i < events.size(); i++) {
+  public Body read(String body) {
+    JsonNode tree = LineageEventParser.readTree(body);
+    if (!tree.isArray()) {
+      return new Body(List.of(new Received(LineageEventParser.parse(tree), tree, body)), false);
+    }
+    List<Received> received = new ArrayList<>(tree.size());
+    for (int i = 0; i < tree.size(); i++) {
+      JsonNode event = tree.get(i);
       try {
-        parsed.add(LineageEventParser.parse(events.get(i)));
+        received.add(new Received(LineageEventParser.parse(event), event, event.toString()));
       } catch (InvalidLineageEventException e) {
         throw new InvalidLineageEventException("Event " + i + ": " + e.getMessage(), e);
       }
     }
-    List<Ingested> results = new ArrayList<>(parsed.size());
-    for (int i = 0; i < parsed.size(); i++) {
-      JsonNode tree = events.get(i);
-      results.add(record(parsed.get(i), tree, tree.toString(), source));
+    return new Body(received, true);
+  }
+
+  /** Stores and projects events already read; re-sending an identical event stores nothing. */
+  public List<Ingested> store(List<Received> events, Sender sender) {
+    List<Ingested> results = new ArrayList<>(events.size());
+    for (Received event : events) {
+      results.add(record(event, sender));
     }
     return results;
   }
 
-  private Ingested record(LineageEvent event, JsonNode tree, String json, String source) {
+  private Ingested record(Received received, Sender sender) {
+    LineageEvent event = received.event();
     LineageEventEntity entity = new LineageEventEntity();
-    entity.eventHash = canonicalHash(tree);
+    entity.eventHash = canonicalHash(received.tree());
     entity.kind = event.kind().name();
     entity.runId = event.runId().map(Object::toString).orElse(null);
     entity.jobNamespace = event.job().map(j -> j.namespace()).orElse(null);
     entity.jobName = event.job().map(j -> j.name()).orElse(null);
     entity.eventTime = event.eventTime().atOffset(ZoneOffset.UTC);
-    entity.source = source;
-    entity.eventJson = json;
+    entity.source = sender.source();
+    entity.sender = sender.principal();
+    entity.senderCredential = sender.credential();
+    entity.eventJson = received.json();
     boolean stored;
     try {
       // the catalog's own events carry a fresh run id: no earlier copy can exist
-      stored = store.append(entity, !CATALOG_SOURCE.equals(source));
+      stored = store.append(entity, !CATALOG_SOURCE.equals(sender.source()));
     } catch (LineageEventStore.DuplicateEventException e) {
       stored = false;
     }
@@ -150,4 +170,39 @@ public class LineageService {
 
   /** The outcome of one ingest: whether it was new, and what it said. */
   public record Ingested(boolean stored, LineageEvent event) {}
+
+  /** One event as received: what it says and its JSON. */
+  public record Received(LineageEvent event, JsonNode tree, String json) {
+    public Received {
+      requireNonNull(event, "event");
+      requireNonNull(tree, "tree");
+      requireNonNull(json, "json");
+    }
+  }
+
+  /** A request body: its events, and whether they came as an array (answered with an array). */
+  public record Body(List<Received> events, boolean array) {
+    public Body {
+      events = List.copyOf(events);
+    }
+  }
+
+  /**
+   * Who sent events: the catalog itself, or a principal through the API (with the credential it
+   * used, where the request's identity names one).
+   */
+  public record Sender(String source, String principal, String credential) {
+    public static final Sender CATALOG = new Sender(CATALOG_SOURCE, null, null);
+
+    public Sender {
+      requireNonNull(source, "source");
+      if (!source.equals(CATALOG_SOURCE) && principal == null) {
+        throw new IllegalArgumentException("an event from the API has a sender");
+      }
+    }
+
+    public static Sender api(String principal, String credential) {
+      return new Sender(API_SOURCE, principal, credential);
+    }
+  }
 }

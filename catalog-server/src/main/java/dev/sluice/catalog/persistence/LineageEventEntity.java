@@ -37,6 +37,17 @@ public class LineageEventEntity {
   @Column(nullable = false, length = 16)
   public String source;
 
+  /** The principal that sent the event through the API; null for the catalog's own events. */
+  @Column(length = 512)
+  public String sender;
+
+  /**
+   * The credential the event was sent with ({@code api-token:<tokenId>}, {@code
+   * oidc:<issuer>#<subject>}), when the request's identity names it; never a secret.
+   */
+  @Column(name = "sender_credential", length = 1024)
+  public String senderCredential;
+
   @Column(name = "event_json", nullable = false, length = 10000000)
   public String eventJson;
 

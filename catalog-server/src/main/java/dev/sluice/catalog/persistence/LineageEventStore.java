@@ -70,6 +70,17 @@ public class LineageEventStore {
         .getResultList();
   }
 
+  /** The stored events of a run, in the order they were received. */
+  @Transactional
+  public List<LineageEventEntity> ofRun(String runId) {
+    return sessions
+        .session()
+        .createSelectionQuery(
+            "from LineageEventEntity where runId = :run order by id", LineageEventEntity.class)
+        .setParameter("run", runId)
+        .getResultList();
+  }
+
   /** An identical event was stored concurrently. */
   public static final class DuplicateEventException extends RuntimeException {
     DuplicateEventException() {

@@ -1,6 +1,7 @@
 package dev.sluice.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.bench.Load.Measured;
 import dev.sluice.bench.Load.Outcome;
 import dev.sluice.bench.Load.Tally;
@@ -38,6 +39,9 @@ final class LineageBench {
   static final String DATASET_NAMESPACE = "s3://bench-lake";
   static final String JOB_NAMESPACE = "bench-pipelines";
   static final String PRODUCER = "https://github.com/sluice-dev/sluice/integration/bench";
+
+  /** The role that may send lineage ({@code sluice.lineage.writer-role}, default). */
+  static final String WRITER_ROLE = "sluice-lineage-writer";
 
   private final Report report;
   private final Closer closer;
@@ -157,7 +161,11 @@ final class LineageBench {
     config.put("sluice.warehouse.location", "file:" + workDir.resolve("warehouse") + "/");
     SluiceServer server = closer.register(SluiceServer.start(workDir.resolve("server"), config));
     try {
-      RestCatalogClient client = new RestCatalogClient(server.baseUri(), null, server.adminToken());
+      // as a producer would: a token with the lineage writer role and nothing else, so the graph
+      // queries take the reader's path too (every dataset is judged; none is under the warehouse)
+      RestCatalogClient admin = new RestCatalogClient(server.baseUri(), null, server.adminToken());
+      RestCatalogClient client =
+          new RestCatalogClient(server.baseUri(), null, writerToken(admin, server.baseUri()));
       String uri = server.baseUri() + "/api/v1/lineage";
       ingest(client, uri);
       query(client, uri);
@@ -167,6 +175,16 @@ final class LineageBench {
     } finally {
       closer.closeNow(server);
     }
+  }
+
+  /** A new API token holding only the lineage writer role, issued with the admin token. */
+  private static String writerToken(RestCatalogClient admin, String root) throws Exception {
+    ObjectNode body = RestCatalogClient.JSON.createObjectNode();
+    body.put("principal", "client:lineage-bench");
+    body.putArray("roles").add(WRITER_ROLE);
+    body.put("description", "lineage benchmark");
+    Response response = admin.expect("POST", root + "/api/v1/tokens", body.toString(), 201);
+    return RestCatalogClient.JSON.readTree(response.body()).path("secret").asText();
   }
 
   private void ingest(RestCatalogClient client, String uri) throws Exception {

@@ -12,15 +12,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
  * Sluice's lineage API ({@code /api/v1/lineage/...}) as a test reads it, with the server's admin
- * token: JSON trees.
+ * token or another one: JSON trees.
  */
 final class LineageClient {
+  /** The role that may send lineage ({@code sluice.lineage.writer-role}, default). */
+  static final String WRITER_ROLE = "sluice-lineage-writer";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String baseUri;
@@ -29,8 +33,48 @@ final class LineageClient {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   LineageClient(SluiceServer sluice) {
+    this(sluice, sluice.adminToken());
+  }
+
+  /** A client that reads with {@code token}. */
+  LineageClient(SluiceServer sluice, String token) {
     this.baseUri = sluice.baseUri() + "/api/v1/lineage";
-    this.authorization = sluice.authorization();
+    this.authorization = "Bearer " + token;
+  }
+
+  /**
+   * A new API token for {@code principal} with the lineage writer role and nothing else, issued
+   * through the admin API: what an OpenLineage producer is given.
+   */
+  static String issueWriterToken(SluiceServer sluice, String principal) throws IOException {
+    String body =
+        JSON.writeValueAsString(
+            Map.of(
+                "principal",
+                principal,
+                "roles",
+                List.of(WRITER_ROLE),
+                "description",
+                "OpenLineage listener"));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(sluice.baseUri() + "/api/v1/tokens"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .header("Authorization", sluice.authorization())
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response;
+    try {
+      response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: POST /api/v1/tokens", e);
+    }
+    if (response.statusCode() != 201) {
+      throw new IOException(
+          "POST /api/v1/tokens answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body()).path("secret").asText();
   }
 
   /** {@code GET /graph}: nodes and edges up- or downstream of a dataset or job. */

@@ -67,9 +67,13 @@ class SparkLineageIT {
   private static final Table GOLD = new Table("gold", "revenue_by_customer");
   private static final List<Table> TABLES = List.of(ORDERS, CUSTOMERS, SILVER, GOLD);
 
+  /** The principal of the listener's token, which holds only the lineage writer role. */
+  private static final String LISTENER = "client:openlineage-spark";
+
   private SluiceLakehouse lake;
   private SparkSession spark;
   private LineageClient lineage;
+  private String listenerToken;
 
   /**
    * The snapshot ids of each table, oldest first, from Sluice's REST API; the last test checks that
@@ -83,7 +87,11 @@ class SparkLineageIT {
         SluiceLakehouse.start(
             Path.of(System.getProperty("sluice.it.workdir", "target/spark-it")).resolve("lineage"));
     lineage = new LineageClient(lake.sluice());
-    spark = SparkSessions.forLakehouse(lake, APP, SparkSessions.openLineageTo(lake, SPARK_JOBS));
+    // the listener sends with a token that may send lineage and do nothing else
+    listenerToken = LineageClient.issueWriterToken(lake.sluice(), LISTENER);
+    spark =
+        SparkSessions.forLakehouse(
+            lake, APP, SparkSessions.openLineageTo(lake, SPARK_JOBS, listenerToken));
 
     Progress.say("spark: loading raw.orders and raw.customers");
     sql("CREATE NAMESPACE sluice.raw");
@@ -339,6 +347,13 @@ class SparkLineageIT {
             GOLD.appendJob().toString(),
             GOLD.createJob().toString(),
             GOLD.commitJob().toString());
+
+    // the listener's token may send lineage, not read the tables: it sees none of them, and no
+    // job that touched only them
+    LineageClient listener = new LineageClient(lake.sluice(), listenerToken);
+    assertThat(nodes(listener.search("revenue_by_customer"))).isEmpty();
+    assertThat(listener.runs(SPARK_JOBS, GOLD.appendJob().name())).isEmpty();
+    assertThat(lineage.runs(SPARK_JOBS, GOLD.appendJob().name())).isPresent();
   }
 
   /** Reads through Spark, so last (see the class comment). */

@@ -72,10 +72,11 @@ public final class SparkSessions {
 
   /**
    * Settings that add the OpenLineage Spark listener, sending its events over HTTP to Sluice's
-   * OpenLineage endpoint ({@code POST /api/v1/lineage}, as to Marquez) with the admin token, with
-   * the Spark jobs in {@code jobNamespace}.
+   * OpenLineage endpoint ({@code POST /api/v1/lineage}, as to Marquez) with {@code token} (which
+   * needs the lineage writer role), with the Spark jobs in {@code jobNamespace}.
    */
-  public static Map<String, String> openLineageTo(SluiceLakehouse lake, String jobNamespace) {
+  public static Map<String, String> openLineageTo(
+      SluiceLakehouse lake, String jobNamespace, String token) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("spark.extraListeners", "io.openlineage.spark.agent.OpenLineageSparkListener");
     config.put("spark.openlineage.transport.type", "http");
@@ -84,7 +85,7 @@ public final class SparkSessions {
     config.put("spark.openlineage.transport.timeoutInMillis", "10000");
     // the api_key provider sends "Authorization: Bearer <apiKey>"
     config.put("spark.openlineage.transport.auth.type", "api_key");
-    config.put("spark.openlineage.transport.auth.apiKey", lake.sluice().adminToken());
+    config.put("spark.openlineage.transport.auth.apiKey", token);
     config.put("spark.openlineage.namespace", jobNamespace);
     return config;
   }
