@@ -3,6 +3,7 @@ package dev.sluice.catalog.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.catalog.json.ServerJson;
 import dev.sluice.policy.load.SourceFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
 
 /** A bundle as files (relative path → YAML text): hashing, storing and reading it. */
 final class PolicyBundleFiles {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = ServerJson.mapper();
 
   private PolicyBundleFiles() {}
 

@@ -3,6 +3,7 @@ package dev.sluice.catalog.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.catalog.json.ServerJson;
 import dev.sluice.catalog.persistence.PolicyVersionEntity;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.policy.diff.DiffReport;
@@ -33,7 +34,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class PolicyResource {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = ServerJson.mapper();
 
   @Inject PolicyService policies;
   @Inject CatalogAuthorizer authorizer;
@@ -114,6 +115,7 @@ public class PolicyResource {
         review.valid(),
         review.contentHash(),
         review.errors(),
+        review.warnings(),
         diff == null ? null : parse(diff.toJson()),
         diff == null ? null : diff.toMarkdown());
   }
@@ -168,6 +170,7 @@ public class PolicyResource {
       boolean valid,
       String contentHash,
       List<PolicyReview.Error> errors,
+      List<PolicyReview.Error> warnings,
       JsonNode diff,
       String markdown) {}
 

@@ -96,7 +96,7 @@ public class PolicyService {
     }
     PolicyBundle candidate = result.orThrow();
     DiffReport diff = AccessDiff.compare(baseline(), candidate);
-    return PolicyReview.valid(hash, diff);
+    return PolicyReview.valid(hash, result.warnings(), diff);
   }
 
   /** Validates and, when valid, stores and activates the bundle in one step. */

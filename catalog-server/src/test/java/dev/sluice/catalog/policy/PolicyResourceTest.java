@@ -77,6 +77,14 @@ class PolicyResourceTest {
             .response();
 
     assertThat(review.<Boolean>path("valid")).isTrue();
+    // rules that load but would not work as they read come back as warnings
+    List<Map<String, Object>> warnings = review.path("warnings");
+    assertThat(warnings)
+        .anySatisfy(
+            warning ->
+                assertThat((String) warning.get("message"))
+                    .contains("group:data-platform may write")
+                    .contains("Trino refuses INSERT"));
     List<Map<String, Object>> items = review.path("diff.items");
     assertThat(items)
         .anySatisfy(
