@@ -4,6 +4,11 @@ import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
 import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 import io.restassured.RestAssured;
 import io.restassured.filter.Filter;
+import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Every test request authenticates as the bootstrap administrator unless it sets its own {@code
@@ -20,6 +25,28 @@ public class TestAuthentication implements QuarkusTestBeforeEachCallback {
         }
         return context.next(request, response);
       };
+
+  private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+
+  /**
+   * The secret of an API token the admin API issued for the principal, once per server: each test
+   * profile has a database of its own, named by its data directory.
+   */
+  public static String tokenFor(String principal, List<String> groups, List<String> roles) {
+    String server = ConfigProvider.getConfig().getValue("sluice.data-dir", String.class);
+    return TOKENS.computeIfAbsent(
+        server + "|" + principal + groups + roles,
+        key ->
+            RestAssured.given()
+                .header("Authorization", ADMIN_HEADER)
+                .contentType(ContentType.JSON)
+                .body(Map.of("principal", principal, "groups", groups, "roles", roles))
+                .post("/api/v1/tokens")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("secret"));
+  }
 
   @Override
   public void beforeEach(QuarkusTestMethodContext context) {

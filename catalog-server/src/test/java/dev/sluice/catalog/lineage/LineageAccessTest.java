@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.sluice.catalog.TestAuthentication;
 import dev.sluice.catalog.persistence.LineageEventEntity;
 import dev.sluice.catalog.persistence.LineageEventStore;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,9 +23,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +51,6 @@ class LineageAccessTest {
 
   /** In the names the other tests make. */
   private static final String OTHER = "u" + Long.toString(System.nanoTime(), 36);
-
-  private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
   private static final String JOBS = "pipelines";
   private static final String ENRICH = TAG + ".enrich";
@@ -85,18 +82,7 @@ class LineageAccessTest {
   /** A request as the principal, through an API token the admin API issued for it. */
   private static RequestSpecification as(
       String principal, List<String> groups, List<String> roles) {
-    String token =
-        TOKENS.computeIfAbsent(
-            principal + groups + roles,
-            key ->
-                given()
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("principal", principal, "groups", groups, "roles", roles))
-                    .post("/api/v1/tokens")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("secret"));
+    String token = TestAuthentication.tokenFor(principal, groups, roles);
     return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
   }
 

@@ -8,13 +8,12 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.sluice.catalog.TestAuthentication;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(SecurityTestProfile.class)
 class ZoneEnforcementTest {
-  private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
   private static final String SCHEMA =
       "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
@@ -34,18 +32,7 @@ class ZoneEnforcementTest {
 
   /** A request as the principal, through an API token the admin API issued for it. */
   private static RequestSpecification as(String principal, String... groups) {
-    String token =
-        TOKENS.computeIfAbsent(
-            principal + List.of(groups),
-            key ->
-                given()
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("principal", principal, "groups", List.of(groups)))
-                    .post("/api/v1/tokens")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("secret"));
+    String token = TestAuthentication.tokenFor(principal, List.of(groups), List.of());
     return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
   }
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.catalog.TestAuthentication;
 import dev.sluice.catalog.rest.IcebergJson;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.iceberg.Schema;
@@ -35,7 +35,6 @@ import org.apache.iceberg.types.Types;
 
 /** Requests as one principal, with an API token the admin API issued for it. */
 final class Caller {
-  private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
   static final Caller ADMIN = new Caller(null);
 
   static final Schema SCHEMA =
@@ -51,19 +50,7 @@ final class Caller {
 
   /** {@code client:transform}, {@code user:alice} with groups. */
   static Caller as(String principal, String... groups) {
-    String token =
-        TOKENS.computeIfAbsent(
-            principal + List.of(groups),
-            key ->
-                given()
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("principal", principal, "groups", List.of(groups)))
-                    .post("/api/v1/tokens")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("secret"));
-    return new Caller(token);
+    return new Caller(TestAuthentication.tokenFor(principal, List.of(groups), List.of()));
   }
 
   String token() {
