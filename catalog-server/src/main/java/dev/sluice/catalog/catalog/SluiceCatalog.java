@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
@@ -91,15 +92,29 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     return new SluiceViewOperations(pointers, io, locations, identifier, catalogName);
   }
 
+  /**
+   * Where a table or view goes when the client names no location: below its namespace's location
+   * (or its zone root or the warehouse), named after it. Tables never share locations, so when that
+   * place is taken (a renamed table keeps its files where they were) a unique suffix is added.
+   */
   @Override
   protected String defaultWarehouseLocation(TableIdentifier identifier) {
-    // a namespace with an explicit location holds its tables' default locations
     String namespaceLocation =
         store.namespaceProperties(identifier.namespace()).get(NAMESPACE_LOCATION);
-    if (namespaceLocation != null) {
-      return namespaceLocation.replaceAll("/+$", "") + "/" + identifier.name();
+    String location =
+        namespaceLocation != null
+            ? namespaceLocation.replaceAll("/+$", "") + "/" + identifier.name()
+            : locations.defaultLocation(identifier);
+    StorageLocation parsed;
+    try {
+      parsed = StorageLocation.parse(location);
+    } catch (IllegalArgumentException e) {
+      return location; // refused with its reason when the metadata is checked
     }
-    return locations.defaultLocation(identifier);
+    if (store.overlapping(parsed.key(), parsed.keyAndAncestors(), identifier).isPresent()) {
+      return location + "-" + UUID.randomUUID().toString().replace("-", "");
+    }
+    return location;
   }
 
   @Override

@@ -307,4 +307,28 @@ class StoragePathsTest {
         .then()
         .statusCode(200);
   }
+
+  @Test
+  void aNameFreedByARenameGetsAFreshDefaultLocation() {
+    String name = unique("renamed");
+    writer().createTable(INTAKE, name, null, Map.of()).then().statusCode(200);
+    TableIdentifier original = TableIdentifier.of(INTAKE, name);
+    String oldLocation = ADMIN.request().get(tablePath(original)).path("metadata.location");
+    writer()
+        .request()
+        .body(
+            "{\"source\":{\"namespace\":[\"intake\"],\"name\":\""
+                + name
+                + "\"},\"destination\":{\"namespace\":[\"intake\"],\"name\":\""
+                + name
+                + "_moved\"}}")
+        .post("/v1/tables/rename")
+        .then()
+        .statusCode(204);
+    // the renamed table keeps its files; the old name's default place is taken, so a new table
+    // with that name gets a place of its own next to it
+    writer().createTable(INTAKE, name, null, Map.of()).then().statusCode(200);
+    String newLocation = ADMIN.request().get(tablePath(original)).path("metadata.location");
+    assertThat(newLocation).startsWith(oldLocation + "-").isNotEqualTo(oldLocation);
+  }
 }
