@@ -1,6 +1,8 @@
 package dev.sluice.catalog.lineage;
 
+import dev.sluice.catalog.security.Names;
 import dev.sluice.lineage.DatasetId;
+import dev.sluice.policy.model.TableName;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
 import org.jboss.logging.Logger;
@@ -122,9 +125,13 @@ public class CatalogLineageEmitter {
         .build();
   }
 
-  /** The name of the job whose runs are a table's commits: {@code <namespace>.<table>.commit}. */
+  /**
+   * The name of the job whose runs are a table's commits: {@code <namespace>.<table>.commit}, with
+   * levels that hold a dot quoted ({@code curated."lab.people".commit}) so it reads back to the
+   * same levels.
+   */
   static String commitJobName(TableIdentifier table) {
-    return table + COMMIT_SUFFIX;
+    return Names.text(table) + COMMIT_SUFFIX;
   }
 
   /** The table a commit job's name names, if it is of that form. */
@@ -133,14 +140,11 @@ public class CatalogLineageEmitter {
       return Optional.empty();
     }
     String table = jobName.substring(0, jobName.length() - COMMIT_SUFFIX.length());
-    if (table.isBlank() || table.startsWith(".") || table.endsWith(".")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(TableIdentifier.parse(table));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    return TableName.parse(table)
+        .map(
+            name ->
+                TableIdentifier.of(
+                    Namespace.of(name.namespace().toArray(String[]::new)), name.name()));
   }
 
   private List<OpenLineage.SchemaDatasetFacetFields> fields(List<Types.NestedField> columns) {
