@@ -1,6 +1,7 @@
 package dev.sluice.catalog.security;
 
 import dev.sluice.catalog.rest.IcebergErrors;
+import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -27,6 +28,18 @@ public class SecurityExceptionMappers {
   public Response unauthorized(UnauthorizedException e, HttpServerRequest request) {
     failures.refused(request, e);
     return notAuthorized();
+  }
+
+  /**
+   * The OIDC provider could not be reached to fetch its keys: the token may well be valid, so this
+   * is the server's trouble (503, which engines retry), not the caller's.
+   */
+  @ServerExceptionMapper
+  public Response providerUnavailable(OIDCException e) {
+    return IcebergErrors.response(
+        503,
+        "ServiceUnavailableException",
+        "The OIDC provider cannot be reached to verify the access token; try again later");
   }
 
   @ServerExceptionMapper

@@ -21,6 +21,7 @@ import org.apache.iceberg.rest.RESTCatalog;
  */
 final class SluiceOnPostgres implements AutoCloseable {
   static final String WAREHOUSE_NAME = "it_warehouse";
+  static final String DATABASE = "sluice_it";
 
   private final Path workDir;
   private final PostgresServer postgres;
@@ -42,8 +43,8 @@ final class SluiceOnPostgres implements AutoCloseable {
                 .resolve(name));
     PostgresServer postgres = PostgresServer.start();
     try {
-      postgres.createDatabase("sluice_it");
-      Map<String, String> config = SluiceServer.onPostgres(postgres, "sluice_it");
+      postgres.createDatabase(DATABASE);
+      Map<String, String> config = SluiceServer.onPostgres(postgres, DATABASE);
       config.put("sluice.warehouse.name", WAREHOUSE_NAME);
       config.put("sluice.warehouse.location", "file:" + workDir.resolve("warehouse") + "/");
       SluiceOnPostgres server = new SluiceOnPostgres(workDir, postgres, config);
@@ -74,6 +75,10 @@ final class SluiceOnPostgres implements AutoCloseable {
 
   long pid() {
     return sluice.process().pid();
+  }
+
+  PostgresServer postgres() {
+    return postgres;
   }
 
   Path warehouse() {
