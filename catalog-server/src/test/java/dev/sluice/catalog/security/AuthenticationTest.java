@@ -211,6 +211,7 @@ class AuthenticationTest {
     assertRefused("Bearer " + keys.sign(otherAudience));
 
     assertRefused("Bearer " + JwtKeys.unsigned(claims()));
+    assertRefused("Bearer " + keys.signHs256WithPublicKey(claims()));
 
     // a valid token with its payload swapped keeps a signature that no longer matches
     String valid = keys.sign(claims());

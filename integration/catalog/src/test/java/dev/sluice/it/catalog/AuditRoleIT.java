@@ -3,7 +3,12 @@ package dev.sluice.it.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.it.PostgresServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.rest.RESTCatalog;
@@ -22,7 +27,9 @@ class AuditRoleIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = SluiceOnPostgres.start("audit-role");
+    // failed authentications are written only when their window closes: here, at the stop
+    server =
+        SluiceOnPostgres.start("audit-role", Map.of("sluice.auth.failed-auth-audit-window", "1H"));
     postgres = server.postgres();
   }
 
@@ -80,6 +87,28 @@ class AuditRoleIT {
                 .output())
         .as("no allowed row was turned into a denial")
         .isEqualTo("0");
+  }
+
+  @Test
+  void failedAuthenticationsAreWrittenByTheAppRoleAtACleanStop() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> refused =
+          http.send(
+              HttpRequest.newBuilder(URI.create(server.baseUri() + "/v1/namespaces"))
+                  .header("Authorization", "Bearer sluice_stale_token_000000000000000000000000")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(401);
+    }
+    String query =
+        "SELECT attempts || ' ' || credential || ' ' || resource FROM audit_event"
+            + " WHERE action = 'auth.failed' AND rule = 'api-token-unknown'";
+    assertThat(asApp(query).output()).as("nothing written while the window is open").isEmpty();
+
+    server.restart();
+
+    assertThat(asApp(query).output()).isEqualTo("3 api-token /v1/namespaces");
   }
 
   @Test

@@ -36,6 +36,11 @@ final class SluiceOnPostgres implements AutoCloseable {
   }
 
   static SluiceOnPostgres start(String name) throws Exception {
+    return start(name, Map.of());
+  }
+
+  /** Like {@link #start(String)}, with further server settings. */
+  static SluiceOnPostgres start(String name, Map<String, String> settings) throws Exception {
     Path workDir =
         WorkDirs.fresh(
             Path.of(System.getProperty("sluice.it.workdir", "target/it-catalog"))
@@ -47,6 +52,7 @@ final class SluiceOnPostgres implements AutoCloseable {
       Map<String, String> config = SluiceServer.onPostgres(postgres, DATABASE);
       config.put("sluice.warehouse.name", WAREHOUSE_NAME);
       config.put("sluice.warehouse.location", "file:" + workDir.resolve("warehouse") + "/");
+      config.putAll(settings);
       SluiceOnPostgres server = new SluiceOnPostgres(workDir, postgres, config);
       server.startSluice();
       return server;
