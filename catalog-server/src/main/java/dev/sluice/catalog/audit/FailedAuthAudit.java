@@ -86,7 +86,13 @@ public class FailedAuthAudit {
   /** Writes what is counted so far before the database goes away. */
   void stop(@Observes ShutdownEvent event) {
     if (flusher != null) {
-      flusher.shutdownNow();
+      flusher.shutdown();
+      try {
+        // a window being written finishes first; interrupting it would lose its rows
+        flusher.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     flush();
   }
