@@ -2,7 +2,8 @@
 -- another role, the owner (quarkus.flyway."postgresql".username): ordinary DML on every table, but
 -- only SELECT and INSERT on the audit trail, so the server itself cannot change or delete audit rows
 -- (the trigger of V4_1 stays as a second fence). Tables later migrations create get the same grants
--- by default privileges. Re-applied whenever the app role's name changes; nothing to do when the
+-- by default privileges: a later migration that adds another append-only table must revoke UPDATE
+-- and DELETE on it itself. Re-applied whenever the app role's name changes; nothing to do when the
 -- server migrates as its own role.
 DO $grants$
 DECLARE
