@@ -105,6 +105,7 @@ public class AdminResource {
       @QueryParam("resource") String resource,
       @QueryParam("action") String action,
       @QueryParam("decision") String decision,
+      @QueryParam("credential") String credential,
       @QueryParam("from") String from,
       @QueryParam("to") String to,
       @QueryParam("pageToken") String pageToken,
@@ -140,6 +141,7 @@ public class AdminResource {
                 resource,
                 action,
                 allowed,
+                credential,
                 time("from", from),
                 time("to", to),
                 before,
@@ -186,7 +188,10 @@ public class AdminResource {
       String decision,
       String rule,
       String requestId,
-      String clientAddress) {}
+      String clientAddress,
+      String credential,
+      Integer policyVersion,
+      int attempts) {}
 
   public record AuditPage(List<AuditEvent> events, String nextPageToken) {}
 
@@ -200,7 +205,10 @@ public class AdminResource {
         row.allowed ? "allow" : "deny",
         row.rule,
         row.requestId,
-        row.clientAddress);
+        row.clientAddress,
+        row.credential,
+        row.policyVersion,
+        row.attempts);
   }
 
   private static OffsetDateTime time(String name, String text) {

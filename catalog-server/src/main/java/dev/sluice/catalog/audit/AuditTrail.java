@@ -3,7 +3,9 @@ package dev.sluice.catalog.audit;
 import dev.sluice.catalog.persistence.AuditEventEntity;
 import dev.sluice.catalog.persistence.AuditStore;
 import dev.sluice.catalog.rest.RequestIdFilter;
+import dev.sluice.catalog.security.Identities;
 import io.quarkus.arc.Arc;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +21,8 @@ import org.jboss.logging.MDC;
 /**
  * Records every decision. A decision that allows a change is written by the transaction making the
  * change ({@link #joinChange}), so the change cannot commit without its audit row; decisions that
- * changed nothing (reads, refusals, failed changes) are written when the request ends.
+ * changed nothing (reads, refusals, failed changes) are written when the request ends. Each row
+ * names the credential that authenticated its request.
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -27,27 +30,33 @@ public class AuditTrail {
   private final AuditStore store;
   private final TransactionSynchronizationRegistry transactions;
   private final CurrentVertxRequest request;
+  private final CurrentIdentityAssociation identity;
 
   @Inject
   public AuditTrail(
       PendingAudit pending,
       AuditStore store,
       TransactionSynchronizationRegistry transactions,
-      CurrentVertxRequest request) {
+      CurrentVertxRequest request,
+      CurrentIdentityAssociation identity) {
     this.pending = pending;
     this.store = store;
     this.transactions = transactions;
     this.request = request;
+    this.identity = identity;
   }
 
   public void record(AuditEntry entry) {
     if (!inRequest()) {
-      store.append(List.of(entity(entry, null)));
+      store.append(List.of(entity(entry, null, null)));
       return;
     }
     if (pending.clientAddress() == null && request.getCurrent() != null) {
       var remote = request.getCurrent().request().remoteAddress();
       pending.clientAddress(remote == null ? "unknown" : remote.hostAddress());
+      // the decision was made for an authenticated caller, so this does not wait; the Trino
+      // decision API is called without credentials and its rows name none
+      pending.credential(credential());
     }
     pending.add(entry);
   }
@@ -73,7 +82,8 @@ public class AuditTrail {
       return; // written by an earlier change of this request, which committed
     }
     String address = pending.clientAddress();
-    store.appendInto(session, entries.stream().map(e -> entity(e, address)).toList());
+    String credential = pending.credential();
+    store.appendInto(session, entries.stream().map(e -> entity(e, address, credential)).toList());
     transactions.registerInterposedSynchronization(
         new Synchronization() {
           @Override
@@ -98,15 +108,25 @@ public class AuditTrail {
       return;
     }
     String address = pending.clientAddress();
-    store.append(entries.stream().map(e -> entity(e, address)).toList());
+    String credential = pending.credential();
+    store.append(entries.stream().map(e -> entity(e, address, credential)).toList());
     pending.written(entries.size());
+  }
+
+  private String credential() {
+    try {
+      return Identities.credentialOf(identity.getIdentity());
+    } catch (RuntimeException e) {
+      return null; // an endpoint open to all whose caller sent a credential it could not verify
+    }
   }
 
   private static boolean inRequest() {
     return Arc.container().requestContext().isActive();
   }
 
-  private static AuditEventEntity entity(AuditEntry entry, String clientAddress) {
+  private static AuditEventEntity entity(
+      AuditEntry entry, String clientAddress, String credential) {
     AuditEventEntity entity = new AuditEventEntity();
     entity.occurredAt = OffsetDateTime.now(ZoneOffset.UTC);
     entity.principal = entry.principal();
@@ -117,6 +137,8 @@ public class AuditTrail {
     Object requestId = MDC.get(RequestIdFilter.MDC_KEY);
     entity.requestId = requestId == null ? null : requestId.toString();
     entity.clientAddress = clientAddress;
+    entity.credential = credential;
+    entity.policyVersion = entry.policyVersion();
     return entity;
   }
 

@@ -10,6 +10,7 @@ public class PendingAudit {
   private final List<AuditEntry> entries = new ArrayList<>();
   private int written;
   private String clientAddress;
+  private String credential;
 
   void add(AuditEntry entry) {
     entries.add(entry);
@@ -35,5 +36,13 @@ public class PendingAudit {
 
   void clientAddress(String address) {
     this.clientAddress = address;
+  }
+
+  String credential() {
+    return credential;
+  }
+
+  void credential(String credential) {
+    this.credential = credential;
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.catalog.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,6 +39,25 @@ public interface AuthConfig {
   @WithDefault("client:trino")
   List<String> maskEnforcingEngines();
 
+  /**
+   * Failed authentications (a presented token refused) one client address may make within {@link
+   * #failedAuthWindow()}; past it, the address gets 429 for any request carrying credentials until
+   * the window ends, without the credential being looked at.
+   */
+  @WithDefault("20")
+  int failedAuthLimit();
+
+  /** The window {@link #failedAuthLimit()} counts in, starting at an address's first failure. */
+  @WithDefault("1M")
+  Duration failedAuthWindow();
+
+  /**
+   * Identical failed authentications (same address, reason and kind of credential) within this
+   * window become one audit row with a count, written when the window closes and at a clean stop.
+   */
+  @WithDefault("1M")
+  Duration failedAuthAuditWindow();
+
   /** The OIDC provider whose access tokens are accepted, and how they name a principal. */
   Oidc oidc();
 
@@ -51,7 +71,10 @@ public interface AuthConfig {
      */
     Optional<String> issuer();
 
-    /** The provider's JSON Web Key Set; defaults to Keycloak's path under the issuer. */
+    /**
+     * The provider's JSON Web Key Set, instead of the one its discovery document names; a {@code
+     * file:} URL (a PEM public key or a JWKS with one RSA key) verifies without any provider.
+     */
     Optional<String> jwksUri();
 
     /** The audience a token must carry. */

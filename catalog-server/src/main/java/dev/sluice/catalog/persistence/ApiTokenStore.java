@@ -13,7 +13,7 @@ public class ApiTokenStore {
   private final CatalogSessions sessions;
 
   @Inject
-  ApiTokenStore(CatalogSessions sessions) {
+  public ApiTokenStore(CatalogSessions sessions) {
     this.sessions = sessions;
   }
 

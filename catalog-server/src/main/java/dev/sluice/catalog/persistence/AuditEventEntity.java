@@ -39,4 +39,19 @@ public class AuditEventEntity {
 
   @Column(name = "client_address", length = 128)
   public String clientAddress;
+
+  /**
+   * The credential that authenticated the request: {@code api-token:<id>}, {@code
+   * oidc:<iss>#<sub>}.
+   */
+  @Column(length = 512)
+  public String credential;
+
+  /** The version of the policy that decided, when one did. */
+  @Column(name = "policy_version")
+  public Integer policyVersion;
+
+  /** How many identical attempts the row stands for (failed authentications are aggregated). */
+  @Column(nullable = false)
+  public int attempts = 1;
 }

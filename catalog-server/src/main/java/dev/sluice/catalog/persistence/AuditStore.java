@@ -38,6 +38,7 @@ public class AuditStore {
       String resource,
       String action,
       Boolean allowed,
+      String credential,
       OffsetDateTime from,
       OffsetDateTime to,
       Long beforeId,
@@ -68,6 +69,12 @@ public class AuditStore {
     if (query.allowed() != null) {
       where.add("allowed = :allowed");
     }
+    if (query.credential() != null) {
+      where.add(
+          query.credential().endsWith("*")
+              ? "credential like :credential escape '\\'"
+              : "credential = :credential");
+    }
     if (query.from() != null) {
       where.add("occurredAt >= :from");
     }
@@ -87,18 +94,16 @@ public class AuditStore {
       select.setParameter("principal", query.principal());
     }
     if (query.resource() != null) {
-      String resource = query.resource();
-      select.setParameter(
-          "resource",
-          resource.endsWith("*")
-              ? escapeLike(resource.substring(0, resource.length() - 1)) + "%"
-              : resource);
+      select.setParameter("resource", likeOrExact(query.resource()));
     }
     if (query.action() != null) {
       select.setParameter("action", query.action());
     }
     if (query.allowed() != null) {
       select.setParameter("allowed", query.allowed());
+    }
+    if (query.credential() != null) {
+      select.setParameter("credential", likeOrExact(query.credential()));
     }
     if (query.from() != null) {
       select.setParameter("from", query.from());
@@ -110,6 +115,11 @@ public class AuditStore {
       select.setParameter("beforeId", query.beforeId());
     }
     return select.setMaxResults(query.limit()).getResultList();
+  }
+
+  /** A trailing {@code *} matches a prefix. */
+  private static String likeOrExact(String text) {
+    return text.endsWith("*") ? escapeLike(text.substring(0, text.length() - 1)) + "%" : text;
   }
 
   /** Keeps the prefix literal: table names are full of underscores, a LIKE wildcard. */

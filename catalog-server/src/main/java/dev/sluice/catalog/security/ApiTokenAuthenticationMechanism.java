@@ -34,7 +34,8 @@ public class ApiTokenAuthenticationMechanism implements HttpAuthenticationMechan
     this.unauthenticated = config.developmentUnauthenticated();
     this.development =
         Identities.of(
-            new Principal("anonymous", Principal.Kind.USER, Set.of(), Set.of(config.adminRole())));
+            new Principal("anonymous", Principal.Kind.USER, Set.of(), Set.of(config.adminRole())),
+            "development-unauthenticated");
   }
 
   void warnAtStart(@Observes StartupEvent event) {

@@ -1,6 +1,5 @@
 package dev.sluice.catalog.security;
 
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -27,13 +26,9 @@ public class ApiTokenIdentityProvider implements IdentityProvider<ApiTokenAuthen
   public Uni<SecurityIdentity> authenticate(
       ApiTokenAuthenticationRequest request, AuthenticationRequestContext context) {
     return context.runBlocking(
-        () ->
-            tokens
-                .authenticate(request.secret())
-                .map(Identities::of)
-                .orElseThrow(
-                    () ->
-                        new AuthenticationFailedException(
-                            "Unknown, revoked or expired API token")));
+        () -> {
+          ApiTokenService.Authenticated who = tokens.authenticate(request.secret());
+          return Identities.of(who.principal(), Identities.apiTokenCredential(who.tokenId()));
+        });
   }
 }

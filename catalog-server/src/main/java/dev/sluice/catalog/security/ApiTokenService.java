@@ -1,5 +1,7 @@
 package dev.sluice.catalog.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.catalog.config.AuthConfig;
 import dev.sluice.catalog.persistence.ApiTokenEntity;
 import dev.sluice.catalog.persistence.ApiTokenStore;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -23,28 +26,49 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * The embedded identity provider: API tokens whose secrets are shown once and stored as SHA-256
- * hashes. Lookups are cached for a few seconds; a revocation through this process takes effect at
- * once, one through another replica within {@link #CACHE_NANOS}.
+ * hashes.
+ *
+ * <p>Lookups are cached both ways, each cache bounded to {@value #CACHE_ENTRIES} hashes. A valid
+ * token is trusted for {@link #VALID_FOR} after it was read (never past its expiry), so a
+ * revocation through this process takes effect at once and one through another replica within
+ * {@link #VALID_FOR}. An unknown, revoked or expired hash is refused without a database lookup for
+ * {@link #REFUSED_FOR}: revoked and expired tokens never become valid again, and a new token's
+ * 256-bit random secret cannot have been presented before it existed; only a configured bootstrap
+ * secret presented to one replica before another created it can be refused that long after it
+ * became valid.
  */
 @ApplicationScoped
 public class ApiTokenService {
   public static final String PREFIX = "sluice_";
+
+  /** The bootstrap administrator: a name no OIDC token and no issued API token can have. */
+  public static final String BOOTSTRAP_ADMIN = Identities.RESERVED_PREFIX + "bootstrap-admin";
+
+  static final Duration VALID_FOR = Duration.ofSeconds(5);
+  static final Duration REFUSED_FOR = Duration.ofSeconds(30);
+  static final int CACHE_ENTRIES = 10_000;
   private static final Logger LOG = Logger.getLogger(ApiTokenService.class);
-  private static final long CACHE_NANOS = 5_000_000_000L;
   private static final int MIN_SECRET_LENGTH = 32;
 
   private final ApiTokenStore store;
   private final AuthConfig config;
   private final SecureRandom random = new SecureRandom();
-  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Cache<String, Valid> valid =
+      Caffeine.newBuilder().maximumSize(CACHE_ENTRIES).expireAfterWrite(VALID_FOR).build();
+  private final Cache<String, Refused> refused =
+      Caffeine.newBuilder().maximumSize(CACHE_ENTRIES).expireAfterWrite(REFUSED_FOR).build();
 
-  private record Cached(Principal principal, long expiresAtNanos, String tokenId) {}
+  /** Who a token stands for, and which token it was. */
+  public record Authenticated(Principal principal, String tokenId) {}
+
+  private record Valid(Authenticated who, OffsetDateTime expiresAt) {}
+
+  private record Refused(AuthFailure.Reason reason, String tokenId) {}
 
   /** A token as listed: everything but its secret. */
   public record TokenView(
@@ -77,7 +101,7 @@ public class ApiTokenService {
     configured.ifPresent(ApiTokenService::checkSecret);
     String secret = configured.orElseGet(this::newSecret);
     Principal admin =
-        new Principal("admin", Principal.Kind.USER, Set.of(), Set.of(config.adminRole()));
+        new Principal(BOOTSTRAP_ADMIN, Principal.Kind.USER, Set.of(), Set.of(config.adminRole()));
     store(secret, admin, "bootstrap administrator", null, "sluice");
     if (configured.isPresent()) {
       LOG.info("Created the bootstrap admin API token from sluice.auth.bootstrap-admin-token");
@@ -90,27 +114,51 @@ public class ApiTokenService {
     }
   }
 
+  /** A new token; a principal name reserved for the server is refused. */
   public IssuedToken create(
       Principal principal, String description, OffsetDateTime expiresAt, String createdBy) {
+    if (Identities.isReserved(principal.name())) {
+      throw new IllegalArgumentException(
+          "principal names starting with '"
+              + Identities.RESERVED_PREFIX
+              + "' are reserved for the server: "
+              + principal.name());
+    }
     String secret = newSecret();
     return new IssuedToken(secret, store(secret, principal, description, expiresAt, createdBy));
   }
 
-  public Optional<Principal> authenticate(String secret) {
+  /**
+   * The principal of a token, or an {@link io.quarkus.security.AuthenticationFailedException}
+   * saying why not (unknown, revoked or expired).
+   */
+  public Authenticated authenticate(String secret) {
     String hash = hash(secret);
-    long now = System.nanoTime();
-    Cached cached = cache.get(hash);
-    if (cached != null && cached.expiresAtNanos - now > 0) {
-      return Optional.of(cached.principal);
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    Valid cached = valid.getIfPresent(hash);
+    if (cached != null && (cached.expiresAt == null || cached.expiresAt.isAfter(now))) {
+      return cached.who;
     }
-    Optional<ApiTokenEntity> token = store.findByHash(hash).filter(ApiTokenService::isActive);
-    if (token.isEmpty()) {
-      cache.remove(hash);
-      return Optional.empty();
+    Refused known = refused.getIfPresent(hash);
+    if (known != null) {
+      throw refusal(known);
     }
-    Principal principal = principalOf(token.get());
-    cache.put(hash, new Cached(principal, now + CACHE_NANOS, token.get().tokenId));
-    return Optional.of(principal);
+    Optional<ApiTokenEntity> token = store.findByHash(hash);
+    AuthFailure.Reason reason =
+        token.isEmpty()
+            ? AuthFailure.Reason.API_TOKEN_UNKNOWN
+            : token.get().revokedAt != null
+                ? AuthFailure.Reason.API_TOKEN_REVOKED
+                : isExpired(token.get(), now) ? AuthFailure.Reason.API_TOKEN_EXPIRED : null;
+    if (reason != null) {
+      valid.invalidate(hash);
+      Refused refusal = new Refused(reason, token.map(t -> t.tokenId).orElse(null));
+      refused.put(hash, refusal);
+      throw refusal(refusal);
+    }
+    Authenticated who = new Authenticated(principalOf(token.get()), token.get().tokenId);
+    valid.put(hash, new Valid(who, token.get().expiresAt));
+    return who;
   }
 
   public List<TokenView> list() {
@@ -120,8 +168,17 @@ public class ApiTokenService {
   public Optional<TokenView> revoke(String tokenId) {
     Optional<TokenView> revoked =
         store.revoke(tokenId, OffsetDateTime.now(ZoneOffset.UTC)).map(ApiTokenService::view);
-    cache.values().removeIf(c -> c.tokenId.equals(tokenId));
+    valid.asMap().values().removeIf(v -> v.who.tokenId().equals(tokenId));
     return revoked;
+  }
+
+  private static io.quarkus.security.AuthenticationFailedException refusal(Refused refused) {
+    return AuthFailure.refusal(
+        "Unknown, revoked or expired API token",
+        refused.reason,
+        refused.tokenId == null
+            ? AuthFailure.API_TOKEN
+            : Identities.apiTokenCredential(refused.tokenId));
   }
 
   private TokenView store(
@@ -142,6 +199,7 @@ public class ApiTokenService {
     entity.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     entity.expiresAt = expiresAt;
     store.add(entity);
+    refused.invalidate(entity.secretHash);
     return view(entity);
   }
 
@@ -162,9 +220,12 @@ public class ApiTokenService {
     }
   }
 
+  private static boolean isExpired(ApiTokenEntity token, OffsetDateTime now) {
+    return token.expiresAt != null && !token.expiresAt.isAfter(now);
+  }
+
   private static boolean isActive(ApiTokenEntity token) {
-    return token.revokedAt == null
-        && (token.expiresAt == null || token.expiresAt.isAfter(OffsetDateTime.now(ZoneOffset.UTC)));
+    return token.revokedAt == null && !isExpired(token, OffsetDateTime.now(ZoneOffset.UTC));
   }
 
   private static Principal principalOf(ApiTokenEntity token) {

@@ -21,7 +21,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Names the principal of an OIDC access token from configurable claims: a token carrying the
  * client-id claim is a client (client credentials), any other a user; groups and roles become the
- * principal's, and the roles also the identity's so role checks work.
+ * principal's, and the roles also the identity's so role checks work. The credential is the token's
+ * issuer and subject; a token naming a principal reserved for the server is refused.
  */
 @ApplicationScoped
 public class OidcPrincipalAugmentor implements SecurityIdentityAugmentor {
@@ -41,11 +42,20 @@ public class OidcPrincipalAugmentor implements SecurityIdentityAugmentor {
       return Uni.createFrom().item(identity);
     }
     Principal principal = principalOf(token);
+    if (Identities.isReserved(principal.name())) {
+      return Uni.createFrom()
+          .failure(
+              AuthFailure.refusal(
+                  "The access token names a principal reserved for the server",
+                  AuthFailure.Reason.RESERVED_PRINCIPAL,
+                  AuthFailure.OIDC));
+    }
     return Uni.createFrom()
         .item(
             QuarkusSecurityIdentity.builder(identity)
                 .addRoles(principal.roles())
                 .addAttribute(Identities.PRINCIPAL, principal)
+                .addAttribute(Identities.CREDENTIAL, credentialOf(token))
                 .build());
   }
 
@@ -67,6 +77,11 @@ public class OidcPrincipalAugmentor implements SecurityIdentityAugmentor {
           "The access token names no user (claim " + claims.userNameClaim() + " or sub)");
     }
     return new Principal(name, Principal.Kind.USER, groups, roles);
+  }
+
+  /** {@code oidc:<issuer>#<subject>}: the same person keeps it when a username is renamed. */
+  static String credentialOf(JsonWebToken token) {
+    return AuthFailure.OIDC + ":" + token.getIssuer() + "#" + token.getSubject();
   }
 
   /** Walks a claim path such as {@code realm_access/roles}. */

@@ -138,7 +138,7 @@ class PolicyResourceTest {
         .then()
         .statusCode(200)
         .body("version.version", equalTo(before + 1))
-        .body("version.appliedBy", equalTo("user:admin"))
+        .body("version.appliedBy", equalTo("user:sluice:bootstrap-admin"))
         .body("diff.risky", org.hamcrest.Matchers.greaterThan(0));
 
     assertThat(activeVersion()).isEqualTo(before + 1);
@@ -152,7 +152,7 @@ class PolicyResourceTest {
         .get("/api/v1/policy/versions/" + (before + 1))
         .then()
         .statusCode(200)
-        .body("version.appliedBy", equalTo("user:admin"))
+        .body("version.appliedBy", equalTo("user:sluice:bootstrap-admin"))
         .body("markdown", containsString("group:analysts"));
   }
 

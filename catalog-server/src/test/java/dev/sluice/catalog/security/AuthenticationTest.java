@@ -2,7 +2,11 @@ package dev.sluice.catalog.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SecurityTestProfile.class)
 class AuthenticationTest {
 
-  private static Map<String, Object> claims() {
+  static Map<String, Object> claims() {
     long now = Instant.now().getEpochSecond();
     Map<String, Object> claims = new HashMap<>();
     claims.put("iss", SecurityTestProfile.ISSUER);
@@ -96,7 +100,77 @@ class AuthenticationTest {
         .then()
         .statusCode(200)
         .body("events[0].decision", equalTo("allow"))
-        .body("events[0].requestId", notNullValue());
+        .body("events[0].requestId", notNullValue())
+        .body(
+            "events[0].credential",
+            equalTo("oidc:" + SecurityTestProfile.ISSUER + "#3f1c2b9e-0000-4000-8000-000000000001"))
+        .body("events[0].attempts", equalTo(1));
+  }
+
+  @Test
+  void theBootstrapAdministratorCannotBeConfusedWithAnOidcUserNamedAdmin() throws Exception {
+    Map<String, Object> admin = claims();
+    admin.put("preferred_username", "admin");
+    admin.put("sub", "3f1c2b9e-0000-4000-8000-0000000000ad");
+    admin.put("realm_access", Map.of("roles", List.of("sluice-admin")));
+    assertThat(get("/api/v1/zones", "Bearer " + JwtKeys.atTestLocation().sign(admin)).statusCode())
+        .isEqualTo(200);
+    given().get("/api/v1/zones").then().statusCode(200);
+
+    // two principals, two credentials: the audit trail tells them apart
+    String bootstrapId =
+        given()
+            .get("/api/v1/tokens")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getString("find { it.principal == 'user:sluice:bootstrap-admin' }.tokenId");
+    assertThat(bootstrapId).isNotNull();
+    given()
+        .queryParam("principal", "user:admin")
+        .queryParam("action", "admin.zones")
+        .get("/api/v1/audit")
+        .then()
+        .statusCode(200)
+        .body(
+            "events.credential",
+            everyItem(
+                equalTo(
+                    "oidc:"
+                        + SecurityTestProfile.ISSUER
+                        + "#3f1c2b9e-0000-4000-8000-0000000000ad")));
+    given()
+        .queryParam("credential", "api-token:" + bootstrapId)
+        .queryParam("action", "admin.zones")
+        .get("/api/v1/audit")
+        .then()
+        .statusCode(200)
+        .body("events.principal", everyItem(equalTo("user:sluice:bootstrap-admin")))
+        .body("events.size()", greaterThan(0));
+    given()
+        .queryParam("credential", "oidc:*")
+        .queryParam("principal", "user:sluice:bootstrap-admin")
+        .get("/api/v1/audit")
+        .then()
+        .statusCode(200)
+        .body("events", empty());
+
+    // the reserved name cannot be claimed by a token, nor issued to one
+    Map<String, Object> impostor = claims();
+    impostor.put("preferred_username", "sluice:bootstrap-admin");
+    impostor.put("realm_access", Map.of("roles", List.of("sluice-admin")));
+    assertRefused("Bearer " + JwtKeys.atTestLocation().sign(impostor));
+    Map<String, Object> impostorClient = claims();
+    impostorClient.put("client_id", "sluice:bootstrap-admin");
+    assertRefused("Bearer " + JwtKeys.atTestLocation().sign(impostorClient));
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("principal", "user:sluice:bootstrap-admin"))
+        .post("/api/v1/tokens")
+        .then()
+        .statusCode(400)
+        .body("error.message", containsString("reserved"));
   }
 
   @Test
@@ -137,6 +211,7 @@ class AuthenticationTest {
     assertRefused("Bearer " + keys.sign(otherAudience));
 
     assertRefused("Bearer " + JwtKeys.unsigned(claims()));
+    assertRefused("Bearer " + keys.signHs256WithPublicKey(claims()));
 
     // a valid token with its payload swapped keeps a signature that no longer matches
     String valid = keys.sign(claims());

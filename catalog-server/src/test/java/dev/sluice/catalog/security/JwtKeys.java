@@ -73,6 +73,26 @@ record JwtKeys(PrivateKey privateKey, Path publicKeyFile) {
     }
   }
 
+  /**
+   * An HS256 token keyed with the bytes of the public key file: the algorithm-confusion attack a
+   * verifier that trusts the token's {@code alg} falls for.
+   */
+  String signHs256WithPublicKey(Map<String, Object> claims) {
+    try {
+      String signingInput = encode(Map.of("alg", "HS256", "typ", "JWT")) + "." + encode(claims);
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(
+          new javax.crypto.spec.SecretKeySpec(Files.readAllBytes(publicKeyFile), "HmacSHA256"));
+      return signingInput
+          + "."
+          + URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** An unsigned token ({@code alg: none}), which must never be accepted. */
   static String unsigned(Map<String, Object> claims) {
     return encode(Map.of("alg", "none", "typ", "JWT")) + "." + encode(claims) + ".";

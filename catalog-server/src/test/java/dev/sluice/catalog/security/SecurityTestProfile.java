@@ -17,6 +17,8 @@ public class SecurityTestProfile implements QuarkusTestProfile {
       Path.of("target", "test-data", "security-" + ProcessHandle.current().pid()).toAbsolutePath();
   static final Path POLICIES = DIR.resolve("policies");
   static final Path LAKE = DIR.resolve("lake");
+  static final int FAILED_AUTH_LIMIT = 20;
+  static final java.time.Duration FAILED_AUTH_WINDOW = java.time.Duration.ofMinutes(1);
 
   @Override
   public Map<String, String> getConfigOverrides() {
@@ -32,7 +34,14 @@ public class SecurityTestProfile implements QuarkusTestProfile {
           "sluice.auth.oidc.issuer",
           ISSUER,
           "sluice.auth.oidc.jwks-uri",
-          keys.publicKeyFile().toUri().toString());
+          keys.publicKeyFile().toUri().toString(),
+          "sluice.auth.failed-auth-limit",
+          String.valueOf(FAILED_AUTH_LIMIT),
+          "sluice.auth.failed-auth-window",
+          FAILED_AUTH_WINDOW.toString(),
+          // tests close the aggregation window themselves
+          "sluice.auth.failed-auth-audit-window",
+          "1H");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

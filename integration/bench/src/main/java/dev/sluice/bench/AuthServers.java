@@ -58,7 +58,11 @@ final class AuthServers {
     }
     String database = "auth_" + kind.name().toLowerCase(Locale.ROOT);
     infra.postgres().createDatabase(database);
-    Map<String, String> config = SluiceServer.onPostgres(infra.postgres(), database);
+    // the baseline build predates the app role's grants, so it runs as the owner
+    Map<String, String> config =
+        kind == Kind.BASELINE
+            ? SluiceServer.onPostgresAsOwner(infra.postgres(), database)
+            : SluiceServer.onPostgres(infra.postgres(), database);
     // one warehouse prefix per server: they share the bucket, never a file
     config.putAll(SluiceServer.onS3(infra.s3(), "s3://" + BUCKET + "/" + database + "/"));
     if (kind == Kind.POLICY) {

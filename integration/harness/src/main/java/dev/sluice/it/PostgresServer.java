@@ -13,8 +13,17 @@ import java.util.stream.Stream;
  * A private PostgreSQL cluster from the machine's {@code postgresql} package: initdb into a fresh
  * directory, trust authentication on 127.0.0.1 only, a free port, stopped by its postmaster pid.
  * The system cluster is never touched. As root, the server runs as the {@code postgres} user.
+ *
+ * <p>Databases belong to {@value #OWNER_ROLE}, the role Sluice migrates as; Sluice itself connects
+ * as {@value #APP_ROLE}, which its migrations grant what it needs (see {@code SluiceServer}).
  */
 public final class PostgresServer implements AutoCloseable {
+  /** Owns the databases and runs the migrations. */
+  public static final String OWNER_ROLE = "sluice_owner";
+
+  /** What the server connects as: table DML, but only SELECT and INSERT on the audit trail. */
+  public static final String APP_ROLE = "sluice_app";
+
   private final Path binDir;
   private final Path dataDir;
   private final int port;
@@ -99,9 +108,22 @@ public final class PostgresServer implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
-  /** Creates a database owned by the superuser {@code postgres}. */
+  /** Creates a database owned by {@value #OWNER_ROLE}; both roles exist afterwards. */
   public void createDatabase(String name) throws IOException, InterruptedException {
-    pg(client("createdb", name));
+    for (String role : List.of(OWNER_ROLE, APP_ROLE)) {
+      SqlResult created =
+          sql(
+              "postgres",
+              "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+                  + role
+                  + "') THEN CREATE ROLE "
+                  + role
+                  + " LOGIN; END IF; END $$");
+      if (created.exitCode() != 0) {
+        throw new IllegalStateException("could not create role " + role + ": " + created.output());
+      }
+    }
+    pg(client("createdb", "-O", OWNER_ROLE, name));
   }
 
   /** What {@link #sql} printed, and whether psql succeeded. */
@@ -112,8 +134,16 @@ public final class PostgresServer implements AutoCloseable {
    * a test can check that a statement is refused.
    */
   public SqlResult sql(String database, String statement) throws IOException, InterruptedException {
+    return sqlAs("postgres", database, statement);
+  }
+
+  /** Like {@link #sql}, connected as {@code role} (trust authentication: no password). */
+  public SqlResult sqlAs(String role, String database, String statement)
+      throws IOException, InterruptedException {
     List<String> full =
-        asPostgres(client("psql", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement));
+        asPostgres(
+            clientAs(
+                role, "psql", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement));
     Process process =
         new ProcessBuilder(full)
             .redirectErrorStream(true)
@@ -129,6 +159,10 @@ public final class PostgresServer implements AutoCloseable {
 
   /** A client tool of this cluster's binaries, connected to it as the superuser. */
   private List<String> client(String tool, String... arguments) {
+    return clientAs("postgres", tool, arguments);
+  }
+
+  private List<String> clientAs(String role, String tool, String... arguments) {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -138,7 +172,7 @@ public final class PostgresServer implements AutoCloseable {
             "-p",
             String.valueOf(port),
             "-U",
-            "postgres"));
+            role));
     command.addAll(List.of(arguments));
     return command;
   }

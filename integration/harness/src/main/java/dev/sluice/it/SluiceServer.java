@@ -20,7 +20,10 @@ public final class SluiceServer implements AutoCloseable {
   /** Config property: the secret of the admin token the server creates on an empty token table. */
   public static final String BOOTSTRAP_ADMIN_TOKEN = "sluice.auth.bootstrap-admin-token";
 
-  /** The default bootstrap admin token: principal {@code user:admin}, role {@code sluice-admin}. */
+  /**
+   * The default bootstrap admin token: principal {@code user:sluice:bootstrap-admin}, role {@code
+   * sluice-admin}.
+   */
   public static final String ADMIN_TOKEN = "sluice_it_admin_0123456789abcdefghijklmnop";
 
   private final ManagedProcess process;
@@ -33,12 +36,29 @@ public final class SluiceServer implements AutoCloseable {
     this.adminToken = adminToken;
   }
 
-  /** Settings for Sluice on the given PostgreSQL database. */
+  /**
+   * Settings for Sluice on the given PostgreSQL database (made by {@link
+   * PostgresServer#createDatabase}) as production runs it: migrations as the owner role, the server
+   * as the app role, which may not change or delete audit rows.
+   */
   public static Map<String, String> onPostgres(PostgresServer postgres, String database) {
+    Map<String, String> config = onPostgresAsOwner(postgres, database);
+    config.put("quarkus.datasource.\"postgresql\".username", PostgresServer.APP_ROLE);
+    config.put("quarkus.flyway.\"postgresql\".username", PostgresServer.OWNER_ROLE);
+    // Quarkus takes separate migration credentials only with a password; trust auth ignores it
+    config.put("quarkus.flyway.\"postgresql\".password", "owner");
+    return config;
+  }
+
+  /**
+   * Settings for a server that migrates and runs as the database's owner: one role, as builds
+   * without the app-role grants need.
+   */
+  public static Map<String, String> onPostgresAsOwner(PostgresServer postgres, String database) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("quarkus.profile", "postgresql");
     config.put("quarkus.datasource.\"postgresql\".jdbc.url", postgres.jdbcUrl(database));
-    config.put("quarkus.datasource.\"postgresql\".username", "postgres");
+    config.put("quarkus.datasource.\"postgresql\".username", PostgresServer.OWNER_ROLE);
     return config;
   }
 

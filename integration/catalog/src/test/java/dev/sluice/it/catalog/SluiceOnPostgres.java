@@ -21,6 +21,7 @@ import org.apache.iceberg.rest.RESTCatalog;
  */
 final class SluiceOnPostgres implements AutoCloseable {
   static final String WAREHOUSE_NAME = "it_warehouse";
+  static final String DATABASE = "sluice_it";
 
   private final Path workDir;
   private final PostgresServer postgres;
@@ -35,6 +36,11 @@ final class SluiceOnPostgres implements AutoCloseable {
   }
 
   static SluiceOnPostgres start(String name) throws Exception {
+    return start(name, Map.of());
+  }
+
+  /** Like {@link #start(String)}, with further server settings. */
+  static SluiceOnPostgres start(String name, Map<String, String> settings) throws Exception {
     Path workDir =
         WorkDirs.fresh(
             Path.of(System.getProperty("sluice.it.workdir", "target/it-catalog"))
@@ -42,10 +48,11 @@ final class SluiceOnPostgres implements AutoCloseable {
                 .resolve(name));
     PostgresServer postgres = PostgresServer.start();
     try {
-      postgres.createDatabase("sluice_it");
-      Map<String, String> config = SluiceServer.onPostgres(postgres, "sluice_it");
+      postgres.createDatabase(DATABASE);
+      Map<String, String> config = SluiceServer.onPostgres(postgres, DATABASE);
       config.put("sluice.warehouse.name", WAREHOUSE_NAME);
       config.put("sluice.warehouse.location", "file:" + workDir.resolve("warehouse") + "/");
+      config.putAll(settings);
       SluiceOnPostgres server = new SluiceOnPostgres(workDir, postgres, config);
       server.startSluice();
       return server;
@@ -91,6 +98,10 @@ final class SluiceOnPostgres implements AutoCloseable {
 
   long pid() {
     return sluice.process().pid();
+  }
+
+  PostgresServer postgres() {
+    return postgres;
   }
 
   Path warehouse() {

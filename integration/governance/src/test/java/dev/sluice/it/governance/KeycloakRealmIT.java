@@ -23,11 +23,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KeycloakRealmIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static KeycloakServer keycloak;
+  private static GovernedLakehouse lake;
 
   /** The module's shared Keycloak: one start serves every test class. */
   @BeforeAll
   static void start() throws Exception {
-    keycloak = GovernedLakehouse.get().keycloak();
+    lake = GovernedLakehouse.get();
+    keycloak = lake.keycloak();
   }
 
   @ParameterizedTest
@@ -85,6 +87,32 @@ class KeycloakRealmIT {
 
     assertThat(strings(claims.path("groups"))).isEmpty();
     assertThat(strings(claims.path("realm_access").path("roles"))).doesNotContain("sluice-admin");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"client:spark", "user:alice"})
+  void theCatalogAuditsKeycloakCallersByIssuerAndSubject(String caller) throws IOException {
+    String token =
+        caller.startsWith("client:")
+            ? lake.clientToken(caller.substring("client:".length()))
+            : lake.userToken(caller.substring("user:".length()));
+    String requestId = "keycloak-credential-" + caller.replace(':', '-') + "-" + System.nanoTime();
+
+    HttpResponse<String> config = lake.send("GET", "/v1/config", token, null, requestId);
+
+    assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+    String expected = "oidc:" + keycloak.issuer() + "#" + claims(token).path("sub").asText();
+    assertThat(claims(token).path("sub").asText()).isNotBlank();
+    List<JsonNode> rows = new ArrayList<>();
+    lake.audit(Map.of("credential", expected, "action", "config.read")).forEach(rows::add);
+    assertThat(rows)
+        .filteredOn(row -> row.path("requestId").asText().equals(requestId))
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.path("principal").asText()).isEqualTo(caller);
+              assertThat(row.path("attempts").asInt()).isEqualTo(1);
+            });
   }
 
   @Test
