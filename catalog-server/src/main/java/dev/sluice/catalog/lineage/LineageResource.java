@@ -2,6 +2,7 @@ package dev.sluice.catalog.lineage;
 
 import dev.sluice.catalog.rest.IcebergErrors;
 import dev.sluice.catalog.security.CatalogAuthorizer;
+import dev.sluice.catalog.security.Identities;
 import dev.sluice.lineage.ColumnRef;
 import dev.sluice.lineage.DatasetId;
 import dev.sluice.lineage.InvalidLineageEventException;
@@ -42,9 +43,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class LineageResource {
   static final int MAX_DEPTH = 50;
 
-  /** The identity attribute naming the request's credential, set where the identity names it. */
-  static final String CREDENTIAL_ATTRIBUTE = "sluice.credential";
-
   @Inject LineageService lineage;
   @Inject LineageAccess access;
   @Inject LineageConfig config;
@@ -74,11 +72,9 @@ public class LineageResource {
                 + "' and its table commit jobs");
       }
     }
-    Object credential = identity.getAttribute(CREDENTIAL_ATTRIBUTE);
     LineageService.Sender sender =
         LineageService.Sender.api(
-            authorizer.principal().self().toString(),
-            credential == null ? null : credential.toString());
+            authorizer.principal().self().toString(), Identities.credentialOf(identity));
     List<LineageService.Ingested> ingested = lineage.store(received.events(), sender);
     if (!received.array()) {
       LineageService.Ingested one = ingested.get(0);

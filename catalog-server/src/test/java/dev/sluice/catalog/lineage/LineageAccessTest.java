@@ -542,6 +542,8 @@ class LineageAccessTest {
     assertThat(stored).hasSize(1);
     assertThat(stored.get(0).source).isEqualTo("api");
     assertThat(stored.get(0).sender).isEqualTo("client:ingest");
+    // and the credential it came with: the API token, never its secret
+    assertThat(stored.get(0).senderCredential).startsWith("api-token:");
     assertThat(events.ofRun(fixture.enrichRun().toString()))
         .extracting(e -> e.sender)
         .containsExactly("client:ingest");

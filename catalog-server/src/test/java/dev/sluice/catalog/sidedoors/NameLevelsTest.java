@@ -72,7 +72,10 @@ class NameLevelsTest {
                 + Caller.path("curated.\"" + name + "\""))
         .then()
         .statusCode(200)
-        .body("events.resource", hasItem("curated.\"" + name + "\""));
+        .body("events.resource", hasItem("curated.\"" + name + "\""))
+        // which policy decided, and which credential asked
+        .body("events[0].policyVersion", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+        .body("events[0].credential", org.hamcrest.Matchers.startsWith("api-token:"));
   }
 
   @Test
