@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -26,11 +27,12 @@ final class ClassifiedColumns {
   /** Table property that tags a column: {@code sluice.classification.<column>=pii.direct}. */
   static final String TAG_PREFIX = "sluice.classification.";
 
-  private final SluiceCatalog catalog;
+  private final Function<TableIdentifier, Table> tables;
   private final CatalogAuthorizer authorizer;
 
-  ClassifiedColumns(SluiceCatalog catalog, CatalogAuthorizer authorizer) {
-    this.catalog = catalog;
+  /** {@code tables} loads a table as it is before the change being judged. */
+  ClassifiedColumns(Function<TableIdentifier, Table> tables, CatalogAuthorizer authorizer) {
+    this.tables = tables;
     this.authorizer = authorizer;
   }
 
@@ -65,7 +67,7 @@ final class ClassifiedColumns {
     Set<String> candidates = new TreeSet<>(added);
     Map<String, String> effective = new HashMap<>();
     try {
-      Table current = catalog.loadTable(table);
+      Table current = tables.apply(table);
       candidates.removeAll(names(current.schema()));
       effective.putAll(current.properties());
     } catch (NoSuchTableException e) {

@@ -116,7 +116,7 @@ public class IcebergCatalogService {
     this.jobs = jobs;
     this.authorizer = authorizer;
     StorageLocations locations = new StorageLocations(storage::current);
-    ClassifiedColumns[] registrationColumns = new ClassifiedColumns[1];
+    this.columns = new ClassifiedColumns(this::currentTable, authorizer);
     this.catalog =
         new SluiceCatalog(
             warehouse.name(),
@@ -125,14 +125,16 @@ public class IcebergCatalogService {
             locations,
             metrics,
             (identifier, metadata) ->
-                registrationColumns[0].checkRegistered("table.register", identifier, metadata));
+                columns.checkRegistered("table.register", identifier, metadata));
     this.transactions = new TransactionCommitter(catalog, store, metrics);
-    this.columns = new ClassifiedColumns(catalog, authorizer);
-    registrationColumns[0] = columns;
   }
 
   public SluiceCatalog catalog() {
     return catalog;
+  }
+
+  private org.apache.iceberg.Table currentTable(TableIdentifier identifier) {
+    return catalog.loadTable(identifier);
   }
 
   // ---- config ----
