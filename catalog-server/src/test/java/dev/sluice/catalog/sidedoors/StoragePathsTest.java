@@ -121,7 +121,13 @@ class StoragePathsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"write.data.path", "write.metadata.path", "write.object-storage.path"})
+  @ValueSource(
+      strings = {
+        "write.data.path",
+        "write.metadata.path",
+        "write.object-storage.path",
+        "write.folder-storage.path"
+      })
   void pathPropertiesOfTablesAreChecked(String property) {
     String name = unique("props");
     Set<String> before = filesOutsideTheDatabase();
@@ -330,5 +336,47 @@ class StoragePathsTest {
     writer().createTable(INTAKE, name, null, Map.of()).then().statusCode(200);
     String newLocation = ADMIN.request().get(tablePath(original)).path("metadata.location");
     assertThat(newLocation).startsWith(oldLocation + "-").isNotEqualTo(oldLocation);
+  }
+
+  @Test
+  void namespaceLocationsAndDotNamesAreChecked() {
+    Set<String> before = filesOutsideTheDatabase();
+    for (String location :
+        List.of("file:" + LAKE + "/curated/ns", ROOT + "/%2e%2e/curated/ns", ROOT + "-x/ns")) {
+      // a storage rule, so it binds the administrator too
+      assertRefused(
+          ADMIN
+              .request()
+              .body(
+                  "{\"namespace\":[\"intake\",\"sub\"],\"properties\":{\"location\":"
+                      + Caller.toJson(location)
+                      + "}}")
+              .post("/v1/namespaces"),
+          400,
+          "BadRequestException",
+          "Refused location for namespace intake.sub");
+      assertRefused(
+          ADMIN
+              .request()
+              .body("{\"updates\":{\"location\":" + Caller.toJson(location) + "},\"removals\":[]}")
+              .post("/v1/namespaces/intake/properties"),
+          400,
+          "BadRequestException",
+          "Refused location for namespace intake");
+    }
+    ADMIN.request().get("/v1/namespaces/intake%1Fsub").then().statusCode(404);
+    for (String name : List.of(".", "..")) {
+      assertRefused(
+          writer().createTable(INTAKE, name, null, Map.of()),
+          400,
+          "IllegalArgumentException",
+          "not '.' or '..'");
+    }
+    assertRefused(
+        ADMIN.request().body("{\"namespace\":[\"intake\",\"..\"]}").post("/v1/namespaces"),
+        400,
+        "IllegalArgumentException",
+        "not '.' or '..'");
+    assertSameFiles(before);
   }
 }
