@@ -55,6 +55,11 @@ public class TableColumns {
         .map(pointer -> cache.computeIfAbsent(pointer.metadataLocation(), this::read));
   }
 
+  /** Whether the catalog holds a view of that name. */
+  public boolean isView(TableIdentifier identifier) {
+    return store.find(identifier).filter(pointer -> pointer.kind() == Kind.VIEW).isPresent();
+  }
+
   /** Every column name (top-level, and nested by full and leaf name) of every schema. */
   public static Set<String> of(TableMetadata metadata) {
     Set<String> names = new TreeSet<>();
