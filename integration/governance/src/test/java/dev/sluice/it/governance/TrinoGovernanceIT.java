@@ -130,6 +130,7 @@ class TrinoGovernanceIT {
       dropIfPresent("raw/views/" + view);
     }
     dropIfPresent("raw/tables/customers?purgeRequested=true");
+    dropIfPresent("raw/tables/support_calls?purgeRequested=true");
 
     Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
     catalogs.put(LAKE, ClientCatalogs.trino(lake, "trino"));
@@ -491,6 +492,26 @@ class TrinoGovernanceIT {
   }
 
   /** 403 with an Iceberg error body naming the rule, and no decision. */
+  @Test
+  @Order(13)
+  void columnsNamedLikePersonalDataAreMaskedInUndeclaredTables() throws SQLException {
+    // no dataset declares raw.support_calls; pii.direct's name rule "*_email" classifies a column
+    update(
+        WRITER_USER,
+        "CREATE TABLE ingest.raw.support_calls AS SELECT CAST('call-1' AS varchar) AS call_id,"
+            + " CAST('ann@example.com' AS varchar) AS caller_email, CAST('eu' AS varchar) AS region");
+    Instant started = now();
+    String select =
+        "SELECT call_id || '|' || caller_email || '|' || region FROM lake.raw.support_calls";
+
+    assertThat(query("alice", select)).containsExactly("call-1|REDACTED|eu");
+    assertThat(query("priya", select)).containsExactly("call-1|ann@example.com|eu");
+    List<JsonNode> masks =
+        decisions(lake, "user:alice", "trino.GetColumnMask", "lake.raw.support_calls", started);
+    assertOnly("allow", masks);
+    assertThat(masks.get(0).path("rule").asText()).contains("caller_email: redact");
+  }
+
   private static void assertRefused(HttpResponse<String> response, String rule) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
     JsonNode body = GovernedLakehouse.json(response);
