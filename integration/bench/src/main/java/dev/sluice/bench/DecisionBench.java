@@ -8,22 +8,29 @@ import dev.sluice.bench.RestCatalogClient.Response;
 import dev.sluice.it.Progress;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latency of the decision API over HTTP, one case at a time: warm-up, then measured requests from
- * one client and from several. The decision API takes no credentials (it answers loopback only), so
- * the client sends none.
+ * Latency of the decision API over mutual TLS, one case at a time: warm-up, then measured requests
+ * from one client and from several. The client does what Trino's {@code opa} plugin does: HTTPS to
+ * Sluice's HTTPS port, presenting the coordinator's client certificate, no other credentials, and
+ * connections kept alive (one TLS handshake per connection, during the warm-up).
  */
 final class DecisionBench {
   private final RestCatalogClient client;
   private final String root;
   private final long pid;
 
-  DecisionBench(String root, long pid) {
-    this.client = new RestCatalogClient(root, null, null);
+  /**
+   * {@code root}: Sluice's HTTPS address; {@code tls}: whom the client trusts and the certificate
+   * it presents (the coordinator's, for the measured requests).
+   */
+  DecisionBench(String root, SSLContext tls, long pid) {
+    this.client = new RestCatalogClient(root, null, null, tls);
     this.root = root;
     this.pid = pid;
   }
@@ -31,8 +38,37 @@ final class DecisionBench {
   /** Each case's answer, once: what the measured requests get. */
   void describeAnswers(Map<String, Object> checks) throws IOException, InterruptedException {
     for (Request request : DecisionRequests.all(Settings.trinoBatchSize())) {
-      String answer = send(request).text();
-      checks.put("decision answer " + request.name(), RestCatalogClient.abbreviate(answer, 400));
+      Response response = send(request);
+      if (response.status() != 200) {
+        throw new RestCatalogClient.UnexpectedResponse("POST " + request.endpoint(), response);
+      }
+      checks.put(
+          "decision answer " + request.name(), RestCatalogClient.abbreviate(response.text(), 400));
+    }
+  }
+
+  /**
+   * What callers without the coordinator's certificate get: the same request over plain HTTP and
+   * over HTTPS without a client certificate. Both must be refused (403), or the figures would not
+   * be those of the mutual TLS channel.
+   */
+  static void describeRefusals(
+      Map<String, Object> checks, String plainRoot, String httpsRoot, SSLContext anonymous)
+      throws IOException, InterruptedException {
+    Request request = DecisionRequests.all(Settings.trinoBatchSize()).get(0);
+    Map<String, DecisionBench> callers = new LinkedHashMap<>();
+    callers.put("plain HTTP", new DecisionBench(plainRoot, null, -1));
+    callers.put("HTTPS without client certificate", new DecisionBench(httpsRoot, anonymous, -1));
+    for (Map.Entry<String, DecisionBench> caller : callers.entrySet()) {
+      Response response = caller.getValue().send(request);
+      if (response.status() != 403) {
+        throw new RestCatalogClient.UnexpectedResponse(
+            "POST " + request.endpoint() + " over " + caller.getKey() + " (expected 403)",
+            response);
+      }
+      checks.put(
+          "decision refused over " + caller.getKey(),
+          response.status() + " " + RestCatalogClient.abbreviate(response.text(), 300));
     }
   }
 

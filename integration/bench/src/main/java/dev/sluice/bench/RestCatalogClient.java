@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
- * The one client every target gets: plain HTTP/1.1 requests of the Iceberg REST protocol, JSON by
- * hand. It never touches storage, so what is measured is the catalog.
+ * The one client every target gets: HTTP/1.1 requests of the Iceberg REST protocol, JSON by hand
+ * (plain HTTP; HTTPS for the Trino decision API). It never touches storage, so what is measured is
+ * the catalog.
  */
 final class RestCatalogClient {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -68,11 +70,23 @@ final class RestCatalogClient {
 
   /** {@code token}: sent as bearer token on every request; null for a catalog without auth. */
   RestCatalogClient(String root, String warehouse, String token) {
-    this.http =
+    this(root, warehouse, token, null);
+  }
+
+  /**
+   * Like {@link #RestCatalogClient(String, String, String)}, for an {@code https://} root: {@code
+   * tls} decides whom the client trusts and which certificate it presents (null: the JDK's
+   * defaults). Connections are kept alive, so a client pays one handshake per connection.
+   */
+  RestCatalogClient(String root, String warehouse, String token, SSLContext tls) {
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+            .connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     this.warehouse = warehouse;
     this.authorization = token == null ? null : "Bearer " + token;

@@ -3,6 +3,7 @@ package dev.sluice.bench;
 import dev.sluice.bench.RestCatalogClient.TableRef;
 import dev.sluice.bench.Targets.Infra;
 import dev.sluice.it.Components;
+import dev.sluice.it.Ports;
 import dev.sluice.it.Progress;
 import dev.sluice.it.SluiceServer;
 import dev.sluice.it.TrinoServer;
@@ -12,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What Trino's questions cost: the decision API's latency over HTTP, and one Trino query with and
- * without Trino's {@code opa} access control asking Sluice. Sluice runs with the example policy
+ * What Trino's questions cost: the decision API's latency over mutual TLS, and one Trino query with
+ * and without Trino's {@code opa} access control asking Sluice. Sluice runs with the example policy
  * twice on the same database, first with {@code sluice.trino.audit=all} (every decision an audit
- * row), then with {@code denials}, so the audit's share is visible.
+ * row), then with {@code denials}, so the audit's share is visible. Both answer the decision API as
+ * a deployment does: on their HTTPS port, to the coordinator's client certificate only ({@link
+ * DecisionTls}).
  */
 final class TrinoBench {
   static final String DATABASE = "trino_bench";
@@ -42,11 +45,13 @@ final class TrinoBench {
         "trino decisions",
         String.format(
             "%d unmeasured requests before each case's one-client run, %d before its %d-client"
-                + " run; %d measured requests each; user alice, group analysts",
+                + " run; %d measured requests each; user alice, group analysts; HTTPS to Sluice's"
+                + " HTTPS port with the client certificate %s, connections kept alive",
             Settings.trinoWarmupRequests(),
             Settings.trinoWarmupRequests() / 10,
             Settings.trinoConcurrentClients(),
-            Settings.trinoRequests()));
+            Settings.trinoRequests(),
+            DecisionTls.COORDINATOR_SUBJECT));
     report.notes.put(
         "trino queries",
         String.format(
@@ -57,14 +62,18 @@ final class TrinoBench {
             Settings.trinoQueries(),
             TrinoQueries.QUERY));
     infra.postgres().createDatabase(DATABASE);
-    TrinoQueries queries = new TrinoQueries(report, closer, workDir.resolve("trino"), infra.s3());
+    DecisionTls tls = DecisionTls.create(workDir.resolve("tls"));
+    TrinoQueries queries =
+        new TrinoQueries(report, closer, workDir.resolve("trino"), infra.s3(), tls);
     String lakeToken = null;
     for (String audit : AUDIT_MODES) {
       Progress.say("=== trino benchmark: Sluice with sluice.trino.audit=%s", audit);
       SluiceServer sluice;
+      int httpsPort = Ports.free();
+      String decisionRoot = "https://127.0.0.1:" + httpsPort;
       long t0 = System.nanoTime();
       try {
-        sluice = closer.register(start(infra, audit));
+        sluice = closer.register(start(infra, audit, tls.sluiceConfig(httpsPort)));
       } catch (Exception e) {
         String reason = RestCatalogClient.abbreviate(String.valueOf(e), 300);
         Progress.say("Sluice (audit=%s) could not be started: %s", audit, reason);
@@ -78,12 +87,15 @@ final class TrinoBench {
         if (lakeToken == null) {
           lakeToken = seed(sluice);
         }
-        DecisionBench decisions = new DecisionBench(sluice.baseUri(), sluice.process().pid());
+        DecisionBench.describeRefusals(
+            report.trino.checks(), sluice.baseUri(), decisionRoot, tls.anonymousContext());
+        DecisionBench decisions =
+            new DecisionBench(decisionRoot, tls.coordinatorContext(), sluice.process().pid());
         if (report.trino.decisions().isEmpty()) {
           decisions.describeAnswers(report.trino.checks());
         }
         report.trino.decisions().addAll(decisions.run(audit));
-        endToEnd(queries, sluice, lakeToken, audit);
+        endToEnd(queries, sluice, decisionRoot, lakeToken, audit);
       } catch (Exception e) {
         status = "FAILED: " + RestCatalogClient.abbreviate(String.valueOf(e), 300);
         Progress.say("trino benchmark with audit=%s failed: %s", audit, e);
@@ -108,10 +120,15 @@ final class TrinoBench {
    * Trino without access control first (it also creates the table), on the first server only; then
    * Trino with the decision API.
    */
-  private void endToEnd(TrinoQueries queries, SluiceServer sluice, String lakeToken, String audit)
+  private void endToEnd(
+      TrinoQueries queries,
+      SluiceServer sluice,
+      String decisionRoot,
+      String lakeToken,
+      String audit)
       throws Exception {
     if (baseline == null) {
-      TrinoServer plain = queries.start("plain", sluice, lakeToken, true, false);
+      TrinoServer plain = queries.start("plain", sluice, null, lakeToken, true);
       try {
         queries.createTable(plain);
         report.trino.checks().put("raw.customers location", location(sluice));
@@ -127,12 +144,13 @@ final class TrinoBench {
         queries.stop(plain);
       }
     }
-    TrinoServer governed = queries.start("opa-" + audit, sluice, lakeToken, false, true);
+    TrinoServer governed = queries.start("opa-" + audit, sluice, decisionRoot, lakeToken, false);
     try {
       TrinoResults.QueryRow row =
           queries.measure(
               "opa, audit=" + audit,
-              "Trino's opa access control on Sluice's decision API (deploy/trino), sluice.trino.audit="
+              "Trino's opa access control on Sluice's decision API over mutual TLS (deploy/trino),"
+                  + " sluice.trino.audit="
                   + audit,
               governed,
               sluice,
@@ -143,7 +161,9 @@ final class TrinoBench {
     }
   }
 
-  private SluiceServer start(Infra infra, String audit) throws Exception {
+  /** Sluice with the example policy; {@code decisionTls}: its HTTPS port and trust store. */
+  private SluiceServer start(Infra infra, String audit, Map<String, String> decisionTls)
+      throws Exception {
     Path jar = Path.of(Components.required("sluice.it.server.jar"));
     Path policies = Settings.authPolicies();
     if (!Files.isRegularFile(policies.resolve("sluice.yaml"))) {
@@ -155,6 +175,7 @@ final class TrinoBench {
     config.put("sluice.policy.directory", policies.toString());
     config.put("sluice.trino.catalogs", TrinoQueries.LAKE);
     config.put("sluice.trino.audit", audit);
+    config.putAll(decisionTls);
     return SluiceServer.start(jar, workDir.resolve("sluice-" + audit), config);
   }
 

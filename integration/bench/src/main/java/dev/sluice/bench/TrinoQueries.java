@@ -37,8 +37,18 @@ final class TrinoQueries {
   static final String SETUP = "setup";
   static final String QUERY = "SELECT customer_id, name, phone FROM lake.raw.customers";
 
-  /** Where deploy/trino/access-control.properties expects Sluice. */
-  private static final String EXAMPLE_SLUICE = "http://127.0.0.1:8181";
+  /**
+   * Where deploy/trino/access-control.properties expects Sluice's decision API (its HTTPS port).
+   */
+  private static final String EXAMPLE_DECISIONS = "https://127.0.0.1:8443";
+
+  /** The decision API's endpoints in the example, each replaced by this run's. */
+  private static final List<String> OPA_URIS =
+      List.of(
+          "opa.policy.uri",
+          "opa.policy.batched-uri",
+          "opa.policy.row-filters-uri",
+          "opa.policy.batch-column-masking-uri");
 
   private static final String WAREHOUSE = "sluice";
   private static final String SETUP_USER = "bench-setup";
@@ -47,25 +57,31 @@ final class TrinoQueries {
   private final Closer closer;
   private final Path workDir;
   private final S3ProxyServer s3;
+  private final DecisionTls tls;
   private final Map<TrinoServer, Started> started = new LinkedHashMap<>();
 
   /** A running Trino as the targets table will show it. */
   private record Started(String name, String description, double startupSeconds, double rssMiB) {}
 
-  TrinoQueries(Report report, Closer closer, Path workDir, S3ProxyServer s3) {
+  /** {@code tls}: the stores Trino's {@code opa} plugin presents and trusts. */
+  TrinoQueries(Report report, Closer closer, Path workDir, S3ProxyServer s3, DecisionTls tls) {
     this.report = report;
     this.closer = closer;
     this.workDir = workDir;
     this.s3 = s3;
+    this.tls = tls;
   }
 
   /**
    * A Trino on {@code sluice}: catalog {@value #LAKE} with {@code lakeToken}, catalog {@value
-   * #SETUP} with the admin token if {@code setUp}, the example access control if {@code decide}.
+   * #SETUP} with the admin token if {@code setUp}, and the example access control asking {@code
+   * decisionRoot} (Sluice's HTTPS address) with the coordinator's client certificate, unless it is
+   * null.
    */
   TrinoServer start(
-      String label, SluiceServer sluice, String lakeToken, boolean setUp, boolean decide)
+      String label, SluiceServer sluice, String decisionRoot, String lakeToken, boolean setUp)
       throws IOException {
+    boolean decide = decisionRoot != null;
     Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
     catalogs.put(LAKE, catalog(sluice, lakeToken));
     if (setUp) {
@@ -74,7 +90,8 @@ final class TrinoQueries {
     // the same group file in every case, so that only the access control differs
     TrinoEtc etc = new TrinoEtc().groups(Map.of(DecisionRequests.GROUP, List.of("alice")));
     if (decide) {
-      etc.accessControl(accessControl(sluice));
+      etc.accessControl(accessControl(decisionRoot))
+          .opaClientCertificate(tls.coordinator(), tls.trust());
     }
     long t0 = System.nanoTime();
     TrinoServer trino =
@@ -82,7 +99,7 @@ final class TrinoQueries {
     String description =
         "Trino 476, catalog lake as client:trino"
             + (setUp ? ", catalog setup as admin" : "")
-            + (decide ? ", opa access control on Sluice" : ", no access control");
+            + (decide ? ", opa access control on Sluice over mutual TLS" : ", no access control");
     started.put(
         trino,
         new Started(
@@ -271,8 +288,11 @@ final class TrinoQueries {
     return catalog;
   }
 
-  /** The example access control of deploy/trino, pointed at this Sluice. */
-  private static Map<String, String> accessControl(SluiceServer sluice) throws IOException {
+  /**
+   * The example access control of deploy/trino, pointed at this Sluice's HTTPS port; its key and
+   * trust store settings are replaced by this run's ({@link TrinoEtc#opaClientCertificate}).
+   */
+  private static Map<String, String> accessControl(String decisionRoot) throws IOException {
     Path file = Settings.trinoAccessControl();
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file)) {
@@ -280,10 +300,13 @@ final class TrinoQueries {
     }
     Map<String, String> values = new LinkedHashMap<>();
     for (String key : properties.stringPropertyNames()) {
-      values.put(key, properties.getProperty(key).replace(EXAMPLE_SLUICE, sluice.baseUri()));
+      values.put(key, properties.getProperty(key).replace(EXAMPLE_DECISIONS, decisionRoot));
     }
-    if (!values.containsKey("opa.policy.uri")) {
-      throw new IllegalStateException(file + " sets no opa.policy.uri");
+    for (String uri : OPA_URIS) {
+      if (!values.getOrDefault(uri, "").startsWith(decisionRoot + "/api/v1/trino/")) {
+        throw new IllegalStateException(
+            file + ": " + uri + " is not an endpoint under " + EXAMPLE_DECISIONS);
+      }
     }
     return values;
   }

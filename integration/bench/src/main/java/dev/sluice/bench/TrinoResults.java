@@ -116,7 +116,7 @@ record TrinoResults(
   String render() {
     StringBuilder out = new StringBuilder();
     if (!decisions.isEmpty()) {
-      out.append("\n== trino: decision API (one HTTP request per decision) ==\n");
+      out.append("\n== trino: decision API (one HTTPS request per decision, mutual TLS) ==\n");
       out.append(Report.table(decisionLines()));
       decisions.stream()
           .filter(r -> r.clients() == 1 && r.audit().equals("all"))
