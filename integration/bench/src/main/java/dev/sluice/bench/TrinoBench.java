@@ -3,6 +3,7 @@ package dev.sluice.bench;
 import dev.sluice.bench.RestCatalogClient.TableRef;
 import dev.sluice.bench.Targets.Infra;
 import dev.sluice.it.Components;
+import dev.sluice.it.DecisionTls;
 import dev.sluice.it.Ports;
 import dev.sluice.it.Progress;
 import dev.sluice.it.SluiceServer;
@@ -21,6 +22,8 @@ import java.util.Map;
  * DecisionTls}).
  */
 final class TrinoBench {
+  private static final String TLS_OWNER = "Sluice benchmark";
+
   static final String DATABASE = "trino_bench";
   static final List<String> AUDIT_MODES = List.of("all", "denials");
 
@@ -51,7 +54,7 @@ final class TrinoBench {
             Settings.trinoWarmupRequests() / 10,
             Settings.trinoConcurrentClients(),
             Settings.trinoRequests(),
-            DecisionTls.COORDINATOR_SUBJECT));
+            "CN=trino-coordinator,O=" + TLS_OWNER));
     report.notes.put(
         "trino queries",
         String.format(
@@ -62,7 +65,7 @@ final class TrinoBench {
             Settings.trinoQueries(),
             TrinoQueries.QUERY));
     infra.postgres().createDatabase(DATABASE);
-    DecisionTls tls = DecisionTls.create(workDir.resolve("tls"));
+    DecisionTls tls = DecisionTls.create(workDir.resolve("tls"), TLS_OWNER);
     TrinoQueries queries =
         new TrinoQueries(report, closer, workDir.resolve("trino"), infra.s3(), tls);
     String lakeToken = null;

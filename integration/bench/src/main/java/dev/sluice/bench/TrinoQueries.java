@@ -4,6 +4,7 @@ import dev.sluice.bench.Load.Measured;
 import dev.sluice.bench.Load.Outcome;
 import dev.sluice.bench.Load.Tally;
 import dev.sluice.bench.SluiceMetrics.Served;
+import dev.sluice.it.DecisionTls;
 import dev.sluice.it.Progress;
 import dev.sluice.it.S3ProxyServer;
 import dev.sluice.it.SluiceServer;

@@ -2,7 +2,7 @@ package dev.sluice.it.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.it.CertificateAuthority;
+import dev.sluice.it.DecisionTls;
 import dev.sluice.it.KeycloakServer;
 import dev.sluice.it.Ports;
 import dev.sluice.it.PostgresServer;
@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,45 +50,6 @@ public final class GovernedLakehouse {
   public static final String TRINO_CLIENT_USERS =
       "service-account-training-pipeline=client:training-pipeline,"
           + "service-account-ingest=client:ingest";
-
-  /**
-   * The certificates of the decision channel, made for this run by one test authority: Sluice's
-   * server key store, the trust store holding the authority (Sluice's for client certificates,
-   * Trino's for Sluice's), and the coordinator's client key store, whose subject is the one Sluice
-   * accepts ({@code sluice.trino.allowed-client-subjects}).
-   */
-  public record DecisionTls(
-      CertificateAuthority authority,
-      CertificateAuthority.Store server,
-      CertificateAuthority.Store trust,
-      CertificateAuthority.Store coordinator) {
-    public static final String COORDINATOR_SUBJECT =
-        "CN=trino-coordinator,O=Sluice governance tests";
-
-    static DecisionTls create(Path dir) throws IOException {
-      CertificateAuthority authority =
-          CertificateAuthority.create(dir, "Sluice governance test CA");
-      return new DecisionTls(
-          authority,
-          authority.server("sluice"),
-          authority.trustStore(),
-          authority.client("trino-coordinator", COORDINATOR_SUBJECT));
-    }
-
-    /** Sluice's settings: HTTPS on {@code port} with this authority as its client trust store. */
-    Map<String, String> sluiceConfig(int port) {
-      Map<String, String> config = new LinkedHashMap<>();
-      config.put("quarkus.http.ssl-port", String.valueOf(port));
-      config.put("quarkus.http.tls-configuration-name", "https");
-      config.put("quarkus.tls.https.key-store.p12.path", server.path().toString());
-      config.put("quarkus.tls.https.key-store.p12.password", server.password());
-      config.put("quarkus.tls.https.trust-store.p12.path", trust.path().toString());
-      config.put("quarkus.tls.https.trust-store.p12.password", trust.password());
-      // a subject with a comma takes an indexed property
-      config.put("sluice.trino.allowed-client-subjects[0]", COORDINATOR_SUBJECT);
-      return config;
-    }
-  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static GovernedLakehouse instance;
@@ -142,7 +102,8 @@ public final class GovernedLakehouse {
       // must be set at start: the decision API reads them once
       config.put("sluice.trino.catalogs", String.join(",", TRINO_CATALOGS));
       config.put("sluice.trino.client-users", TRINO_CLIENT_USERS);
-      DecisionTls decisionTls = DecisionTls.create(workDir.resolve("tls"));
+      DecisionTls decisionTls =
+          DecisionTls.create(workDir.resolve("tls"), "Sluice governance tests");
       int httpsPort = Ports.free();
       config.putAll(decisionTls.sluiceConfig(httpsPort));
       SluiceServer sluice = SluiceServer.start(workDir.resolve("sluice"), config);

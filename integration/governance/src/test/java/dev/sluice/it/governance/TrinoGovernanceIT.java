@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.it.CertificateAuthority;
+import dev.sluice.it.DecisionTls;
 import dev.sluice.it.Progress;
 import dev.sluice.it.TrinoEtc;
 import dev.sluice.it.TrinoServer;
@@ -402,7 +403,7 @@ class TrinoGovernanceIT {
             + "\"action\":{\"operation\":\"SelectFromColumns\",\"resource\":{\"table\":"
             + "{\"catalogName\":\"lake\",\"schemaName\":\"raw\",\"tableName\":\"customers\","
             + "\"columns\":[\"name\"]}}}}}";
-    GovernedLakehouse.DecisionTls tls = lake.decisionTls();
+    DecisionTls tls = lake.decisionTls();
 
     // plain HTTP on the catalog's port, where Trino's catalog and Spark are served
     HttpResponse<String> plain =
@@ -432,9 +433,7 @@ class TrinoGovernanceIT {
                 .toAbsolutePath(),
             "Stranger CA");
     SSLContext insisting =
-        stranger
-            .client("trino-coordinator", GovernedLakehouse.DecisionTls.COORDINATOR_SUBJECT)
-            .presentingTo(tls.trust());
+        stranger.client("trino-coordinator", tls.coordinatorSubject()).presentingTo(tls.trust());
     Throwable handshake =
         catchThrowable(() -> ask(client(insisting), lake.httpsUri(), question, "stranger"));
     assertThat(handshake).isInstanceOf(SSLHandshakeException.class);
