@@ -111,16 +111,6 @@ public final class StorageLocation {
     return new StorageLocation(scheme, authority, literal, decoded);
   }
 
-  /** Whether {@code location} parses; for callers that only filter. */
-  public static boolean isValid(String location) {
-    try {
-      parse(location);
-      return true;
-    } catch (InvalidLocationException e) {
-      return false;
-    }
-  }
-
   public String scheme() {
     return scheme;
   }

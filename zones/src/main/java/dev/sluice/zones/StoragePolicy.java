@@ -146,13 +146,15 @@ public final class StoragePolicy {
    * allowed root or a zone's root. The last fence before any file is read, written or deleted.
    */
   public boolean isManaged(String location) {
-    StorageLocation parsed;
     try {
-      parsed = StorageLocation.parse(location);
+      return isManaged(StorageLocation.parse(location));
     } catch (InvalidLocationException e) {
       return false;
     }
-    return managed.stream().anyMatch(root -> root.contains(parsed));
+  }
+
+  public boolean isManaged(StorageLocation location) {
+    return managed.stream().anyMatch(root -> root.contains(location));
   }
 
   /** Every root the server may touch. */

@@ -42,11 +42,6 @@ public final class ZoneLayout<Z> {
     return Optional.empty();
   }
 
-  /** Whether a zone lists exactly these levels (not an ancestor of them). */
-  public boolean lists(List<String> namespace) {
-    return zones.containsKey(namespace);
-  }
-
   /** Every zone the layout maps some namespace to. */
   public java.util.Collection<Z> zones() {
     return java.util.Set.copyOf(zones.values());

@@ -49,7 +49,7 @@ final class PointerCommit {
    */
   void requireOwnLocation(TableIdentifier identifier, StorageLocation location) {
     store
-        .overlapping(location.key(), location.keyAndAncestors(), identifier)
+        .overlapping(location, identifier)
         .ifPresent(
             other -> {
               throw new BadRequestException(

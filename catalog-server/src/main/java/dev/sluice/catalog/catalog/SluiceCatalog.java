@@ -111,7 +111,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     } catch (IllegalArgumentException e) {
       return location; // refused with its reason when the metadata is checked
     }
-    if (store.overlapping(parsed.key(), parsed.keyAndAncestors(), identifier).isPresent()) {
+    if (store.overlapping(parsed, identifier).isPresent()) {
       return location + "-" + UUID.randomUUID().toString().replace("-", "");
     }
     return location;

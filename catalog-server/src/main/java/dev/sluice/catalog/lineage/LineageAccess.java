@@ -2,7 +2,7 @@ package dev.sluice.catalog.lineage;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.sluice.catalog.persistence.LocationIndex;
+import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.catalog.storage.StoragePolicies;
 import dev.sluice.lineage.DatasetId;
@@ -42,7 +42,7 @@ public class LineageAccess {
 
   private final CatalogAuthorizer authorizer;
   private final StoragePolicies storage;
-  private final LocationIndex tables;
+  private final CatalogStore tables;
   private final LineageConfig config;
   private final Cache<String, Optional<TableIdentifier>> tableAt;
 
@@ -50,7 +50,7 @@ public class LineageAccess {
   public LineageAccess(
       CatalogAuthorizer authorizer,
       StoragePolicies storage,
-      LocationIndex tables,
+      CatalogStore tables,
       LineageConfig config) {
     this.authorizer = authorizer;
     this.storage = storage;
@@ -103,7 +103,7 @@ public class LineageAccess {
     // looked up outside the cache's own locking: two readers may both ask, none waits on a query
     Optional<TableIdentifier> known = tableAt.getIfPresent(location.key());
     if (known == null) {
-      known = tables.holderOf(location.keyAndAncestors());
+      known = tables.holderOf(location);
       tableAt.put(location.key(), known);
     }
     return known;
@@ -131,7 +131,7 @@ public class LineageAccess {
         // a path no table can have, but in a bucket (or file system) the catalog manages
         return !inManagedStore(dataset);
       }
-      if (policy.managedRoots().stream().noneMatch(root -> root.contains(location))) {
+      if (!policy.isManaged(location)) {
         return true;
       }
       return tableAt(location).map(table -> authorizer.canSee(principal, table)).orElse(false);

@@ -119,11 +119,8 @@ public class AuditStore {
 
   /** A trailing {@code *} matches a prefix. */
   private static String likeOrExact(String text) {
-    return text.endsWith("*") ? escapeLike(text.substring(0, text.length() - 1)) + "%" : text;
-  }
-
-  /** Keeps the prefix literal: table names are full of underscores, a LIKE wildcard. */
-  private static String escapeLike(String text) {
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return text.endsWith("*")
+        ? LikePatterns.literal(text.substring(0, text.length() - 1)) + "%"
+        : text;
   }
 }

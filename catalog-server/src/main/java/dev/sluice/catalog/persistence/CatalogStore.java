@@ -2,11 +2,13 @@ package dev.sluice.catalog.persistence;
 
 import dev.sluice.catalog.audit.AuditTrail;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.zones.StorageLocation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -352,12 +354,11 @@ public class CatalogStore {
   }
 
   /**
-   * A table or view other than {@code except} whose location holds or lies within {@code location},
-   * given the location and its ancestors (canonical, without trailing slash).
+   * A table or view other than {@code except} whose location holds, or lies within, {@code
+   * location} (compared by canonical location key).
    */
   @Transactional
-  public Optional<TableIdentifier> overlapping(
-      String location, List<String> ancestors, TableIdentifier except) {
+  public Optional<TableIdentifier> overlapping(StorageLocation location, TableIdentifier except) {
     List<Object[]> rows =
         session()
             .createSelectionQuery(
@@ -365,8 +366,8 @@ public class CatalogStore {
                     + " where (location in :ancestors or location like :below escape '\\')"
                     + " and not (namespaceName = :ns and name = :name)",
                 Object[].class)
-            .setParameter("ancestors", ancestors)
-            .setParameter("below", escapeLike(location) + "/%")
+            .setParameter("ancestors", location.keyAndAncestors())
+            .setParameter("below", LikePatterns.literal(location.key()) + "/%")
             .setParameter("ns", NamespaceNames.encode(except.namespace()))
             .setParameter("name", except.name())
             .setMaxResults(1)
@@ -376,9 +377,21 @@ public class CatalogStore {
         .map(row -> TableIdentifier.of(NamespaceNames.decode((String) row[0]), (String) row[1]));
   }
 
-  /** Keeps a LIKE prefix literal. */
-  private static String escapeLike(String text) {
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  /**
+   * The table or view whose location holds {@code location} most closely: the one with the longest
+   * location among the location's key and its ancestors' keys.
+   */
+  @Transactional
+  public Optional<TableIdentifier> holderOf(StorageLocation location) {
+    return session()
+        .createSelectionQuery(
+            "select namespaceName, name, location from CatalogEntity where location in :keys",
+            Object[].class)
+        .setParameter("keys", location.keyAndAncestors())
+        .getResultList()
+        .stream()
+        .max(Comparator.comparingInt(row -> ((String) row[2]).length()))
+        .map(row -> TableIdentifier.of(NamespaceNames.decode((String) row[0]), (String) row[1]));
   }
 
   /**

@@ -402,15 +402,6 @@ public final class PolicyEngine {
         + " unmasked-for of those columns";
   }
 
-  /** {@code group:x} for a principal standing for a group, else the principal itself. */
-  private static String describeWriter(Principal principal) {
-    String name = principal.name();
-    if (name.startsWith("(member of ") || name.startsWith("(holder of ")) {
-      return name.substring(name.indexOf(" of ") + 4, name.length() - 1);
-    }
-    return principal.self().toString();
-  }
-
   /** A column's classification and how it got it; empty when it has none. */
   public Optional<String> classificationOf(TableName table, String column) {
     Dataset dataset = bundle.dataset(table).orElse(null);
