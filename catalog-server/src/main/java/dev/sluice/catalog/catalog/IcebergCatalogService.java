@@ -10,9 +10,9 @@ import dev.sluice.catalog.persistence.NamespaceNames;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.catalog.security.Names;
 import dev.sluice.catalog.storage.GuardedFileIO;
-import dev.sluice.catalog.storage.StorageFileIO;
 import dev.sluice.catalog.storage.StoragePolicies;
 import dev.sluice.catalog.storage.StorageProducer;
+import dev.sluice.policy.eval.Decision;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.model.Action;
 import dev.sluice.zones.StoragePolicy;
@@ -101,7 +101,7 @@ public class IcebergCatalogService {
   @Inject
   public IcebergCatalogService(
       CatalogStore store,
-      StorageFileIO io,
+      GuardedFileIO io,
       StoragePolicies storage,
       WarehouseConfig warehouse,
       S3Config s3,
@@ -121,7 +121,7 @@ public class IcebergCatalogService {
         new SluiceCatalog(
             warehouse.name(),
             store,
-            new GuardedFileIO(io, storage::current),
+            io,
             locations,
             metrics,
             (identifier, metadata) ->
@@ -277,13 +277,15 @@ public class IcebergCatalogService {
   /** The table, or its ETag alone when it matches {@code ifNoneMatch}. */
   public LoadedTable loadTable(TableIdentifier identifier, String snapshots, String ifNoneMatch) {
     SnapshotMode mode = snapshotMode(snapshots);
-    authorizer.requireAny("table.load", identifier, READ_OR_WRITE);
+    Decision access = authorizer.requireAny("table.load", identifier, READ_OR_WRITE);
     LoadTableResponse response = CatalogHandlers.loadTable(catalog, identifier, mode);
+    TableMetadata metadata = response.tableMetadata();
     authorizer.requireUnrestrictedRead(
         "table.load",
         identifier,
-        TableColumns.current(response.tableMetadata()),
-        TableColumns.of(response.tableMetadata()));
+        access,
+        () -> TableColumns.current(metadata),
+        () -> TableColumns.of(metadata));
     String etag = etag(response.metadataLocation(), mode);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       return new LoadedTable(null, etag);

@@ -3,8 +3,6 @@ package dev.sluice.catalog.catalog;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.storage.GuardedFileIO;
-import dev.sluice.catalog.storage.StorageFileIO;
-import dev.sluice.catalog.storage.StoragePolicies;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collections;
@@ -42,22 +40,32 @@ public class TableColumns {
           });
 
   @Inject
-  public TableColumns(CatalogStore store, StorageFileIO io, StoragePolicies policies) {
+  public TableColumns(CatalogStore store, GuardedFileIO io) {
     this.store = store;
-    this.io = new GuardedFileIO(io, policies::current);
+    this.io = io;
   }
+
+  /** What the catalog holds under a name: a view, or a table with its columns. */
+  public record Found(boolean view, Set<String> columns) {}
 
   /** The table's columns, empty when no such table exists. */
   public Optional<Set<String>> of(TableIdentifier table) {
-    return store
-        .find(table)
-        .filter(pointer -> pointer.kind() == Kind.TABLE)
-        .map(pointer -> cache.computeIfAbsent(pointer.metadataLocation(), this::read));
+    return find(table).filter(found -> !found.view()).map(Found::columns);
   }
 
-  /** Whether the catalog holds a view of that name. */
-  public boolean isView(TableIdentifier identifier) {
-    return store.find(identifier).filter(pointer -> pointer.kind() == Kind.VIEW).isPresent();
+  /**
+   * What the catalog holds under the name (one pointer read), empty when nothing; a view's columns
+   * are not read.
+   */
+  public Optional<Found> find(TableIdentifier identifier) {
+    return store
+        .find(identifier)
+        .map(
+            pointer ->
+                pointer.kind() == Kind.VIEW
+                    ? new Found(true, Set.of())
+                    : new Found(
+                        false, cache.computeIfAbsent(pointer.metadataLocation(), this::read)));
   }
 
   /** Every column name (top-level, and nested by full and leaf name) of every schema. */

@@ -6,8 +6,6 @@ import dev.sluice.catalog.json.ServerJson;
 import dev.sluice.catalog.persistence.JobStore;
 import dev.sluice.catalog.security.Names;
 import dev.sluice.catalog.storage.GuardedFileIO;
-import dev.sluice.catalog.storage.StorageFileIO;
-import dev.sluice.catalog.storage.StoragePolicies;
 import dev.sluice.zones.StorageLocation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -63,8 +61,8 @@ public class TablePurge implements JobExecutor {
   public record Progress(long deleted, long total) {}
 
   @Inject
-  public TablePurge(StorageFileIO io, StoragePolicies policies, AuditTrail audit) {
-    this.io = new GuardedFileIO(io, policies::current);
+  public TablePurge(GuardedFileIO io, AuditTrail audit) {
+    this.io = io;
     this.audit = audit;
   }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -168,26 +169,29 @@ public class CatalogAuthorizer {
 
   /**
    * A caller that reads through the catalog gets the raw files, so a table with masks or row
-   * filters for it may only be served to an engine that applies them itself. {@code columns} are
-   * the columns of the table's current schema, {@code tableColumns} those of every schema it had.
+   * filters for it may only be served to an engine that applies them itself. {@code access} is what
+   * {@link #requireAny} allowed the load with (null for an administrator); {@code columns} gives
+   * the columns of the table's current schema, {@code tableColumns} those of every schema it had,
+   * both computed only when the check needs them.
    */
   public void requireUnrestrictedRead(
       String operation,
       TableIdentifier table,
-      List<String> columns,
-      Collection<String> tableColumns) {
+      Decision access,
+      Supplier<List<String>> columns,
+      Supplier<Collection<String>> tableColumns) {
     Principal principal = caller.get();
-    if (isAdmin(principal) || maskEnforcingEngines.contains(principal.self())) {
+    if (access == null || isAdmin(principal) || maskEnforcingEngines.contains(principal.self())) {
       return;
+    }
+    if (access.action() != Action.READ) {
+      return; // a write-only caller gets metadata to commit against; no masks apply to it
     }
     String name = Names.text(table);
     TableName policyName = Names.table(table);
-    if (!decisions.table(principal, Action.READ, policyName).allowed()) {
-      return; // a write-only caller gets metadata to commit against; no masks apply to it
-    }
     Map<String, String> untyped = new LinkedHashMap<>();
-    columns.forEach(c -> untyped.put(c, null));
-    Verdict read = decisions.read(principal, policyName, untyped, null, tableColumns);
+    columns.get().forEach(c -> untyped.put(c, null));
+    Verdict read = decisions.read(principal, policyName, untyped, null, tableColumns.get());
     Decision decision = read.decision();
     if (decision == null || !decision.allowed()) {
       record(principal, operation, name, read);

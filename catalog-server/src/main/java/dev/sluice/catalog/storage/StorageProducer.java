@@ -19,17 +19,20 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
-/** Builds the one {@link StorageFileIO} the catalog reads and writes metadata with. */
+/**
+ * Builds the one file IO the catalog reads and writes with: S3 or the local file system, behind the
+ * storage policy's fence ({@link GuardedFileIO}). No unguarded file IO is a bean.
+ */
 @ApplicationScoped
 public class StorageProducer {
 
   @Produces
   @ApplicationScoped
-  StorageFileIO storageFileIO(S3Config config) {
-    return new StorageFileIO(s3(config), new LocalFileIO());
+  GuardedFileIO storageFileIO(S3Config config, StoragePolicies policies) {
+    return new GuardedFileIO(new StorageFileIO(s3(config), new LocalFileIO()), policies::current);
   }
 
-  void close(@Disposes StorageFileIO io) {
+  void close(@Disposes GuardedFileIO io) {
     io.close();
   }
 

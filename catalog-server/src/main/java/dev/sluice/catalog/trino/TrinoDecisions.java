@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
@@ -169,13 +170,9 @@ public class TrinoDecisions {
     } else if (table.schema().equals("information_schema")) {
       expressions = List.of();
     } else {
-      Decision decision = read(principal, table, Map.of()).decision();
-      if (decision == null || !decision.allowed()) {
-        // the policy refused reading after all (consent, purpose): no row may be seen
-        expressions = List.of("false");
-      } else {
-        expressions = decision.rowFilters().stream().map(RowFilterExpression::expression).toList();
-      }
+      // readAccess judged reading with the table's columns: its decision carries the filters
+      expressions =
+          access.decision().rowFilters().stream().map(RowFilterExpression::expression).toList();
     }
     record(
         principal,
@@ -211,9 +208,10 @@ public class TrinoDecisions {
       }
       Map<String, String> columnTypes = new LinkedHashMap<>();
       entry.getValue().forEach((column, index) -> columnTypes.put(column, types.get(index)));
-      Verdict verdict = read(principal, table, columnTypes);
+      Optional<TableColumns.Found> found = tableColumns.find(table.identifier());
+      Verdict verdict = read(principal, table, columnTypes, columnsOf(table, found));
       Decision decision = verdict.decision();
-      if (decision != null && decision.allowed() && isUndeclaredView(table)) {
+      if (decision != null && decision.allowed() && isUndeclaredView(table, found)) {
         // an invoker view reads its base tables with the reader's masks already (definer views
         // over governed tables are refused): masking its columns again by name would only hide
         // what the base tables' own rules show, such as a last-4 mask
@@ -410,15 +408,24 @@ public class TrinoDecisions {
   }
 
   private Verdict select(Principal principal, TableRef table) {
-    Verdict read = readAccess(principal, table);
-    if (!read.allowed() || table.suffix() == null || !catalogs.contains(table.catalog())) {
+    if (table.suffix() == null
+        || !catalogs.contains(table.catalog())
+        || METADATA_WITHOUT_VALUES.contains(table.suffix())) {
+      return readAccess(principal, table);
+    }
+    // a metadata table with values: file statistics and partitions must not slip past masks;
+    // the table's columns are looked up once for both questions
+    Set<String> columns = columnsOf(table, tableColumns.find(table.identifier()));
+    Verdict read =
+        table.schema().equals("information_schema")
+            ? readAccess(principal, table)
+            : read(principal, table, Map.of(), columns);
+    if (!read.allowed()) {
       return read;
     }
-    // a metadata table: values in file statistics and partitions must not slip past masks
-    if (METADATA_WITHOUT_VALUES.contains(table.suffix())) {
-      return read;
-    }
-    Decision decision = read(principal, table, allColumns(table)).decision();
+    Map<String, String> all = new LinkedHashMap<>();
+    columns.forEach(c -> all.put(c, null));
+    Decision decision = read(principal, table, all, columns).decision();
     if (decision == null
         || !decision.allowed()
         || !decision.masks().isEmpty()
@@ -443,7 +450,8 @@ public class TrinoDecisions {
     if (!read.allowed() || !catalogs.contains(table.catalog())) {
       return read;
     }
-    if (decisions.governsContent(table.policyName(), columnsOf(table))) {
+    if (decisions.governsContent(
+        table.policyName(), columnsOf(table, tableColumns.find(table.identifier())))) {
       return Verdict.deny(
           table.policyName()
               + " has masks or row filters; a SECURITY DEFINER view over it would apply its"
@@ -485,34 +493,32 @@ public class TrinoDecisions {
 
   /** Reading columns of the table; the answer knows every column the table has. */
   private Verdict read(Principal principal, TableRef table, Map<String, String> columnTypes) {
-    return decisions.read(principal, table.policyName(), columnTypes, null, columnsOf(table));
+    return read(
+        principal, table, columnTypes, columnsOf(table, tableColumns.find(table.identifier())));
+  }
+
+  private Verdict read(
+      Principal principal, TableRef table, Map<String, String> columnTypes, Set<String> columns) {
+    return decisions.read(principal, table.policyName(), columnTypes, null, columns);
   }
 
   /** A view in the catalog that no dataset declares. */
-  private boolean isUndeclaredView(TableRef table) {
-    boolean declared =
-        decisions.engine().flatMap(e -> e.bundle().dataset(table.policyName())).isPresent();
-    return !declared && tableColumns.isView(table.identifier());
+  private boolean isUndeclaredView(TableRef table, Optional<TableColumns.Found> found) {
+    return found.map(TableColumns.Found::view).orElse(false) && declared(table).isEmpty();
   }
 
-  /** Every column of the table, for questions about the table as a whole. */
-  private Map<String, String> allColumns(TableRef table) {
-    Map<String, String> columns = new LinkedHashMap<>();
-    columnsOf(table).forEach(c -> columns.put(c, null));
-    return columns;
+  private Optional<dev.sluice.policy.model.Dataset> declared(TableRef table) {
+    return decisions.engine().flatMap(e -> e.bundle().dataset(table.policyName()));
   }
 
   /**
    * The columns the table has in the catalog (every schema, since time travel reads old ones) and
    * those the policy declares for it.
    */
-  private Set<String> columnsOf(TableRef table) {
+  private Set<String> columnsOf(TableRef table, Optional<TableColumns.Found> found) {
     Set<String> columns = new TreeSet<>();
-    decisions
-        .engine()
-        .flatMap(e -> e.bundle().dataset(table.policyName()))
-        .ifPresent(dataset -> columns.addAll(dataset.columns().keySet()));
-    tableColumns.of(table.identifier()).ifPresent(columns::addAll);
+    declared(table).ifPresent(dataset -> columns.addAll(dataset.columns().keySet()));
+    found.ifPresent(f -> columns.addAll(f.columns()));
     return columns;
   }
 
