@@ -26,6 +26,25 @@ public class TestAuthentication implements QuarkusTestBeforeEachCallback {
         return context.next(request, response);
       };
 
+  /**
+   * Fails any test whose request got an answer carrying the server's S3 secret key: the bucket keys
+   * are the server's alone, whatever the endpoint, status or error.
+   */
+  private static final Filter NO_SECRET_IN_ANSWERS =
+      (request, response, context) -> {
+        io.restassured.response.Response answer = context.next(request, response);
+        String secret =
+            ConfigProvider.getConfig()
+                .getOptionalValue("sluice.s3.secret-access-key", String.class)
+                .orElse(null);
+        String body = answer.asString();
+        if (secret != null && body != null && body.contains(secret)) {
+          throw new AssertionError(
+              request.getMethod() + " " + request.getURI() + " answered with the S3 secret key");
+        }
+        return answer;
+      };
+
   private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
   /**
@@ -52,6 +71,9 @@ public class TestAuthentication implements QuarkusTestBeforeEachCallback {
   public void beforeEach(QuarkusTestMethodContext context) {
     if (!RestAssured.filters().contains(AS_ADMIN)) {
       RestAssured.filters(AS_ADMIN);
+    }
+    if (!RestAssured.filters().contains(NO_SECRET_IN_ANSWERS)) {
+      RestAssured.filters(NO_SECRET_IN_ANSWERS);
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.persistence.NamespaceNames;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.catalog.security.Names;
+import dev.sluice.catalog.signing.AccessDelegation;
 import dev.sluice.catalog.storage.GuardedFileIO;
 import dev.sluice.catalog.storage.StoragePolicies;
 import dev.sluice.catalog.storage.StorageProducer;
@@ -24,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -97,6 +99,7 @@ public class IcebergCatalogService {
   private final CatalogAuthorizer authorizer;
   private final ClassifiedColumns columns;
   private final JobsConfig jobs;
+  private final AccessDelegation delegation;
 
   @Inject
   public IcebergCatalogService(
@@ -108,8 +111,10 @@ public class IcebergCatalogService {
       JobsConfig jobs,
       CatalogMetrics metrics,
       CatalogLineageEmitter lineage,
-      CatalogAuthorizer authorizer) {
+      CatalogAuthorizer authorizer,
+      AccessDelegation delegation) {
     this.store = store;
+    this.delegation = delegation;
     this.lineage = lineage;
     this.warehouse = warehouse;
     this.s3 = s3;
@@ -156,8 +161,17 @@ public class IcebergCatalogService {
     return ConfigResponse.builder()
         .withDefaults(defaults)
         .withOverride("warehouse", warehouse.name())
-        .withEndpoints(ENDPOINTS)
+        .withEndpoints(endpoints())
         .build();
+  }
+
+  private List<Endpoint> endpoints() {
+    if (!delegation.remoteSigning()) {
+      return ENDPOINTS;
+    }
+    List<Endpoint> endpoints = new java.util.ArrayList<>(ENDPOINTS);
+    endpoints.add(Endpoint.V1_TABLE_REMOTE_SIGN);
+    return endpoints;
   }
 
   // ---- namespaces ----
@@ -239,10 +253,16 @@ public class IcebergCatalogService {
         .build();
   }
 
-  public LoadTableResponse createTable(Namespace namespace, CreateTableRequest request) {
+  /**
+   * Creates a table (or stages its creation); {@code accessDelegation} is the engine's {@code
+   * X-Iceberg-Access-Delegation} header, if any.
+   */
+  public LoadTableResponse createTable(
+      Namespace namespace, CreateTableRequest request, String accessDelegation) {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
     authorizer.requireTable("table.create", identifier, Action.WRITE);
+    Optional<AccessDelegation.Mode> mode = delegation.choose(accessDelegation);
     if (request.location() != null) {
       catalog.locations().checkRequestedLocation(identifier, request.location());
     }
@@ -252,17 +272,20 @@ public class IcebergCatalogService {
         throw new org.apache.iceberg.exceptions.NoSuchNamespaceException(
             "Namespace does not exist: %s", namespace);
       }
-      return CatalogHandlers.stageTableCreate(catalog, namespace, request);
+      return delegation.apply(
+          CatalogHandlers.stageTableCreate(catalog, namespace, request), identifier, mode);
     }
     LoadTableResponse created = CatalogHandlers.createTable(catalog, namespace, request);
     committed(identifier, created.tableMetadata(), "create");
-    return created;
+    return delegation.apply(created, identifier, mode);
   }
 
-  public LoadTableResponse registerTable(Namespace namespace, RegisterTableRequest request) {
+  public LoadTableResponse registerTable(
+      Namespace namespace, RegisterTableRequest request, String accessDelegation) {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
     authorizer.requireTable("table.register", identifier, Action.WRITE);
+    Optional<AccessDelegation.Mode> mode = delegation.choose(accessDelegation);
     if (request.metadataLocation() == null || request.metadataLocation().isEmpty()) {
       throw new IllegalArgumentException("Invalid register request: metadata-location is required");
     }
@@ -271,13 +294,18 @@ public class IcebergCatalogService {
     LoadTableResponse registered = CatalogHandlers.registerTable(catalog, namespace, request);
     committed(
         TableIdentifier.of(namespace, request.name()), registered.tableMetadata(), "register");
-    return registered;
+    return delegation.apply(registered, identifier, mode);
   }
 
-  /** The table, or its ETag alone when it matches {@code ifNoneMatch}. */
-  public LoadedTable loadTable(TableIdentifier identifier, String snapshots, String ifNoneMatch) {
+  /**
+   * The table, or its ETag alone when it matches {@code ifNoneMatch}; with the table config that
+   * {@code accessDelegation} (the {@code X-Iceberg-Access-Delegation} header) asks for.
+   */
+  public LoadedTable loadTable(
+      TableIdentifier identifier, String snapshots, String ifNoneMatch, String accessDelegation) {
     SnapshotMode mode = snapshotMode(snapshots);
     Decision access = authorizer.requireAny("table.load", identifier, READ_OR_WRITE);
+    Optional<AccessDelegation.Mode> delegated = delegation.choose(accessDelegation);
     LoadTableResponse response = CatalogHandlers.loadTable(catalog, identifier, mode);
     TableMetadata metadata = response.tableMetadata();
     authorizer.requireUnrestrictedRead(
@@ -286,11 +314,12 @@ public class IcebergCatalogService {
         access,
         () -> TableColumns.current(metadata),
         () -> TableColumns.of(metadata));
-    String etag = etag(response.metadataLocation(), mode);
+    // the config differs with the delegation asked for, so the ETag does too
+    String etag = etag(response.metadataLocation(), mode, delegated);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       return new LoadedTable(null, etag);
     }
-    return new LoadedTable(response, etag);
+    return new LoadedTable(delegation.apply(response, identifier, delegated), etag);
   }
 
   public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {
@@ -308,7 +337,8 @@ public class IcebergCatalogService {
               .build();
     }
     committed(identifier, response.tableMetadata(), "commit");
-    return new LoadedTable(response, etag(response.metadataLocation(), SnapshotMode.ALL));
+    return new LoadedTable(
+        response, etag(response.metadataLocation(), SnapshotMode.ALL, Optional.empty()));
   }
 
   public void tableExists(TableIdentifier identifier) {
@@ -456,12 +486,17 @@ public class IcebergCatalogService {
         "Invalid snapshots mode: " + snapshots + " (expected 'all' or 'refs')");
   }
 
-  static String etag(String metadataLocation, SnapshotMode mode) {
+  static String etag(
+      String metadataLocation, SnapshotMode mode, Optional<AccessDelegation.Mode> delegated) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(metadataLocation.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
       digest.update(mode.name().getBytes(StandardCharsets.UTF_8));
+      if (delegated.isPresent()) {
+        digest.update((byte) 0);
+        digest.update(delegated.get().name().getBytes(StandardCharsets.UTF_8));
+      }
       return "\"" + HexFormat.of().formatHex(digest.digest(), 0, 16) + "\"";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

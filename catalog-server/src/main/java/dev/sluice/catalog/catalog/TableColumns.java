@@ -30,11 +30,11 @@ public class TableColumns {
 
   private final CatalogStore store;
   private final FileIO io;
-  private final Map<String, Set<String>> cache =
+  private final Map<String, Facts> cache =
       Collections.synchronizedMap(
           new LinkedHashMap<>(256, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Facts> eldest) {
               return size() > MAX_CACHED;
             }
           });
@@ -45,8 +45,15 @@ public class TableColumns {
     this.io = io;
   }
 
-  /** What the catalog holds under a name: a view, or a table with its columns. */
-  public record Found(boolean view, Set<String> columns) {}
+  /**
+   * What the catalog holds under a name: a view, or a table with its columns, the top-level columns
+   * of its current schema and its location (both null for a view).
+   */
+  public record Found(
+      boolean view, Set<String> columns, List<String> currentColumns, String location) {}
+
+  /** What one metadata file says; it never changes, so it is cached by the file's location. */
+  private record Facts(Set<String> columns, List<String> currentColumns, String location) {}
 
   /** The table's columns, empty when no such table exists. */
   public Optional<Set<String>> of(TableIdentifier table) {
@@ -63,9 +70,12 @@ public class TableColumns {
         .map(
             pointer ->
                 pointer.kind() == Kind.VIEW
-                    ? new Found(true, Set.of())
-                    : new Found(
-                        false, cache.computeIfAbsent(pointer.metadataLocation(), this::read)));
+                    ? new Found(true, Set.of(), null, null)
+                    : found(cache.computeIfAbsent(pointer.metadataLocation(), this::read)));
+  }
+
+  private static Found found(Facts facts) {
+    return new Found(false, facts.columns(), facts.currentColumns(), facts.location());
   }
 
   /** Every column name (top-level, and nested by full and leaf name) of every schema. */
@@ -91,7 +101,8 @@ public class TableColumns {
     return metadata.schema().columns().stream().map(field -> field.name()).toList();
   }
 
-  private Set<String> read(String metadataLocation) {
-    return of(TableMetadataParser.read(io, metadataLocation));
+  private Facts read(String metadataLocation) {
+    TableMetadata metadata = TableMetadataParser.read(io, metadataLocation);
+    return new Facts(of(metadata), current(metadata), metadata.location());
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.catalog.rest;
 
 import dev.sluice.catalog.catalog.IcebergCatalogService;
 import dev.sluice.catalog.catalog.IcebergCatalogService.LoadedTable;
+import dev.sluice.catalog.signing.AccessDelegation;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -50,15 +51,19 @@ public class TableResource {
   @POST
   @Path("/namespaces/{namespace}/tables")
   public LoadTableResponse create(
-      @Encoded @PathParam("namespace") String namespace, CreateTableRequest request) {
-    return catalog.createTable(PathNames.namespace(namespace), request);
+      @Encoded @PathParam("namespace") String namespace,
+      @HeaderParam(AccessDelegation.HEADER) String accessDelegation,
+      CreateTableRequest request) {
+    return catalog.createTable(PathNames.namespace(namespace), request, accessDelegation);
   }
 
   @POST
   @Path("/namespaces/{namespace}/register")
   public LoadTableResponse register(
-      @Encoded @PathParam("namespace") String namespace, RegisterTableRequest request) {
-    return catalog.registerTable(PathNames.namespace(namespace), request);
+      @Encoded @PathParam("namespace") String namespace,
+      @HeaderParam(AccessDelegation.HEADER) String accessDelegation,
+      RegisterTableRequest request) {
+    return catalog.registerTable(PathNames.namespace(namespace), request, accessDelegation);
   }
 
   @GET
@@ -67,9 +72,11 @@ public class TableResource {
       @Encoded @PathParam("namespace") String namespace,
       @Encoded @PathParam("table") String table,
       @QueryParam("snapshots") String snapshots,
-      @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+      @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
+      @HeaderParam(AccessDelegation.HEADER) String accessDelegation) {
     LoadedTable loaded =
-        catalog.loadTable(PathNames.identifier(namespace, table), snapshots, ifNoneMatch);
+        catalog.loadTable(
+            PathNames.identifier(namespace, table), snapshots, ifNoneMatch, accessDelegation);
     if (loaded.response() == null) {
       return Response.notModified().header(HttpHeaders.ETAG, loaded.etag()).build();
     }

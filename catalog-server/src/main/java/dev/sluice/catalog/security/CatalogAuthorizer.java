@@ -181,11 +181,28 @@ public class CatalogAuthorizer {
       Supplier<List<String>> columns,
       Supplier<Collection<String>> tableColumns) {
     Principal principal = caller.get();
+    Verdict restriction = readRestriction(principal, table, access, columns, tableColumns);
+    if (restriction != null) {
+      record(principal, operation, Names.text(table), restriction);
+    }
+  }
+
+  /**
+   * Why the principal may not get the table's raw files although {@code access} allows reading it
+   * (masks or row filters apply to it, or its read is denied): a refusing verdict, or null when the
+   * files may be served. Records nothing.
+   */
+  public Verdict readRestriction(
+      Principal principal,
+      TableIdentifier table,
+      Decision access,
+      Supplier<List<String>> columns,
+      Supplier<Collection<String>> tableColumns) {
     if (access == null || isAdmin(principal) || maskEnforcingEngines.contains(principal.self())) {
-      return;
+      return null;
     }
     if (access.action() != Action.READ) {
-      return; // a write-only caller gets metadata to commit against; no masks apply to it
+      return null; // a write-only caller gets metadata to commit against; no masks apply to it
     }
     String name = Names.text(table);
     TableName policyName = Names.table(table);
@@ -194,11 +211,10 @@ public class CatalogAuthorizer {
     Verdict read = decisions.read(principal, policyName, untyped, null, tableColumns.get());
     Decision decision = read.decision();
     if (decision == null || !decision.allowed()) {
-      record(principal, operation, name, read);
-      return;
+      return read;
     }
     if (decision.masks().isEmpty() && decision.rowFilters().isEmpty()) {
-      return;
+      return null;
     }
     String restrictions =
         (decision.masks().isEmpty()
@@ -215,8 +231,8 @@ public class CatalogAuthorizer {
             + principal
             + "; only a mask-enforcing engine "
             + maskEnforcingEngines.stream().map(Subject::toString).sorted().toList()
-            + " may load it";
-    record(principal, operation, name, false, rule, read.policyVersion());
+            + " may read its files";
+    return new Verdict(false, rule, read.policyVersion(), decision);
   }
 
   /** Refuses an otherwise permitted request for a reason the policy gives about the data. */

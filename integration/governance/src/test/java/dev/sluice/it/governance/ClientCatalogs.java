@@ -55,4 +55,38 @@ final class ClientCatalogs {
     config.put(prefix + ".client.region", S3ProxyServer.REGION);
     return config;
   }
+
+  /**
+   * Spark settings of a catalog that holds no S3 keys at all: it asks for remote signing, so every
+   * S3 request it makes is signed by Sluice, and authenticates with {@code token} (an API token).
+   */
+  static Map<String, String> sparkSigned(GovernedLakehouse lake, String name, String token) {
+    String prefix = "spark.sql.catalog." + name;
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
+    config.put(prefix + ".type", "rest");
+    config.put(prefix + ".uri", lake.catalogUri());
+    config.put(prefix + ".warehouse", WAREHOUSE_NAME);
+    config.put(prefix + ".rest.auth.type", "oauth2");
+    config.put(prefix + ".token", token);
+    config.put(prefix + ".cache-enabled", "false");
+    config.put(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    config.put(prefix + ".header.X-Iceberg-Access-Delegation", "remote-signing");
+    return config;
+  }
+
+  /** Like {@link #sparkSigned}, authenticating as a realm client by client credentials. */
+  static Map<String, String> sparkSignedClient(GovernedLakehouse lake, String name, String client) {
+    Map<String, String> config = new LinkedHashMap<>();
+    spark(lake, name, client)
+        .forEach(
+            (key, value) -> {
+              if (!key.contains(".s3.")) {
+                config.put(key, value);
+              }
+            });
+    config.put(
+        "spark.sql.catalog." + name + ".header.X-Iceberg-Access-Delegation", "remote-signing");
+    return config;
+  }
 }

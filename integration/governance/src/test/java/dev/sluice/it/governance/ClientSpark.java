@@ -18,6 +18,13 @@ final class ClientSpark {
 
   /** A session whose catalogs (name → client) each authenticate as their client. */
   static SparkSession start(GovernedLakehouse lake, Path workDir, Map<String, String> catalogs) {
+    Map<String, String> config = new java.util.LinkedHashMap<>();
+    catalogs.forEach((name, client) -> config.putAll(ClientCatalogs.spark(lake, name, client)));
+    return start(workDir, config, catalogs.keySet().toString());
+  }
+
+  /** A session with the given catalog settings ({@code spark.sql.catalog.*}). */
+  static SparkSession start(Path workDir, Map<String, String> catalogConfig, String catalogs) {
     Progress.say("starting Spark (local[2]) with catalogs %s", catalogs);
     long started = System.nanoTime();
     SparkSession.Builder builder =
@@ -34,8 +41,7 @@ final class ClientSpark {
             .config(
                 "spark.sql.extensions",
                 "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
-    catalogs.forEach(
-        (name, client) -> ClientCatalogs.spark(lake, name, client).forEach(builder::config));
+    catalogConfig.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     // Spark's INFO lines would bury the progress and failure output of the tests
     spark.sparkContext().setLogLevel("WARN");

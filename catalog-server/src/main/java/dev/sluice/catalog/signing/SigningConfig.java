@@ -1,0 +1,36 @@
+package dev.sluice.catalog.signing;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * S3 remote signing: engines hold no bucket keys and send each S3 request to Sluice, which signs it
+ * with {@code sluice.s3.access-key-id}/{@code secret-access-key} only when the request stays under
+ * a table the caller may use that way.
+ */
+@ConfigMapping(prefix = "sluice.signing")
+public interface SigningConfig {
+
+  /**
+   * Whether the sign endpoints answer and loads offer {@code remote-signing}. It also needs an
+   * {@code s3://} warehouse and S3 keys; without them signing stays off and says why.
+   */
+  @WithDefault("true")
+  boolean enabled();
+
+  /**
+   * Which signing decisions go to the audit trail: {@code all}, or {@code sample-reads} (every
+   * refusal and every write, and a share of the allowed reads: a scan signs one GET per file).
+   */
+  @WithDefault("all")
+  AuditMode audit();
+
+  /** The share of allowed reads recorded when {@code audit=sample-reads}. */
+  @WithDefault("0.01")
+  double auditSampleRate();
+
+  enum AuditMode {
+    ALL,
+    SAMPLE_READS
+  }
+}
