@@ -16,6 +16,7 @@ import dev.sluice.catalog.storage.StorageProducer;
 import dev.sluice.policy.eval.Decision;
 import dev.sluice.policy.eval.Principal;
 import dev.sluice.policy.model.Action;
+import dev.sluice.zones.StorageLocation;
 import dev.sluice.zones.StoragePolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -262,7 +263,7 @@ public class IcebergCatalogService {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
     authorizer.requireTable("table.create", identifier, Action.WRITE);
-    Optional<AccessDelegation.Mode> mode = delegation.choose(accessDelegation);
+    Optional<AccessDelegation.Mode> mode = delegation.choose(accessDelegation, identifier);
     if (request.location() != null) {
       catalog.locations().checkRequestedLocation(identifier, request.location());
     }
@@ -272,8 +273,12 @@ public class IcebergCatalogService {
         throw new org.apache.iceberg.exceptions.NoSuchNamespaceException(
             "Namespace does not exist: %s", namespace);
       }
-      return delegation.apply(
-          CatalogHandlers.stageTableCreate(catalog, namespace, request), identifier, mode);
+      LoadTableResponse staged = CatalogHandlers.stageTableCreate(catalog, namespace, request);
+      if (mode.isPresent() && mode.get() == AccessDelegation.Mode.REMOTE_SIGNING) {
+        // the engine writes the files before the table exists: signing must know where they go
+        store.staged(identifier, StorageLocation.parse(staged.tableMetadata().location()).key());
+      }
+      return delegation.apply(staged, identifier, mode);
     }
     LoadTableResponse created = CatalogHandlers.createTable(catalog, namespace, request);
     committed(identifier, created.tableMetadata(), "create");
@@ -285,7 +290,7 @@ public class IcebergCatalogService {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
     authorizer.requireTable("table.register", identifier, Action.WRITE);
-    Optional<AccessDelegation.Mode> mode = delegation.choose(accessDelegation);
+    Optional<AccessDelegation.Mode> mode = delegation.choose(accessDelegation, identifier);
     if (request.metadataLocation() == null || request.metadataLocation().isEmpty()) {
       throw new IllegalArgumentException("Invalid register request: metadata-location is required");
     }
@@ -305,7 +310,7 @@ public class IcebergCatalogService {
       TableIdentifier identifier, String snapshots, String ifNoneMatch, String accessDelegation) {
     SnapshotMode mode = snapshotMode(snapshots);
     Decision access = authorizer.requireAny("table.load", identifier, READ_OR_WRITE);
-    Optional<AccessDelegation.Mode> delegated = delegation.choose(accessDelegation);
+    Optional<AccessDelegation.Mode> delegated = delegation.choose(accessDelegation, identifier);
     LoadTableResponse response = CatalogHandlers.loadTable(catalog, identifier, mode);
     TableMetadata metadata = response.tableMetadata();
     authorizer.requireUnrestrictedRead(

@@ -311,18 +311,67 @@ public class CatalogStore {
     }
   }
 
+  /**
+   * Drops a table or view without touching its files. A dropped table is remembered for a day
+   * ({@link #recentlyUnlisted}), so that the engine that dropped it may still have the deletion of
+   * its files signed.
+   */
   @Transactional
   public boolean drop(TableIdentifier identifier, Kind kind) {
     audit.joinChange(session(), true);
+    Optional<CatalogEntity> entity = entity(identifier).filter(e -> e.kind == kind);
+    if (entity.isEmpty()) {
+      return false;
+    }
+    session().remove(entity.get());
+    if (kind == Kind.TABLE && entity.get().location != null) {
+      remember(identifier, UnlistedTableEntity.Reason.DROPPED, entity.get().location);
+    }
+    return true;
+  }
+
+  /** A table staged for creation at {@code location} (its canonical key). */
+  @Transactional
+  public void staged(TableIdentifier identifier, String location) {
+    audit.joinChange(session(), true);
+    remember(identifier, UnlistedTableEntity.Reason.STAGED, location);
+  }
+
+  private void remember(
+      TableIdentifier identifier, UnlistedTableEntity.Reason reason, String location) {
+    OffsetDateTime now = now();
+    session()
+        .createMutationQuery("delete from UnlistedTableEntity where recordedAt < :cutoff")
+        .setParameter("cutoff", now.minusDays(1))
+        .executeUpdate();
+    UnlistedTableEntity unlisted = new UnlistedTableEntity();
+    unlisted.id = java.util.UUID.randomUUID().toString();
+    unlisted.namespaceName = NamespaceNames.encode(identifier.namespace());
+    unlisted.name = identifier.name();
+    unlisted.reason = reason;
+    unlisted.location = location;
+    unlisted.recordedAt = now;
+    session().persist(unlisted);
+  }
+
+  /** Files of that name without a listed table, recorded since {@code since}: the newest record. */
+  public record Unlisted(UnlistedTableEntity.Reason reason, String location) {}
+
+  @Transactional
+  public Optional<Unlisted> recentlyUnlisted(TableIdentifier identifier, OffsetDateTime since) {
     return session()
-            .createMutationQuery(
-                "delete from CatalogEntity where namespaceName = :ns and name = :name"
-                    + " and kind = :kind")
-            .setParameter("ns", NamespaceNames.encode(identifier.namespace()))
-            .setParameter("name", identifier.name())
-            .setParameter("kind", kind)
-            .executeUpdate()
-        > 0;
+        .createSelectionQuery(
+            "from UnlistedTableEntity where namespaceName = :ns and name = :name"
+                + " and recordedAt >= :since order by recordedAt desc",
+            UnlistedTableEntity.class)
+        .setParameter("ns", NamespaceNames.encode(identifier.namespace()))
+        .setParameter("name", identifier.name())
+        .setParameter("since", since)
+        .setMaxResults(1)
+        .getResultList()
+        .stream()
+        .findFirst()
+        .map(e -> new Unlisted(e.reason, e.location));
   }
 
   /**

@@ -1,7 +1,13 @@
 package dev.sluice.catalog.signing;
 
 import dev.sluice.catalog.config.S3Config;
+import dev.sluice.catalog.security.CatalogAuthorizer;
+import dev.sluice.catalog.security.Names;
 import dev.sluice.catalog.storage.StorageProducer;
+import dev.sluice.catalog.storage.StsCredentialVendor;
+import dev.sluice.policy.eval.Principal;
+import dev.sluice.policy.model.Action;
+import dev.sluice.zones.StorageLocation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -31,11 +37,19 @@ public class AccessDelegation {
   private static final ResourcePaths PATHS = ResourcePaths.forCatalogProperties(Map.of());
 
   private final RemoteSigningService signing;
+  private final StsCredentialVendor vendor;
+  private final CatalogAuthorizer authorizer;
   private final S3Config s3;
 
   @Inject
-  public AccessDelegation(RemoteSigningService signing, S3Config s3) {
+  public AccessDelegation(
+      RemoteSigningService signing,
+      StsCredentialVendor vendor,
+      CatalogAuthorizer authorizer,
+      S3Config s3) {
     this.signing = signing;
+    this.vendor = vendor;
+    this.authorizer = authorizer;
     this.s3 = s3;
   }
 
@@ -46,11 +60,25 @@ public class AccessDelegation {
 
   /** What the engine asked for and this server can give; empty when it asked for nothing. */
   public enum Mode {
-    REMOTE_SIGNING
+    REMOTE_SIGNING,
+    VENDED_CREDENTIALS
   }
 
-  /** The first mode of the header's comma-separated list that this server gives. */
-  public Optional<Mode> choose(String header) {
+  /**
+   * The first mode of the header's comma-separated list that this server gives, checked for the
+   * caller before anything is created: vended credentials read every file below the table's prefix,
+   * so a write-only caller gets none (remote signing lets it read just the metadata a commit
+   * needs). Recorded either way.
+   */
+  public Optional<Mode> choose(String header, TableIdentifier identifier) {
+    Optional<Mode> mode = choose(header);
+    if (mode.isPresent() && mode.get() == Mode.VENDED_CREDENTIALS) {
+      authorizer.requireTable("table.credentials", identifier, Action.READ);
+    }
+    return mode;
+  }
+
+  private Optional<Mode> choose(String header) {
     if (header == null || header.isBlank()) {
       return Optional.empty();
     }
@@ -64,11 +92,20 @@ public class AccessDelegation {
       if (mode.equals(REMOTE_SIGNING) && signing.enabled()) {
         return Optional.of(Mode.REMOTE_SIGNING);
       }
+      if (mode.equals(VENDED_CREDENTIALS) && vendor.isEnabled()) {
+        return Optional.of(Mode.VENDED_CREDENTIALS);
+      }
     }
-    String offered =
+    List<String> offers = new ArrayList<>();
+    offers.add(
         signing.enabled()
-            ? "this server gives only '" + REMOTE_SIGNING + "'"
-            : "remote signing is not enabled (" + signing.disabledBecause() + ")";
+            ? "'" + REMOTE_SIGNING + "'"
+            : "remote signing is not enabled (" + signing.disabledBecause() + ")");
+    offers.add(
+        vendor.isEnabled()
+            ? "'" + VENDED_CREDENTIALS + "'"
+            : "vended credentials are not enabled (sluice.s3.sts.enabled)");
+    String offered = "this server offers " + String.join("; ", offers);
     throw new BadRequestException(
         "Cannot delegate access as asked by %s %s: %s", HEADER, asked, offered);
   }
@@ -85,8 +122,25 @@ public class AccessDelegation {
             .addAllConfig(response.config())
             .addAllCredentials(response.credentials());
     builder.addAllConfig(StorageProducer.s3ClientProperties(s3));
-    builder.addConfig("s3.remote-signing-enabled", "true");
-    builder.addConfig(RESTCatalogProperties.SIGNER_ENDPOINT, PATHS.remoteSign(identifier));
+    if (mode.get() == Mode.REMOTE_SIGNING) {
+      builder.addConfig("s3.remote-signing-enabled", "true");
+      builder.addConfig(RESTCatalogProperties.SIGNER_ENDPOINT, PATHS.remoteSign(identifier));
+    } else {
+      builder.addAllCredentials(vend(identifier, response.tableMetadata().location()));
+    }
     return builder.build();
+  }
+
+  /** Credentials for the table's prefix, writing too when the caller may write the table. */
+  private List<org.apache.iceberg.rest.credentials.Credential> vend(
+      TableIdentifier identifier, String location) {
+    Principal principal = authorizer.principal();
+    boolean writes =
+        authorizer.isAdmin(principal)
+            || authorizer
+                .decisions()
+                .table(principal, Action.WRITE, Names.table(identifier))
+                .allowed();
+    return vendor.vend(principal.self().toString(), StorageLocation.parse(location), writes);
   }
 }

@@ -6,6 +6,7 @@ import dev.sluice.catalog.catalog.TableColumns;
 import dev.sluice.catalog.catalog.TableColumns.Found;
 import dev.sluice.catalog.config.S3Config;
 import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.persistence.UnlistedTableEntity;
 import dev.sluice.catalog.security.AccessDecisions.Verdict;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.catalog.security.Names;
@@ -20,6 +21,8 @@ import dev.sluice.zones.s3.S3RequestRefusedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -158,11 +161,11 @@ public class RemoteSigningService {
     if (!verdict.allowed()) {
       throw refuse(principal, resource, verdict.rule(), verdict.policyVersion());
     }
-    Found found =
-        tables
-            .find(table)
-            .filter(f -> !f.view())
-            .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", name));
+    Optional<Found> current = tables.find(table).filter(f -> !f.view());
+    if (current.isEmpty()) {
+      return signForUnlisted(principal, table, s3, request, resource);
+    }
+    Found found = current.get();
     StorageLocation location = StorageLocation.parse(found.location());
     if (!s3.isWithin(location)) {
       throw refuse(
@@ -197,6 +200,65 @@ public class RemoteSigningService {
       }
     }
     recordAllowed(principal, resource, s3, verdict);
+    return signed(s3, request);
+  }
+
+  /**
+   * Files of a table the catalog does not list: staged for creation, or dropped without purge a
+   * moment ago. Whoever may write the name may write below a staged table's location, or delete
+   * below a dropped one's, and read its metadata (a purge reads it to find the files); nothing
+   * else. Otherwise, the table does not exist.
+   */
+  private RemoteSignResponse signForUnlisted(
+      Principal principal,
+      TableIdentifier table,
+      S3Request s3,
+      RemoteSignRequest request,
+      String resource) {
+    String name = Names.text(table);
+    OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC).minus(config.unlistedTableWindow());
+    Optional<CatalogStore.Unlisted> unlisted = store.recentlyUnlisted(table, since);
+    if (unlisted.isEmpty()) {
+      throw new NoSuchTableException("Table does not exist: %s", name);
+    }
+    Verdict write =
+        authorizer.isAdmin(principal)
+            ? Verdict.allow("administrators may use every table's files")
+            : authorizer.decisions().table(principal, Action.WRITE, Names.table(table));
+    if (!write.allowed()) {
+      throw refuse(principal, resource, write.rule(), write.policyVersion());
+    }
+    boolean staged = unlisted.get().reason() == UnlistedTableEntity.Reason.STAGED;
+    StorageLocation location = StorageLocation.parse(unlisted.get().location());
+    StorageLocation reachable =
+        s3.operation().writes() ? location : location.resolve(METADATA_DIRECTORY);
+    boolean allowed =
+        s3.isWithin(reachable) && (staged || s3.operation() != S3Operation.WRITE_OBJECT);
+    String state =
+        staged
+            ? name + " is being created: its files below " + location + " may be written"
+            : name + " was dropped: its files below " + location + " may only be deleted";
+    if (!allowed) {
+      throw refuse(
+          principal,
+          resource,
+          state
+              + " (and its metadata read), for "
+              + config.unlistedTableWindow()
+              + "; "
+              + describe(s3)
+              + " is not that",
+          write.policyVersion());
+    }
+    recordAllowed(
+        principal,
+        resource,
+        s3,
+        new Verdict(true, write.rule() + "; " + state, write.policyVersion(), write.decision()));
+    return signed(s3, request);
+  }
+
+  private RemoteSignResponse signed(S3Request s3, RemoteSignRequest request) {
     S3RequestSigner.Signed signed =
         signer.sign(
             request.method(),

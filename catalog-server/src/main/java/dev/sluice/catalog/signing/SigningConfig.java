@@ -29,6 +29,15 @@ public interface SigningConfig {
   @WithDefault("0.01")
   double auditSampleRate();
 
+  /**
+   * How long the files of a table the catalog does not list can still be reached through signing by
+   * writers of its name: a staged create (CREATE TABLE AS SELECT writes its files before the table
+   * exists) may write them; after a drop without purge (Spark's {@code DROP TABLE ... PURGE} drops,
+   * then deletes the files itself) they may only be deleted.
+   */
+  @WithDefault("1H")
+  java.time.Duration unlistedTableWindow();
+
   enum AuditMode {
     ALL,
     SAMPLE_READS

@@ -30,12 +30,22 @@ public final class S3ProxyServer implements AutoCloseable {
    * Starts S3Proxy from its jar ({@code sluice.it.s3proxy.jar}, put there by the build) with the
    * given buckets already created.
    */
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission>
+      OWNER_ONLY_PERMISSIONS = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+
+  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_ONLY_PERMISSIONS);
+
   public static S3ProxyServer start(Path workDir, List<String> buckets) throws IOException {
     Path jar = Path.of(Components.required("sluice.it.s3proxy.jar"));
     Path dataDir = workDir.resolve("s3-data");
-    Files.createDirectories(dataDir);
+    // jclouds' file store reads "others may read" on a bucket's directory or an object's file as
+    // public-read, which S3Proxy then serves without a signature: keep everything owner-only
+    Files.createDirectories(dataDir, OWNER_ONLY);
+    Files.setPosixFilePermissions(dataDir, OWNER_ONLY_PERMISSIONS);
     for (String bucket : buckets) {
-      Files.createDirectories(dataDir.resolve(bucket));
+      Files.createDirectories(dataDir.resolve(bucket), OWNER_ONLY);
+      Files.setPosixFilePermissions(dataDir.resolve(bucket), OWNER_ONLY_PERMISSIONS);
     }
     int port = Ports.free();
     Path properties = workDir.resolve("s3proxy.properties");
@@ -57,23 +67,30 @@ public final class S3ProxyServer implements AutoCloseable {
     ManagedProcess process =
         ManagedProcess.start(
             "S3Proxy",
+            // umask 077: the objects S3Proxy writes are owner-only files, so private objects
             List.of(
+                "/bin/sh",
+                "-c",
+                "umask 077 && exec \"$0\" -Xmx512m -jar \"$1\" --properties \"$2\"",
                 Components.java17(),
-                "-Xmx512m",
-                "-jar",
                 jar.toString(),
-                "--properties",
                 properties.toString()),
             Map.of(),
             workDir,
             workDir.resolve("s3proxy.log"));
     S3ProxyServer server = new S3ProxyServer(process, port, dataDir);
-    // an unauthenticated request is refused (403) once the server is up
+    // an unauthenticated request is refused (403) once the server is up, a bucket's too
     Waits.until(
         "S3Proxy",
         Duration.ofSeconds(60),
         () -> Waits.httpStatus(server.endpoint() + "/", 403),
         process);
+    for (String bucket : buckets) {
+      if (!Waits.httpStatus(server.endpoint() + "/" + bucket + "/", 403)) {
+        server.close();
+        throw new IllegalStateException("S3Proxy serves bucket " + bucket + " without a signature");
+      }
+    }
     Progress.say("S3Proxy serving %s on %s", buckets, server.endpoint());
     return server;
   }

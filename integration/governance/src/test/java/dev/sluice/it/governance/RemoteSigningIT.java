@@ -68,7 +68,11 @@ class RemoteSigningIT {
               "{\"namespace\":[\"" + namespace + "\"],\"properties\":{}}");
       assertThat(response.statusCode()).as(response.body()).isIn(200, 409);
     }
-    for (String table : List.of("silver/tables/signed_orders", "raw/tables/signed_events")) {
+    for (String table :
+        List.of(
+            "silver/tables/signed_orders",
+            "silver/tables/signed_cities",
+            "raw/tables/signed_events")) {
       HttpResponse<String> response =
           lake.send(
               "DELETE",
@@ -152,14 +156,28 @@ class RemoteSigningIT {
                     + " ORDER BY order_id"))
         .containsExactly("1|Lyon|10.00", "2|Lille|20.00", "3|Lyon|30.00");
 
+    // CREATE TABLE AS SELECT stages the table: its files are written before it exists
+    sql(
+        "CREATE TABLE platform.silver.signed_cities USING iceberg AS SELECT city, count(*) AS orders"
+            + " FROM platform."
+            + ORDERS
+            + " GROUP BY city");
+    assertThat(rows("SELECT * FROM platform.silver.signed_cities ORDER BY city"))
+        .containsExactly("Lyon|2", "Nantes|1", "Paris|1");
+    sql("DROP TABLE platform.silver.signed_cities PURGE");
+
     sql("CREATE TABLE platform." + EVENTS + " (event_id bigint, kind string) USING iceberg");
     sql("INSERT INTO platform." + EVENTS + " VALUES (1, 'signup'), (2, 'login')");
 
     List<JsonNode> signed =
         decisions("table.sign", "user:signing-platform").stream()
-            .filter(e -> e.path("allowed").asBoolean())
+            .filter(e -> e.path("decision").asText().equals("allow"))
             .toList();
-    assertThat(signed).as("Sluice signed the engine's S3 requests").isNotEmpty();
+    assertThat(signed)
+        .as(
+            "Sluice signed the engine's S3 requests; its last signing decisions: %s",
+            lake.audit(Map.of("action", "table.sign")))
+        .isNotEmpty();
     assertThat(signed.stream().map(e -> e.path("resource").asText()))
         .anyMatch(r -> r.contains(" PUT s3://lake/silver/"))
         .anyMatch(r -> r.contains(" GET s3://lake/silver/"));
@@ -172,7 +190,7 @@ class RemoteSigningIT {
         .containsExactly("1|Lyon", "3|Lyon", "4|Nantes", "5|Paris");
     Throwable raw = catchThrowable(() -> rows("SELECT * FROM analyst." + EVENTS));
     assertThat(raw).isNotNull();
-    assertThat(EngineRows.causes(raw)).contains("403");
+    assertThat(EngineRows.causes(raw)).contains("Forbidden");
 
     // guessing a raw data file's path gets no signature, through either table
     String rawFile = firstDataFile(EVENTS);
@@ -300,6 +318,35 @@ class RemoteSigningIT {
         http.send(get.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(object.statusCode()).isEqualTo(200);
     assertThat(new String(object.body(), 0, 4)).isEqualTo("PAR1");
+    // the same signature does not open another object
+    HttpRequest.Builder other = HttpRequest.newBuilder(URI.create(s3Uri(firstDataFile(EVENTS))));
+    answer
+        .path("headers")
+        .fields()
+        .forEachRemaining(
+            header -> {
+              if (!header.getKey().equalsIgnoreCase("host")) {
+                header.getValue().forEach(value -> other.header(header.getKey(), value.asText()));
+              }
+            });
+    assertThat(http.send(other.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+        .isEqualTo(403);
+    // clients before the per-table endpoint: the table is found by the object's location
+    HttpResponse<String> legacy =
+        send("/v1/aws/s3/sign", token, signRequest("HEAD", s3Uri(firstDataFile(ORDERS)), Map.of()));
+    assertThat(legacy.statusCode()).as(legacy.body()).isEqualTo(200);
+    assertThat(legacy.body()).contains("AWS4-HMAC-SHA256");
+    // a table that does not exist, for a caller who may write its name
+    assertRefused(
+        sign(
+            "silver",
+            "never_created",
+            token,
+            "GET",
+            inside.replace("signed_orders", "never_created"),
+            Map.of()),
+        404,
+        "does not exist");
   }
 
   @Test
@@ -354,7 +401,7 @@ class RemoteSigningIT {
     assertRefused(sign("silver", "signed_orders", revocableToken, "GET", file, Map.of()), 401, "");
     Throwable failure = catchThrowable(() -> rows("SELECT count(*) FROM revocable." + ORDERS));
     assertThat(failure).isNotNull();
-    assertThat(EngineRows.causes(failure)).contains("401");
+    assertThat(EngineRows.causes(failure)).contains("Not authorized");
   }
 
   @Test
@@ -377,7 +424,20 @@ class RemoteSigningIT {
     while (!storedKeys(location).isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(500);
     }
-    assertThat(storedKeys(location)).as("the purge job removed the table's files").isEmpty();
+    assertThat(storedKeys(location)).as("Spark's purge removed the table's files").isEmpty();
+    // after the drop, writes are never signed for the dropped table; deletions are, for a while
+    String inside = s3Uri(location + "/data/after-drop.parquet");
+    assertRefused(
+        sign("silver", "signed_orders", platformToken, "PUT", inside, Map.of()),
+        403,
+        "was dropped");
+    assertThat(
+            sign("silver", "signed_orders", platformToken, "DELETE", inside, Map.of()).statusCode())
+        .isEqualTo(200);
+    assertRefused(
+        sign("silver", "signed_orders", lake.clientToken("spark"), "DELETE", inside, Map.of()),
+        403,
+        "client:spark");
   }
 
   // ---- helpers ----
