@@ -14,18 +14,19 @@ import java.util.Locale;
 
 /**
  * Entry point: {@code all} (default: catalog and lineage), {@code catalog}, {@code lineage}, {@code
- * auth} (only on request: it compares with another build) or {@code trino} (only on request: it
- * starts Trino). Starts PostgreSQL and S3Proxy, runs the benchmarks, prints the tables and writes
- * them as JSON under the output directory; every process it started is stopped at the end, also
- * when a step fails.
+ * auth} (only on request: it compares with another build), {@code trino} (only on request: it
+ * starts Trino) or {@code signing} (only on request: it starts Spark). Starts PostgreSQL and
+ * S3Proxy, runs the benchmarks, prints the tables and writes them as JSON under the output
+ * directory; every process it started is stopped at the end, also when a step fails.
  */
 public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "all";
-    if (!List.of("all", "catalog", "lineage", "auth", "trino").contains(mode)) {
-      System.err.println("usage: java -jar sluice-bench.jar [all|catalog|lineage|auth|trino]");
+    if (!List.of("all", "catalog", "lineage", "auth", "trino", "signing").contains(mode)) {
+      System.err.println(
+          "usage: java -jar sluice-bench.jar [all|catalog|lineage|auth|trino|signing]");
       System.exit(2);
     }
     Settings.loadBuildProperties();
@@ -55,6 +56,9 @@ public final class BenchMain {
       }
       if (mode.equals("trino")) {
         new TrinoBench(report, closer, work.resolve("trino")).run(infra);
+      }
+      if (mode.equals("signing")) {
+        new SigningBench(report, closer, work.resolve("signing")).run(infra);
       }
       if (mode.equals("all") || mode.equals("catalog")) {
         new CatalogBench(report, closer, work.resolve("catalog"), output).run(infra);

@@ -48,6 +48,8 @@ final class Report {
   final AuthResults auth = new AuthResults(new ArrayList<>(), new LinkedHashMap<>());
   final TrinoResults trino =
       new TrinoResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+  final SigningResults signing =
+      new SigningResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
 
   static Row row(
       String workload,
@@ -80,7 +82,7 @@ final class Report {
 
   /**
    * The tables: one per catalog workload, with a ratio column per Sluice target against every row;
-   * the auth cases; the trino cases; the targets.
+   * the auth cases; the trino cases; the signing figures; the targets.
    */
   String render() {
     StringBuilder out = new StringBuilder();
@@ -92,6 +94,9 @@ final class Report {
     }
     if (!trino.decisions().isEmpty() || !trino.queries().isEmpty() || !trino.checks().isEmpty()) {
       out.append(trino.render());
+    }
+    if (!signing.isEmpty()) {
+      out.append(signing.render());
     }
     out.append("\n== targets ==\n");
     List<List<String>> lines = new ArrayList<>();
@@ -257,6 +262,9 @@ final class Report {
     }
     if (!trino.decisions().isEmpty() || !trino.queries().isEmpty() || !trino.checks().isEmpty()) {
       json.put("trino", trino);
+    }
+    if (!signing.isEmpty()) {
+      json.put("signing", signing);
     }
     Files.createDirectories(file.getParent());
     RestCatalogClient.JSON

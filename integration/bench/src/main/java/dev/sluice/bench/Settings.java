@@ -247,4 +247,44 @@ final class Settings {
   static int trinoQueries() {
     return integer("bench.trino.queries", 200);
   }
+
+  // ---- signing benchmark ----
+
+  /** The {@code sluice.signing.audit} modes, one server start each, in order. */
+  static List<String> signingAuditModes() {
+    return list("bench.signing.audit", "all,sample-reads");
+  }
+
+  static List<Integer> signingConcurrency() {
+    return list("bench.signing.concurrency", "1,8").stream().map(Integer::parseInt).toList();
+  }
+
+  /** Unmeasured sign requests at the highest concurrency before each server's first level. */
+  static int signingWarmupSeconds() {
+    return integer("bench.signing.warmup-seconds", 30);
+  }
+
+  /** Measured seconds of sign requests per concurrency. */
+  static int signingSeconds() {
+    return integer("bench.signing.seconds", 10);
+  }
+
+  /** Data files of the scanned table (one per Spark partition of the write). */
+  static int signingFiles() {
+    return integer("bench.signing.files", 300);
+  }
+
+  static int signingRowsPerFile() {
+    return integer("bench.signing.rows-per-file", 3000);
+  }
+
+  /** Measured rounds of the scan comparison (each: one scan with keys, one signed). */
+  static int signingScanRounds() {
+    return integer("bench.signing.scan-rounds", 5);
+  }
+
+  /** The nested Spark build's output: {@code classes/} and {@code lib/} (spark-scan/pom.xml). */
+  static Path signingSparkScanDir() {
+    return Path.of(string("bench.signing.spark-scan.dir", "spark-scan")).toAbsolutePath();
+  }
 }

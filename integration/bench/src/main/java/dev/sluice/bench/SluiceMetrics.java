@@ -13,7 +13,10 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Counters from Sluice's Prometheus endpoint: its commit counters, its decision API requests. */
+/**
+ * Counters from Sluice's Prometheus endpoint: its commit counters, its decision API and sign
+ * requests.
+ */
 final class SluiceMetrics {
   static final List<String> COMMIT_COUNTERS =
       List.of("sluice_commit_conflicts_total", "sluice_commit_conflicts_returned_total");
@@ -85,6 +88,36 @@ final class SluiceMetrics {
     Map<String, Served> served = new TreeMap<>();
     counts.forEach((e, n) -> served.put(e, new Served(n, seconds.getOrDefault(e, 0.0))));
     return served;
+  }
+
+  /**
+   * Requests so far to every endpoint whose path template ends with {@code suffix} (e.g. {@code
+   * /sign}), summed over methods and statuses, from the same HTTP server timer.
+   */
+  static Served served(String root, String suffix) throws IOException, InterruptedException {
+    HttpResponse<String> response = scrape(root);
+    if (response.statusCode() != 200) {
+      throw new IOException("GET /q/metrics answered " + response.statusCode());
+    }
+    long requests = 0;
+    double seconds = 0;
+    for (String line : response.body().lines().toList()) {
+      boolean count = line.startsWith("http_server_requests_seconds_count{");
+      if (!count && !line.startsWith("http_server_requests_seconds_sum{")) {
+        continue;
+      }
+      Matcher uri = URI_LABEL.matcher(line);
+      if (!uri.find() || !uri.group(1).endsWith(suffix)) {
+        continue;
+      }
+      double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (count) {
+        requests += Math.round(value);
+      } else {
+        seconds += value;
+      }
+    }
+    return new Served(requests, seconds);
   }
 
   /** What was served between two readings, per endpoint. */
