@@ -39,8 +39,13 @@ public class RemoteSignResource {
     return signed(signing.signByLocation(request));
   }
 
-  /** A signature is for one request and one caller: never cached by the client or in between. */
-  private static Response signed(Object response) {
-    return Response.ok(response).header("Cache-Control", "no-store").build();
+  /**
+   * {@code private}: the client (Iceberg keeps signatures 30 s by method and URI) may reuse a
+   * read's signature for the other reads of that object, nothing in between may; a write's never.
+   */
+  private static Response signed(RemoteSigningService.Signature signature) {
+    return Response.ok(signature.response())
+        .header("Cache-Control", signature.reusable() ? "private" : "no-store")
+        .build();
   }
 }

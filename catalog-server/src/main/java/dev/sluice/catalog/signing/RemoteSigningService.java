@@ -109,8 +109,15 @@ public class RemoteSigningService {
     return disabledBecause.orElse("");
   }
 
+  /**
+   * A signed request, and whether the client may reuse it for the same method and URI ({@code
+   * sluice.signing.reusable-reads}): reads only, whose unsigned headers (the byte range) differ
+   * between the reads of one file.
+   */
+  public record Signature(RemoteSignResponse response, boolean reusable) {}
+
   /** {@code POST /v1/namespaces/{ns}/tables/{table}/sign}. */
-  public RemoteSignResponse sign(TableIdentifier table, RemoteSignRequest request) {
+  public Signature sign(TableIdentifier table, RemoteSignRequest request) {
     S3Request s3 = parse(Names.text(table), request);
     return sign(authorizer.principal(), table, s3, request);
   }
@@ -119,7 +126,7 @@ public class RemoteSigningService {
    * {@code POST /v1/aws/s3/sign}, which clients before the per-table endpoint call: the table is
    * the one whose location holds the first object the request reaches.
    */
-  public RemoteSignResponse signByLocation(RemoteSignRequest request) {
+  public Signature signByLocation(RemoteSignRequest request) {
     S3Request s3 = parse("(by location)", request);
     Principal principal = authorizer.principal();
     Optional<TableIdentifier> holder = store.holderOf(s3.target());
@@ -152,7 +159,7 @@ public class RemoteSigningService {
     }
   }
 
-  private RemoteSignResponse sign(
+  private Signature sign(
       Principal principal, TableIdentifier table, S3Request s3, RemoteSignRequest request) {
     String name = Names.text(table);
     String resource = name + " " + request.method() + " " + s3.target().canonical();
@@ -209,7 +216,7 @@ public class RemoteSigningService {
    * below a dropped one's, and read its metadata (a purge reads it to find the files); nothing
    * else. Otherwise, the table does not exist.
    */
-  private RemoteSignResponse signForUnlisted(
+  private Signature signForUnlisted(
       Principal principal,
       TableIdentifier table,
       S3Request s3,
@@ -258,17 +265,16 @@ public class RemoteSigningService {
     return signed(s3, request);
   }
 
-  private RemoteSignResponse signed(S3Request s3, RemoteSignRequest request) {
+  private Signature signed(S3Request s3, RemoteSignRequest request) {
     S3RequestSigner.Signed signed =
         signer.sign(
             request.method(),
             request.uri(),
             request.headers(),
             s3.operation() == S3Operation.DELETE_OBJECTS ? request.body() : null);
-    return ImmutableRemoteSignResponse.builder()
-        .uri(signed.uri())
-        .headers(signed.headers())
-        .build();
+    return new Signature(
+        ImmutableRemoteSignResponse.builder().uri(signed.uri()).headers(signed.headers()).build(),
+        config.reusableReads() && s3.operation() == S3Operation.READ_OBJECT);
   }
 
   /** Reads need read access (or, for the metadata tree, write access); writes need write. */

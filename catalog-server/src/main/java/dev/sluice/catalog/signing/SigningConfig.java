@@ -38,6 +38,15 @@ public interface SigningConfig {
   @WithDefault("1H")
   java.time.Duration unlistedTableWindow();
 
+  /**
+   * Whether clients may reuse a read's signature for the next reads of the same object (Iceberg
+   * keeps one 30 s, by method and URI: about one sign request per file of a scan instead of three).
+   * Off by default: Iceberg's cache is shared by every catalog of a JVM, so an engine holding two
+   * identities could read with one what only the other may, and reused reads are not audited.
+   */
+  @WithDefault("false")
+  boolean reusableReads();
+
   enum AuditMode {
     ALL,
     SAMPLE_READS

@@ -250,9 +250,12 @@ final class Settings {
 
   // ---- signing benchmark ----
 
-  /** The {@code sluice.signing.audit} modes, one server start each, in order. */
+  /**
+   * The {@code sluice.signing.audit} modes, one server start each, in order; {@code +reusable} also
+   * sets {@code sluice.signing.reusable-reads}.
+   */
   static List<String> signingAuditModes() {
-    return list("bench.signing.audit", "all,sample-reads");
+    return list("bench.signing.audit", "all,sample-reads,sample-reads+reusable");
   }
 
   static List<Integer> signingConcurrency() {

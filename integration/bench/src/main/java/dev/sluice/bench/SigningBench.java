@@ -41,6 +41,7 @@ import org.HdrHistogram.Histogram;
  */
 final class SigningBench {
   static final String DATABASE = "sluice_signing";
+  private static final String REUSABLE = "+reusable";
   static final String BUCKET = "sluice-bench";
   static final TableRef TABLE = new TableRef(List.of("bench_signing"), "scan");
   private static final String WAREHOUSE_NAME = "sluice";
@@ -118,7 +119,12 @@ final class SigningBench {
     try {
       Map<String, String> config = SluiceServer.onPostgres(infra.postgres(), DATABASE);
       config.putAll(SluiceServer.onS3(infra.s3(), "s3://" + BUCKET + "/"));
-      config.put("sluice.signing.audit", audit);
+      // "<audit>+reusable": that audit mode, with clients reusing read signatures
+      boolean reusable = audit.endsWith(REUSABLE);
+      config.put(
+          "sluice.signing.audit",
+          reusable ? audit.substring(0, audit.length() - REUSABLE.length()) : audit);
+      config.put("sluice.signing.reusable-reads", String.valueOf(reusable));
       sluice = closer.register(SluiceServer.start(workDir.resolve("sluice-" + audit), config));
     } catch (Exception e) {
       String reason = RestCatalogClient.abbreviate(String.valueOf(e), 300);

@@ -3,6 +3,7 @@ package dev.sluice.zones.s3;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.zones.InvalidLocationException;
+import dev.sluice.zones.PercentDecoding;
 import dev.sluice.zones.StorageLocation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -380,38 +381,10 @@ public final class S3RequestParser {
 
   /** One round of percent-decoding, as S3 applies to the path; '+' stays '+'. */
   private static String decodeOnce(String text) {
-    return text.indexOf('%') < 0 ? text : percentDecode(text);
-  }
-
-  private static String percentDecode(String text) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(text.length());
-    for (int i = 0; i < text.length(); ) {
-      char c = text.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= text.length()) {
-          throw new S3RequestRefusedException("a truncated percent-escape in the request");
-        }
-        int high = Character.digit(text.charAt(i + 1), 16);
-        int low = Character.digit(text.charAt(i + 2), 16);
-        if (high < 0 || low < 0) {
-          throw new S3RequestRefusedException("a malformed percent-escape in the request");
-        }
-        bytes.write(high * 16 + low);
-        i += 3;
-      } else {
-        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
-          encoded = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-          i++;
-        }
-        bytes.write(encoded, 0, encoded.length);
-        i++;
-      }
+    try {
+      return PercentDecoding.decodeOnce(text);
+    } catch (IllegalArgumentException e) {
+      throw new S3RequestRefusedException(e.getMessage() + " in the request");
     }
-    String decoded = bytes.toString(StandardCharsets.UTF_8);
-    if (decoded.indexOf('\uFFFD') >= 0 && text.indexOf('\uFFFD') < 0) {
-      throw new S3RequestRefusedException("percent-escapes in the request that are not UTF-8");
-    }
-    return decoded;
   }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * catalog, not the object store.
  */
 final class ClientCatalogs {
+  private static final String ACCESS_DELEGATION = "X-Iceberg-Access-Delegation";
+
   /** The server's default warehouse name ({@code sluice.warehouse.name}). */
   static final String WAREHOUSE_NAME = "sluice";
 
@@ -35,24 +37,19 @@ final class ClientCatalogs {
   /** Spark settings ({@code spark.sql.catalog.<name>.*}) of an Iceberg REST catalog. */
   static Map<String, String> spark(GovernedLakehouse lake, String name, String client) {
     String prefix = "spark.sql.catalog." + name;
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
-    config.put(prefix + ".type", "rest");
-    config.put(prefix + ".uri", lake.catalogUri());
-    config.put(prefix + ".warehouse", WAREHOUSE_NAME);
-    // explicit, so that the client does not infer the type from "credential" with a warning
-    config.put(prefix + ".rest.auth.type", "oauth2");
-    config.put(prefix + ".oauth2-server-uri", lake.keycloak().tokenEndpoint());
-    config.put(prefix + ".credential", client + ":" + client + "-secret");
-    config.put(prefix + ".scope", KeycloakServer.CATALOG_SCOPE);
-    // every statement asks the catalog, so each one leaves its own decision in the audit trail
-    config.put(prefix + ".cache-enabled", "false");
-    config.put(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    Map<String, String> config = sparkClientCredentials(lake, name, client);
     config.put(prefix + ".s3.endpoint", lake.s3().endpoint());
     config.put(prefix + ".s3.path-style-access", "true");
     config.put(prefix + ".s3.access-key-id", S3ProxyServer.ACCESS_KEY);
     config.put(prefix + ".s3.secret-access-key", S3ProxyServer.SECRET_KEY);
     config.put(prefix + ".client.region", S3ProxyServer.REGION);
+    return config;
+  }
+
+  /** Like {@link #sparkSigned}, authenticating as a realm client by client credentials. */
+  static Map<String, String> sparkSignedClient(GovernedLakehouse lake, String name, String client) {
+    Map<String, String> config = sparkClientCredentials(lake, name, client);
+    config.put("spark.sql.catalog." + name + ".header." + ACCESS_DELEGATION, "remote-signing");
     return config;
   }
 
@@ -62,31 +59,36 @@ final class ClientCatalogs {
    */
   static Map<String, String> sparkSigned(GovernedLakehouse lake, String name, String token) {
     String prefix = "spark.sql.catalog." + name;
+    Map<String, String> config = sparkCatalog(lake, name);
+    config.put(prefix + ".rest.auth.type", "oauth2");
+    config.put(prefix + ".token", token);
+    config.put(prefix + ".header." + ACCESS_DELEGATION, "remote-signing");
+    return config;
+  }
+
+  private static Map<String, String> sparkClientCredentials(
+      GovernedLakehouse lake, String name, String client) {
+    String prefix = "spark.sql.catalog." + name;
+    Map<String, String> config = sparkCatalog(lake, name);
+    // explicit, so that the client does not infer the type from "credential" with a warning
+    config.put(prefix + ".rest.auth.type", "oauth2");
+    config.put(prefix + ".oauth2-server-uri", lake.keycloak().tokenEndpoint());
+    config.put(prefix + ".credential", client + ":" + client + "-secret");
+    config.put(prefix + ".scope", KeycloakServer.CATALOG_SCOPE);
+    return config;
+  }
+
+  /** The REST catalog itself, without authentication or storage settings. */
+  private static Map<String, String> sparkCatalog(GovernedLakehouse lake, String name) {
+    String prefix = "spark.sql.catalog." + name;
     Map<String, String> config = new LinkedHashMap<>();
     config.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
     config.put(prefix + ".type", "rest");
     config.put(prefix + ".uri", lake.catalogUri());
     config.put(prefix + ".warehouse", WAREHOUSE_NAME);
-    config.put(prefix + ".rest.auth.type", "oauth2");
-    config.put(prefix + ".token", token);
+    // every statement asks the catalog, so each one leaves its own decision in the audit trail
     config.put(prefix + ".cache-enabled", "false");
     config.put(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-    config.put(prefix + ".header.X-Iceberg-Access-Delegation", "remote-signing");
-    return config;
-  }
-
-  /** Like {@link #sparkSigned}, authenticating as a realm client by client credentials. */
-  static Map<String, String> sparkSignedClient(GovernedLakehouse lake, String name, String client) {
-    Map<String, String> config = new LinkedHashMap<>();
-    spark(lake, name, client)
-        .forEach(
-            (key, value) -> {
-              if (!key.contains(".s3.")) {
-                config.put(key, value);
-              }
-            });
-    config.put(
-        "spark.sql.catalog." + name + ".header.X-Iceberg-Access-Delegation", "remote-signing");
     return config;
   }
 }

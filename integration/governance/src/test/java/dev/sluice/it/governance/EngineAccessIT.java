@@ -325,14 +325,7 @@ class EngineAccessIT {
   }
 
   private static String tableLocation(String namespace, String table) {
-    HttpResponse<String> response =
-        lake.send(
-            "GET",
-            "/v1/namespaces/" + namespace + "/tables/" + table,
-            lake.sluice().adminToken(),
-            null);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return GovernedLakehouse.json(response).path("metadata").path("location").asText();
+    return lake.tableLocation(namespace, table);
   }
 
   /**

@@ -228,6 +228,17 @@ public final class GovernedLakehouse {
     }
   }
 
+  /** The table's location, as the admin loads it (the table must exist). */
+  public String tableLocation(String namespace, String table) {
+    HttpResponse<String> response =
+        send("GET", "/v1/namespaces/" + namespace + "/tables/" + table, sluice.adminToken(), null);
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "cannot load " + namespace + "." + table + ": " + response.body());
+    }
+    return json(response).path("metadata").path("location").asText();
+  }
+
   public static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());

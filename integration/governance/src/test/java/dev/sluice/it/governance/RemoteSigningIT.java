@@ -303,32 +303,13 @@ class RemoteSigningIT {
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
     assertThat(allowed.headers().firstValue("Cache-Control")).contains("no-store");
     JsonNode answer = JSON.readTree(allowed.body());
-    HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(answer.path("uri").asText()));
-    answer
-        .path("headers")
-        .fields()
-        .forEachRemaining(
-            header -> {
-              String name = header.getKey();
-              if (!name.equalsIgnoreCase("host")) {
-                header.getValue().forEach(value -> get.header(name, value.asText()));
-              }
-            });
+    HttpRequest.Builder get = withSignedHeaders(answer.path("uri").asText(), answer);
     HttpResponse<byte[]> object =
         http.send(get.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(object.statusCode()).isEqualTo(200);
     assertThat(new String(object.body(), 0, 4)).isEqualTo("PAR1");
     // the same signature does not open another object
-    HttpRequest.Builder other = HttpRequest.newBuilder(URI.create(s3Uri(firstDataFile(EVENTS))));
-    answer
-        .path("headers")
-        .fields()
-        .forEachRemaining(
-            header -> {
-              if (!header.getKey().equalsIgnoreCase("host")) {
-                header.getValue().forEach(value -> other.header(header.getKey(), value.asText()));
-              }
-            });
+    HttpRequest.Builder other = withSignedHeaders(s3Uri(firstDataFile(EVENTS)), answer);
     assertThat(http.send(other.GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode())
         .isEqualTo(403);
     // clients before the per-table endpoint: the table is found by the object's location
@@ -462,14 +443,7 @@ class RemoteSigningIT {
   }
 
   private static String tableLocation(String namespace, String table) {
-    HttpResponse<String> response =
-        lake.send(
-            "GET",
-            "/v1/namespaces/" + namespace + "/tables/" + table,
-            lake.sluice().adminToken(),
-            null);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return GovernedLakehouse.json(response).path("metadata").path("location").asText();
+    return lake.tableLocation(namespace, table);
   }
 
   private static List<String> storedKeys(String location) throws Exception {
@@ -480,6 +454,21 @@ class RemoteSigningIT {
     try (Stream<Path> files = Files.walk(root)) {
       return files.filter(Files::isRegularFile).map(Path::toString).toList();
     }
+  }
+
+  /** A request to {@code uri} with the headers of a sign answer (the client sets Host itself). */
+  private static HttpRequest.Builder withSignedHeaders(String uri, JsonNode answer) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri));
+    answer
+        .path("headers")
+        .fields()
+        .forEachRemaining(
+            header -> {
+              if (!header.getKey().equalsIgnoreCase("host")) {
+                header.getValue().forEach(value -> request.header(header.getKey(), value.asText()));
+              }
+            });
+    return request;
   }
 
   /** The path-style URI of an {@code s3://lake/...} location on S3Proxy. */
