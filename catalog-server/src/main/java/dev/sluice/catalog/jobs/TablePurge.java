@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.PartitionStatisticsFile;
@@ -134,6 +136,15 @@ public class TablePurge implements JobExecutor {
     return ServerJson.write(result);
   }
 
+  /** The live files a manifest lists: data files, or delete files (merge-on-read). */
+  private CloseableIterable<String> filesOf(ManifestFile manifest, TableMetadata metadata) {
+    if (manifest.content() == ManifestContent.DATA) {
+      return ManifestFiles.readPaths(manifest, io, metadata.specsById());
+    }
+    return CloseableIterable.transform(
+        ManifestFiles.readDeleteManifest(manifest, io, metadata.specsById()), DeleteFile::location);
+  }
+
   /** Every file the metadata reaches, data first and the metadata file itself last. */
   private Set<String> reachable(TableMetadata metadata, String metadataLocation) {
     Set<String> data = new LinkedHashSet<>();
@@ -153,7 +164,7 @@ public class TablePurge implements JobExecutor {
         if (!manifests.add(manifest.path())) {
           continue;
         }
-        try (CloseableIterable<String> paths = ManifestFiles.readPaths(manifest, io)) {
+        try (CloseableIterable<String> paths = filesOf(manifest, metadata)) {
           paths.forEach(data::add);
         } catch (NotFoundException e) {
           // deleted by an earlier attempt

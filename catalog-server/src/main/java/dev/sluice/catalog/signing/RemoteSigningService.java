@@ -151,6 +151,19 @@ public class RemoteSigningService {
     if (request.method() == null || request.uri() == null || request.region() == null) {
       throw new BadRequestException("Invalid sign request: method, uri and region are required");
     }
+    request
+        .headers()
+        .forEach(
+            (name, values) -> {
+              if (name == null
+                  || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+                  || values == null
+                  || values.stream()
+                      .anyMatch(v -> v == null || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0)) {
+                throw new BadRequestException(
+                    "Invalid sign request: header %s is not a valid HTTP header", name);
+              }
+            });
     // an InvalidLocationException (a key that walks up, or is malformed) is a 400 naming it
     try {
       return parser.parse(request.method(), request.uri(), request.headers(), request.body());

@@ -203,6 +203,12 @@ public final class S3RequestParser {
     if (key.indexOf('?') >= 0 || key.indexOf('#') >= 0) {
       throw new S3RequestRefusedException("a key holding '?' or '#' is never signed");
     }
+    // S3 keeps "a//b" and "/a" as keys of their own, file stores read them as "a/b": neither is a
+    // key Iceberg writes, and the two readings must not differ
+    if (key.startsWith("/") || key.contains("//")) {
+      throw new S3RequestRefusedException(
+          "a key with an empty path segment is never signed: " + key);
+    }
     return StorageLocation.parse("s3://" + bucket + "/" + key);
   }
 

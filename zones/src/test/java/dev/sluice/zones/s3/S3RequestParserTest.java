@@ -167,6 +167,9 @@ class S3RequestParserTest {
         "PATCH /lake/silver/orders/f",
         "OPTIONS /lake/silver/orders/f",
         "GET /lake/silver/orders/f?x-id=GetObject&x-id=PutObject",
+        "GET /lake//silver/orders/f",
+        "PUT /lake/silver//orders/f",
+        "GET /lake?list-type=2&prefix=silver//orders/",
         "GET /"
       })
   void operationsIcebergNeverPerformsAreRefused(String line) {

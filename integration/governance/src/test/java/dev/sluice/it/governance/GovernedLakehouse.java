@@ -228,6 +228,31 @@ public final class GovernedLakehouse {
     }
   }
 
+  /** The job once it has succeeded or failed (two minutes at most), as the admin reads it. */
+  public JsonNode awaitJob(String id) throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (true) {
+      HttpResponse<String> response =
+          send(
+              "GET",
+              "/api/v1/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8),
+              sluice.adminToken(),
+              null);
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("cannot read job " + id + ": " + response.body());
+      }
+      JsonNode job = json(response);
+      String state = job.path("state").asText();
+      if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
+        return job;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("job " + id + " still " + state);
+      }
+      Thread.sleep(250);
+    }
+  }
+
   /** The table's location, as the admin loads it (the table must exist). */
   public String tableLocation(String namespace, String table) {
     HttpResponse<String> response =

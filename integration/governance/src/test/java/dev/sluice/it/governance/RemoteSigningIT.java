@@ -72,6 +72,7 @@ class RemoteSigningIT {
         List.of(
             "silver/tables/signed_orders",
             "silver/tables/signed_cities",
+            "silver/tables/signed_mor",
             "raw/tables/signed_events")) {
       HttpResponse<String> response =
           lake.send(
@@ -288,6 +289,22 @@ class RemoteSigningIT {
             Map.of("x-amz-copy-source", List.of("/lake/raw/signed_events/data/x"))),
         403,
         "x-amz-copy-source");
+    // a header that would split the request, a key with an empty segment
+    assertRefused(
+        sign(
+            "silver",
+            "signed_orders",
+            token,
+            "GET",
+            inside,
+            Map.of("x-amz-meta-a", List.of("b\r\nx-amz-acl: public-read"))),
+        400,
+        "not a valid HTTP header");
+    assertRefused(
+        sign(
+            "silver", "signed_orders", token, "GET", inside.replace("/data/", "/data//"), Map.of()),
+        403,
+        "empty path segment");
     // a method the principal may not use, a table it may not see
     String analystToken = lake.clientToken("spark");
     assertRefused(sign("silver", "signed_orders", analystToken, "PUT", inside, Map.of()), 403, "");
@@ -399,6 +416,26 @@ class RemoteSigningIT {
     assertThat(storedKeys(location)).hasSizeLessThan(before.size());
     assertThat(rows("SELECT * FROM platform." + ORDERS + " ORDER BY order_id"))
         .containsExactly("1|Lyon|11.00", "3|Lyon|30.00", "4|Nantes|40.00", "5|Paris|50.00");
+
+    // the server's own purge of a merge-on-read table: delete files and their manifests too
+    sql(
+        "CREATE TABLE platform.silver.signed_mor (id bigint, note string) USING iceberg"
+            + " TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read')");
+    sql("INSERT INTO platform.silver.signed_mor VALUES (1, 'keep'), (2, 'drop')");
+    sql("DELETE FROM platform.silver.signed_mor WHERE id = 2");
+    assertThat(rows("SELECT count(*) FROM platform.silver.signed_mor.delete_files"))
+        .containsExactly("1");
+    String morLocation = tableLocation("silver", "signed_mor");
+    HttpResponse<String> purged =
+        lake.send(
+            "DELETE",
+            "/v1/namespaces/silver/tables/signed_mor?purgeRequested=true",
+            platformToken,
+            null);
+    assertThat(purged.statusCode()).as(purged.body()).isEqualTo(204);
+    JsonNode job = lake.awaitJob(purged.headers().firstValue("X-Sluice-Purge-Job").orElseThrow());
+    assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+    assertThat(storedKeys(morLocation)).as("the purge job removed every file").isEmpty();
 
     sql("DROP TABLE platform." + ORDERS + " PURGE");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -7,9 +7,7 @@ import dev.sluice.it.Progress;
 import dev.sluice.it.S3ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -281,22 +279,6 @@ class StorageSideDoorsIT {
   }
 
   private static JsonNode awaitJob(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (true) {
-      HttpResponse<String> response =
-          lake.send(
-              "GET",
-              "/api/v1/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8),
-              lake.sluice().adminToken(),
-              null);
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      JsonNode job = GovernedLakehouse.json(response);
-      String state = job.path("state").asText();
-      if (state.equals("SUCCEEDED") || state.equals("FAILED")) {
-        return job;
-      }
-      assertThat(System.nanoTime()).as("job %s still %s", id, state).isLessThan(deadline);
-      Thread.sleep(250);
-    }
+    return lake.awaitJob(id);
   }
 }
