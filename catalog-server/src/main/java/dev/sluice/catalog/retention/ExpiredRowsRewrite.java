@@ -24,6 +24,8 @@ import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IdentityPartitionConverters;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.formats.FormatModelRegistry;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
@@ -51,7 +53,24 @@ final class ExpiredRowsRewrite {
       long bytesWritten,
       int deleteFilesRemoved,
       Long snapshotId,
-      List<String> writtenFiles) {}
+      List<String> writtenFiles,
+      int attempts) {
+    static final Outcome NOTHING = new Outcome(0, 0, 0, 0, 0, 0, 0, null, List.of(), 0);
+
+    Outcome withAttempts(int attempts) {
+      return new Outcome(
+          rowsRemoved,
+          rowsKept,
+          filesRewritten,
+          bytesRewritten,
+          filesWritten,
+          bytesWritten,
+          deleteFilesRemoved,
+          snapshotId,
+          writtenFiles,
+          attempts);
+    }
+  }
 
   /** Progress within one table: files examined so far of those that may hold expired rows. */
   interface Listener {
@@ -69,6 +88,30 @@ final class ExpiredRowsRewrite {
   }
 
   /**
+   * Runs until a commit goes through, at most {@code attempts} times: a concurrent commit that
+   * conflicts (a delete of a file being rewritten) makes it plan again from the new snapshot, so
+   * neither the other writer's change nor the removal is lost. {@code onConflict} hears of each
+   * retried conflict.
+   */
+  Outcome runWithRetries(
+      int attempts,
+      Listener listener,
+      Consumer<Outcome> beforeCommit,
+      Consumer<RuntimeException> onConflict) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Outcome outcome = run(listener, beforeCommit);
+        return outcome.withAttempts(attempt);
+      } catch (CommitFailedException | ValidationException e) {
+        if (attempt >= Math.max(1, attempts)) {
+          throw e;
+        }
+        onConflict.accept(e);
+      }
+    }
+  }
+
+  /**
    * Plans, rewrites and commits once; throws on a commit conflict (the caller retries). {@code
    * beforeCommit} sees what the commit will do (its snapshot id still null) just before it is made.
    */
@@ -76,7 +119,7 @@ final class ExpiredRowsRewrite {
     table.refresh();
     Snapshot base = table.currentSnapshot();
     if (base == null) {
-      return new Outcome(0, 0, 0, 0, 0, 0, 0, null, List.of());
+      return Outcome.NOTHING;
     }
     // which data files each delete file applies to: a delete file goes only with all of them
     Map<String, Set<String>> deleteTargets = new HashMap<>();
@@ -141,7 +184,7 @@ final class ExpiredRowsRewrite {
       listener.filesExamined(examined, candidates.size(), removed);
     }
     if (replaced.isEmpty()) {
-      return new Outcome(0, 0, 0, 0, 0, 0, 0, null, List.of());
+      return Outcome.NOTHING;
     }
     RewriteFiles commit = table.newRewrite().validateFromSnapshot(base.snapshotId());
     replaced.values().forEach(commit::deleteFile);
@@ -166,7 +209,8 @@ final class ExpiredRowsRewrite {
               bytesWritten,
               deletesRemoved,
               null,
-              paths));
+              paths,
+              0));
       commit.commit();
     } catch (RuntimeException e) {
       // the new files were never committed: remove them now rather than as orphans later
@@ -183,7 +227,8 @@ final class ExpiredRowsRewrite {
         bytesWritten,
         deletesRemoved,
         table.currentSnapshot().snapshotId(),
-        paths);
+        paths,
+        1);
   }
 
   private record FileRewrite(long removed, long kept, DataFile written) {}

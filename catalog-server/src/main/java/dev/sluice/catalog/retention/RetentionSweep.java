@@ -203,7 +203,8 @@ public class RetentionSweep implements JobExecutor {
       return skip(context, text, "the active policy sets no retention on it");
     }
     if (!catalog.catalog().tableExists(identifier)) {
-      return skip(context, text, "no such table");
+      // a dataset the policy declares before anyone creates its table: nothing to do, no decision
+      return TableResult.skipped(text, "no such table");
     }
     Table table = catalog.catalog().loadTable(identifier);
     Instant now = Instant.now();
@@ -214,33 +215,31 @@ public class RetentionSweep implements JobExecutor {
       return skip(context, text, e.getMessage());
     }
 
-    ExpiredRowsRewrite.Outcome rewritten =
-        new ExpiredRowsRewrite.Outcome(0, 0, 0, 0, 0, 0, 0, null, List.of());
-    int attempts = 0;
+    ExpiredRowsRewrite.Outcome rewritten = ExpiredRowsRewrite.Outcome.NOTHING;
     if (expiry.isPresent()) {
       ExpiredRowsRewrite rewrite = new ExpiredRowsRewrite(table, expiry.get(), context.id());
-      while (true) {
-        attempts++;
-        try {
-          rewritten =
-              rewrite.run(
-                  (examined, candidates, removed) -> totals.within(text, examined, candidates),
-                  planned -> recordRewrite(context, text, expiry.get(), planned));
-          break;
-        } catch (CommitFailedException | ValidationException e) {
-          if (attempts >= Math.max(1, config.commitAttempts())) {
-            record(
-                context,
-                "retention.rewrite",
-                text,
-                false,
-                "gave up after " + attempts + " conflicting commits: " + e.getMessage());
-            throw e;
-          }
-          LOG.infof(
-              "Job %s: rewrite of %s conflicted with a concurrent commit (%s); planning again",
-              context.id(), text, e.getMessage());
-        }
+      try {
+        rewritten =
+            rewrite.runWithRetries(
+                config.commitAttempts(),
+                (examined, candidates, removed) -> totals.within(text, examined, candidates),
+                planned -> recordRewrite(context, text, expiry.get(), planned),
+                conflict ->
+                    LOG.infof(
+                        "Job %s: rewrite of %s conflicted with a concurrent commit (%s);"
+                            + " planning again",
+                        context.id(), text, conflict.getMessage()));
+      } catch (CommitFailedException | ValidationException e) {
+        record(
+            context,
+            "retention.rewrite",
+            text,
+            false,
+            "gave up after "
+                + config.commitAttempts()
+                + " commits that conflicted with concurrent ones: "
+                + e.getMessage());
+        throw e;
       }
       totals.rowsRemoved += rewritten.rowsRemoved();
       totals.filesRewritten += rewritten.filesRewritten();
@@ -322,7 +321,7 @@ public class RetentionSweep implements JobExecutor {
         rewritten.bytesWritten(),
         rewritten.deleteFilesRemoved(),
         rewritten.snapshotId(),
-        attempts,
+        rewritten.attempts(),
         expired,
         leftOutside.get(),
         orphans.removed(),

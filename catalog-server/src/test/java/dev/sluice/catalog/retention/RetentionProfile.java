@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * A fresh embedded server whose policy gives two tables a retention: one by a per-row expiry
  * column, one by a maximum age on an event-time column; both keep one minute of time travel (the
- * shortest window a policy can say), so a test can wait it out. A third table has no retention. The
- * schedule is off: the tests ask for every sweep.
+ * shortest window a policy can say), so a test can wait it out. A third table has no retention; a
+ * fourth dataset has a retention but no table. The schedule is off: the tests ask for every sweep.
  */
 public class RetentionProfile implements QuarkusTestProfile {
   static final Path DIR =
@@ -46,6 +46,10 @@ public class RetentionProfile implements QuarkusTestProfile {
         kept.ledger:
           columns:
             id: {type: bigint}
+        kept.planned:
+          columns:
+            retention_until:
+          retention: {expires-column: retention_until}
       """;
 
   @Override

@@ -157,11 +157,13 @@ class RetentionSweepTest {
     first
         .then()
         .body("state", equalTo("SUCCEEDED"))
-        .body("progress.tablesDone", equalTo(2))
-        .body("progress.tablesTotal", equalTo(2))
-        .body("result.tables", equalTo(2))
+        .body("progress.tablesDone", equalTo(3))
+        .body("progress.tablesTotal", equalTo(3))
+        .body("result.tables", equalTo(3))
         .body("result.rowsRemoved", equalTo(4))
-        .body("result.results.table", equalTo(List.of("kept.events", "kept.pings")))
+        .body("result.results.table", equalTo(List.of("kept.events", "kept.pings", "kept.planned")))
+        // declared, never created: skipped, not an error
+        .body("result.results[2].skipped", equalTo("no such table"))
         .body("result.results[0].rowsRemoved", equalTo(3))
         .body("result.results[0].filesRewritten", equalTo(2))
         // c keeps no row at all, so only a gets a new file
@@ -303,6 +305,13 @@ class RetentionSweepTest {
         400,
         "BadRequestException",
         "has no retention");
+    assertRefused(
+        admin()
+            .body("{\"kind\":\"retention.sweep\",\"table\":\"kept.planned\"}")
+            .post("/api/v1/jobs"),
+        404,
+        "NoSuchTableException",
+        "Table does not exist: kept.planned");
     // an ordinary token may not ask for a sweep, even of a table it writes
     assertRefused(
         as(keeperToken())
