@@ -155,16 +155,29 @@ public class RetentionSweep implements JobExecutor {
     Totals totals = new Totals(context, tables.size());
     List<TableResult> results = new ArrayList<>();
     LOG.infof("Job %s: retention sweep of %d tables", context.id(), tables.size());
+    List<String> failed = new ArrayList<>();
     for (TableName table : tables) {
       totals.table = table.toString();
       totals.report(true);
-      TableResult result = sweep(context, table, totals);
-      results.add(result);
+      try {
+        TableResult result = sweep(context, table, totals);
+        results.add(result);
+        LOG.infof(
+            "Job %s: retention sweep %d/%d tables; %s: %s",
+            context.id(), totals.tablesDone + 1, tables.size(), table, describe(result));
+      } catch (JobContext.LeaseLostException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // one broken table does not hold up the others; the job fails and is retried after them
+        LOG.errorf(e, "Job %s: retention sweep of %s failed", context.id(), table);
+        failed.add(table + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
       totals.tablesDone++;
       totals.report(true);
-      LOG.infof(
-          "Job %s: retention sweep %d/%d tables; %s: %s",
-          context.id(), totals.tablesDone, tables.size(), table, describe(result));
+    }
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException(
+          "retention sweep failed for " + failed.size() + " tables: " + String.join("; ", failed));
     }
     return ServerJson.write(
         new Result(
@@ -199,7 +212,7 @@ public class RetentionSweep implements JobExecutor {
     TableIdentifier identifier = identifier(name);
     String text = Names.text(identifier);
     Optional<Retention> retention = retentionOf(name);
-    if (retention.isEmpty() || retention.get() == null) {
+    if (retention.isEmpty()) {
       return skip(context, text, "the active policy sets no retention on it");
     }
     if (!catalog.catalog().tableExists(identifier)) {
