@@ -4,19 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.catalog.json.ServerJson;
 import dev.sluice.catalog.persistence.JobEntity;
 import dev.sluice.catalog.persistence.JobStore;
+import dev.sluice.catalog.retention.RetentionRequests;
+import dev.sluice.catalog.retention.RetentionSweep;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
+import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.NotFoundException;
 
 /** Background jobs (purges, and later retention and erasure): what runs, how far it got. */
@@ -28,6 +34,10 @@ public class JobResource {
 
   @Inject CatalogAuthorizer authorizer;
   @Inject JobStore jobs;
+  @Inject RetentionRequests retention;
+
+  /** A job someone asks for: {@code {"kind":"retention.sweep","table":"ns.table"}}. */
+  public record JobRequest(String kind, String table) {}
 
   /** A job as shown: its progress and result are the executor's JSON. */
   public record JobView(
@@ -77,6 +87,22 @@ public class JobResource {
           "Invalid pageSize: " + pageSize + " (1 to " + MAX_PAGE + ")");
     }
     return jobs.list(blankToNull(kind), state(state), pageSize).stream().map(JobView::of).toList();
+  }
+
+  /** Queues a job; 202 with the job as queued. Only retention sweeps can be asked for. */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(JobRequest request) {
+    String kind = request == null ? null : request.kind();
+    String table = request == null ? null : blankToNull(request.table());
+    authorizer.requireAdmin(
+        "admin.jobs.create", (kind == null ? "job" : kind) + (table == null ? "" : " " + table));
+    if (!RetentionSweep.KIND.equals(kind)) {
+      throw new BadRequestException(
+          "Unknown job kind: %s (jobs that can be asked for: %s)", kind, RetentionSweep.KIND);
+    }
+    JobEntity job = retention.request(table, authorizer.principal().self().toString());
+    return Response.accepted(JobView.of(job)).build();
   }
 
   @GET

@@ -35,8 +35,14 @@ public class JobStore {
 
   /** Adds a job in the caller's transaction, so it commits with the change that asked for it. */
   public JobEntity enqueueInto(Session session, NewJob job) {
+    JobEntity entity = newEntity(UUID.randomUUID().toString(), job);
+    session.persist(entity);
+    return entity;
+  }
+
+  private static JobEntity newEntity(String id, NewJob job) {
     JobEntity entity = new JobEntity();
-    entity.id = UUID.randomUUID().toString();
+    entity.id = id;
     entity.kind = job.kind();
     entity.state = JobEntity.State.QUEUED;
     entity.subject = job.subject();
@@ -47,13 +53,26 @@ public class JobStore {
     entity.createdAt = now();
     entity.updatedAt = entity.createdAt;
     entity.runAfter = entity.createdAt;
-    session.persist(entity);
     return entity;
   }
 
   @Transactional
   public JobEntity enqueue(NewJob job) {
     return enqueueInto(sessions.session(), job);
+  }
+
+  /**
+   * Adds a job under a given id unless one with that id exists; false when it does. Two callers
+   * racing with the same id insert one row: the other's commit fails on the primary key.
+   */
+  @Transactional
+  public boolean enqueueOnce(String id, NewJob job) {
+    Session session = sessions.session();
+    if (session.find(JobEntity.class, id) != null) {
+      return false;
+    }
+    session.persist(newEntity(id, job));
+    return true;
   }
 
   /**

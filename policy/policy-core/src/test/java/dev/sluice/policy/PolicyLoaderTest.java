@@ -138,6 +138,47 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void timeTravelThatOutlivesTheRowsMaxAgeIsAnError() {
+    String global =
+        """
+        apiVersion: sluice.dev/v1
+        zones:
+          raw: {namespaces: [raw]}
+        datasets:
+          raw.t:
+            columns:
+              event_time:
+            retention: {max-age: 30d, time-travel: 90d}
+          raw.ok:
+            columns:
+              event_time:
+            retention: {max-age: 30d, time-travel: 30d}
+          raw.shortened:
+            columns:
+              event_time:
+            retention: {max-age: 30d, time-travel: 7d}
+        """;
+    // a domain file that shortens max-age below the global time-travel window makes it outlive it
+    String domain =
+        """
+        apiVersion: sluice.dev/v1
+        datasets:
+          raw.shortened:
+            retention: {max-age: 3d}
+        """;
+    LoadResult result =
+        PolicyLoader.load(
+            List.of(new SourceFile("g.yaml", global), new SourceFile("domains/d.yaml", domain)));
+
+    assertThat(result.errors().stream().map(PolicyError::toString))
+        .containsExactly(
+            "g.yaml:8:5: dataset 'raw.t' retention time-travel 90d outlives its max-age 30d: rows"
+                + " removed for age would stay readable through older snapshots",
+            "g.yaml:16:5: dataset 'raw.shortened' retention time-travel 7d outlives its max-age"
+                + " 3d: rows removed for age would stay readable through older snapshots");
+  }
+
+  @Test
   void domainFileMayTightenAGlobalDataset() {
     String global =
         """

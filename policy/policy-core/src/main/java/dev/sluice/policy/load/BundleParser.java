@@ -727,6 +727,7 @@ final class BundleParser {
               + dataset.namespace()
               + "'");
     }
+    checkRetention(dataset);
     MaskCatalog catalog = new MaskCatalog(masks);
     for (ColumnPolicy column : dataset.columns().values()) {
       String classificationName = column.classification();
@@ -777,6 +778,28 @@ final class BundleParser {
                   + ", so unmasked-for is not allowed here");
         }
       }
+    }
+  }
+
+  /**
+   * A time-travel window longer than the rows' maximum age would let a row removed for age come
+   * back through an older snapshot, so it is an error (checked after domain files are merged).
+   */
+  private void checkRetention(Dataset dataset) {
+    Retention retention = dataset.retention();
+    if (retention == null || retention.maxAge() == null || retention.timeTravel() == null) {
+      return;
+    }
+    if (retention.timeTravel().compareTo(retention.maxAge()) > 0) {
+      error(
+          retention.origin(),
+          "dataset '"
+              + dataset.name()
+              + "' retention time-travel "
+              + Durations.format(retention.timeTravel())
+              + " outlives its max-age "
+              + Durations.format(retention.maxAge())
+              + ": rows removed for age would stay readable through older snapshots");
     }
   }
 

@@ -1,0 +1,311 @@
+package dev.sluice.catalog.retention;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.RewriteFiles;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.DeleteFilter;
+import org.apache.iceberg.data.GenericDeleteFilter;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IdentityPartitionConverters;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.formats.FormatModelRegistry;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PartitionUtil;
+
+/**
+ * Removes expired rows from a table's current snapshot by copy-on-write: every data file holding at
+ * least one expired row (after the position and equality deletes that apply to it) is read and its
+ * surviving rows written to a new Parquet file; one {@link RewriteFiles} swaps the old data files,
+ * and the delete files that applied only to them, for the new files. The commit validates from the
+ * planned snapshot, so a concurrent writer's delete of a rewritten file fails it; the caller plans
+ * again.
+ */
+final class ExpiredRowsRewrite {
+
+  /** What one rewrite did; {@code snapshotId} is null when nothing needed rewriting. */
+  record Outcome(
+      long rowsRemoved,
+      long rowsKept,
+      int filesRewritten,
+      long bytesRewritten,
+      int filesWritten,
+      long bytesWritten,
+      int deleteFilesRemoved,
+      Long snapshotId,
+      List<String> writtenFiles,
+      int attempts) {
+    static final Outcome NOTHING = new Outcome(0, 0, 0, 0, 0, 0, 0, null, List.of(), 0);
+
+    Outcome withAttempts(int attempts) {
+      return new Outcome(
+          rowsRemoved,
+          rowsKept,
+          filesRewritten,
+          bytesRewritten,
+          filesWritten,
+          bytesWritten,
+          deleteFilesRemoved,
+          snapshotId,
+          writtenFiles,
+          attempts);
+    }
+  }
+
+  /** Progress within one table: files examined so far of those that may hold expired rows. */
+  interface Listener {
+    void filesExamined(int examined, int candidates, long rowsRemoved);
+  }
+
+  private final Table table;
+  private final RowExpiry expiry;
+  private final String operationId;
+
+  ExpiredRowsRewrite(Table table, RowExpiry expiry, String operationId) {
+    this.table = table;
+    this.expiry = expiry;
+    this.operationId = operationId;
+  }
+
+  /**
+   * Runs until a commit goes through, at most {@code attempts} times: a concurrent commit that
+   * conflicts (a delete of a file being rewritten) makes it plan again from the new snapshot, so
+   * neither the other writer's change nor the removal is lost. {@code onConflict} hears of each
+   * retried conflict.
+   */
+  Outcome runWithRetries(
+      int attempts,
+      Listener listener,
+      Consumer<Outcome> beforeCommit,
+      Consumer<RuntimeException> onConflict) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Outcome outcome = run(listener, beforeCommit);
+        return outcome.withAttempts(attempt);
+      } catch (CommitFailedException | ValidationException e) {
+        if (attempt >= Math.max(1, attempts)) {
+          throw e;
+        }
+        onConflict.accept(e);
+      }
+    }
+  }
+
+  /**
+   * Plans, rewrites and commits once; throws on a commit conflict (the caller retries). {@code
+   * beforeCommit} sees what the commit will do (its snapshot id still null) just before it is made.
+   */
+  Outcome run(Listener listener, Consumer<Outcome> beforeCommit) {
+    table.refresh();
+    Snapshot base = table.currentSnapshot();
+    if (base == null) {
+      return Outcome.NOTHING;
+    }
+    // which data files each delete file applies to: a delete file goes only with all of them
+    Map<String, Set<String>> deleteTargets = new HashMap<>();
+    Map<String, DeleteFile> deleteFiles = new HashMap<>();
+    try (CloseableIterable<FileScanTask> all =
+        table.newScan().useSnapshot(base.snapshotId()).planFiles()) {
+      for (FileScanTask task : all) {
+        for (DeleteFile delete : task.deletes()) {
+          deleteFiles.putIfAbsent(delete.location(), delete);
+          deleteTargets
+              .computeIfAbsent(delete.location(), k -> new HashSet<>())
+              .add(task.file().location());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<FileScanTask> candidates = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        table
+            .newScan()
+            .useSnapshot(base.snapshotId())
+            .filter(expiry.expired())
+            .ignoreResiduals()
+            .planFiles()) {
+      tasks.forEach(candidates::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    Schema schema = table.schema();
+    GenericFileWriterFactory writers =
+        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
+    OutputFileFactory files =
+        OutputFileFactory.builderFor(table, 0, System.currentTimeMillis())
+            .format(FileFormat.PARQUET)
+            .operationId(operationId)
+            .build();
+    Map<String, DataFile> replaced = new LinkedHashMap<>();
+    List<DataFile> written = new ArrayList<>();
+    long removed = 0;
+    long kept = 0;
+    long bytesRewritten = 0;
+    long bytesWritten = 0;
+    int examined = 0;
+    for (FileScanTask task : candidates) {
+      examined++;
+      FileRewrite rewrite = rewrite(task, schema, writers, files);
+      if (rewrite.removed() > 0) {
+        replaced.put(task.file().location(), task.file());
+        removed += rewrite.removed();
+        kept += rewrite.kept();
+        bytesRewritten += task.file().fileSizeInBytes();
+        if (rewrite.written() != null) {
+          written.add(rewrite.written());
+          bytesWritten += rewrite.written().fileSizeInBytes();
+        }
+      } else if (rewrite.written() != null) {
+        // nothing expired after all (the file's statistics only said it might): not needed
+        table.io().deleteFile(rewrite.written().location());
+      }
+      listener.filesExamined(examined, candidates.size(), removed);
+    }
+    if (replaced.isEmpty()) {
+      return Outcome.NOTHING;
+    }
+    RewriteFiles commit = table.newRewrite().validateFromSnapshot(base.snapshotId());
+    replaced.values().forEach(commit::deleteFile);
+    written.forEach(commit::addFile);
+    int deletesRemoved = 0;
+    for (Map.Entry<String, Set<String>> entry : deleteTargets.entrySet()) {
+      if (replaced.keySet().containsAll(entry.getValue())) {
+        commit.deleteFile(deleteFiles.get(entry.getKey()));
+        deletesRemoved++;
+      }
+    }
+    commit.set("sluice.operation", "retention.sweep").set("sluice.operation-id", operationId);
+    List<String> paths = written.stream().map(DataFile::location).toList();
+    try {
+      beforeCommit.accept(
+          new Outcome(
+              removed,
+              kept,
+              replaced.size(),
+              bytesRewritten,
+              written.size(),
+              bytesWritten,
+              deletesRemoved,
+              null,
+              paths,
+              0));
+      commit.commit();
+    } catch (RuntimeException e) {
+      // the new files were never committed: remove them now rather than as orphans later
+      written.forEach(file -> deleteQuietly(file.location()));
+      throw e;
+    }
+    table.refresh();
+    return new Outcome(
+        removed,
+        kept,
+        replaced.size(),
+        bytesRewritten,
+        written.size(),
+        bytesWritten,
+        deletesRemoved,
+        table.currentSnapshot().snapshotId(),
+        paths,
+        1);
+  }
+
+  private record FileRewrite(long removed, long kept, DataFile written) {}
+
+  /** Reads one data file with its deletes applied; writes its unexpired rows to a new file. */
+  private FileRewrite rewrite(
+      FileScanTask task, Schema schema, GenericFileWriterFactory writers, OutputFileFactory files) {
+    DeleteFilter<Record> deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
+    Schema readSchema = deletes.requiredSchema();
+    RowExpiry.RecordTest test = expiry.test(readSchema);
+    long removed = 0;
+    long kept = 0;
+    DataWriter<Record> writer =
+        writers.newDataWriter(
+            files.newOutputFile(task.spec(), task.file().partition()),
+            task.spec(),
+            task.file().partition());
+    boolean closed = false;
+    try (CloseableIterable<Record> rows = deletes.filter(open(task, readSchema))) {
+      for (Record row : rows) {
+        if (test.expired(row)) {
+          removed++;
+        } else {
+          kept++;
+          writer.write(copy(row, schema));
+        }
+      }
+      writer.close();
+      closed = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (!closed) {
+        closeQuietly(writer);
+      }
+    }
+    DataFile file = writer.toDataFile();
+    if (kept == 0) {
+      deleteQuietly(file.location());
+      return new FileRewrite(removed, kept, null);
+    }
+    return new FileRewrite(removed, kept, file);
+  }
+
+  private CloseableIterable<Record> open(FileScanTask task, Schema readSchema) {
+    Map<Integer, ?> partition =
+        PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
+    return FormatModelRegistry.<Record, Schema>readBuilder(
+            task.file().format(), Record.class, table.io().newInputFile(task.file()))
+        .project(readSchema)
+        .idToConstant(partition)
+        .build();
+  }
+
+  /** The row in the table's schema: the reader's record may carry the row position after it. */
+  private static Record copy(Record row, Schema schema) {
+    GenericRecord out = GenericRecord.create(schema);
+    List<Types.NestedField> columns = schema.columns();
+    for (int i = 0; i < columns.size(); i++) {
+      out.set(i, row.getField(columns.get(i).name()));
+    }
+    return out;
+  }
+
+  private void deleteQuietly(String location) {
+    try {
+      table.io().deleteFile(location);
+    } catch (RuntimeException ignored) {
+      // left as an orphan; the sweep's orphan removal takes it once it is old enough
+    }
+  }
+
+  private static void closeQuietly(DataWriter<Record> writer) {
+    try {
+      writer.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the failure that got here is the one reported
+    }
+  }
+}
