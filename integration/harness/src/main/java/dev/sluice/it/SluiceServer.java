@@ -94,6 +94,9 @@ public final class SluiceServer implements AutoCloseable {
     command.add("-Dsluice.data-dir=" + workDir.resolve("data"));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(BOOTSTRAP_ADMIN_TOKEN, ADMIN_TOKEN);
+    // a scheduled retention sweep would rewrite tests' tables behind their backs a minute after
+    // start; a test that wants sweeps queues them or sets the interval itself
+    settings.put("sluice.retention.sweep-interval", "off");
     settings.putAll(config);
     settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-jar");
