@@ -228,6 +228,30 @@ public final class GovernedLakehouse {
     }
   }
 
+  /**
+   * The secret of a new API token for {@code principal} with {@code groups}, issued by the admin.
+   */
+  public String issueToken(String principal, List<String> groups) {
+    return issueTokenAndId(principal, groups)[0];
+  }
+
+  /** A new API token's secret and id. */
+  public String[] issueTokenAndId(String principal, List<String> groups) {
+    com.fasterxml.jackson.databind.node.ObjectNode request = JSON.createObjectNode();
+    request.put("principal", principal);
+    groups.forEach(request.putArray("groups")::add);
+    request.put("description", "integration test");
+    HttpResponse<String> response =
+        send("POST", "/api/v1/tokens", sluice.adminToken(), request.toString());
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("cannot issue a token: " + response.body());
+    }
+    JsonNode issued = json(response);
+    return new String[] {
+      issued.path("secret").asText(), issued.path("token").path("tokenId").asText()
+    };
+  }
+
   /** The job once it has succeeded or failed (two minutes at most), as the admin reads it. */
   public JsonNode awaitJob(String id) throws InterruptedException {
     long deadline = System.nanoTime() + 120_000_000_000L;

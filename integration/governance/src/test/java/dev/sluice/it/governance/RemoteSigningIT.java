@@ -421,7 +421,10 @@ class RemoteSigningIT {
     sql(
         "CREATE TABLE platform.silver.signed_mor (id bigint, note string) USING iceberg"
             + " TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read')");
-    sql("INSERT INTO platform.silver.signed_mor VALUES (1, 'keep'), (2, 'drop')");
+    // one data file, so that the delete leaves a delete file rather than dropping a whole file
+    sql(
+        "INSERT INTO platform.silver.signed_mor SELECT /*+ COALESCE(1) */ id, note"
+            + " FROM VALUES (1, 'keep'), (2, 'drop') AS v(id, note)");
     sql("DELETE FROM platform.silver.signed_mor WHERE id = 2");
     assertThat(rows("SELECT count(*) FROM platform.silver.signed_mor.delete_files"))
         .containsExactly("1");
@@ -568,18 +571,8 @@ class RemoteSigningIT {
 
   private record Issued(String secret, String id) {}
 
-  private static Issued issueToken(String principal, List<String> groups) throws Exception {
-    ObjectNode request = JSON.createObjectNode();
-    request.put("principal", principal);
-    var array = request.putArray("groups");
-    groups.forEach(array::add);
-    request.put("description", "remote signing test");
-    HttpResponse<String> response =
-        lake.send(
-            "POST", "/api/v1/tokens", lake.sluice().adminToken(), JSON.writeValueAsString(request));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    JsonNode issued = JSON.readTree(response.body());
-    return new Issued(
-        issued.path("secret").asText(), issued.path("token").path("tokenId").asText());
+  private static Issued issueToken(String principal, List<String> groups) {
+    String[] issued = lake.issueTokenAndId(principal, groups);
+    return new Issued(issued[0], issued[1]);
   }
 }
