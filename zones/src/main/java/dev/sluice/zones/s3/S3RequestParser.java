@@ -203,12 +203,8 @@ public final class S3RequestParser {
     if (key.indexOf('?') >= 0 || key.indexOf('#') >= 0) {
       throw new S3RequestRefusedException("a key holding '?' or '#' is never signed");
     }
-    // S3 keeps "a//b" and "/a" as keys of their own, file stores read them as "a/b": neither is a
-    // key Iceberg writes, and the two readings must not differ
-    if (key.startsWith("/") || key.contains("//")) {
-      throw new S3RequestRefusedException(
-          "a key with an empty path segment is never signed: " + key);
-    }
+    // "a//b" is a key of its own to S3 and "a/b" to a file store: containment is judged on the
+    // non-empty segments, which both readings share (Iceberg writes such keys for some layouts)
     return StorageLocation.parse("s3://" + bucket + "/" + key);
   }
 

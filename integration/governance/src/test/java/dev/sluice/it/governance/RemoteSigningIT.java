@@ -289,7 +289,7 @@ class RemoteSigningIT {
             Map.of("x-amz-copy-source", List.of("/lake/raw/signed_events/data/x"))),
         403,
         "x-amz-copy-source");
-    // a header that would split the request, a key with an empty segment
+    // a header that would split the request
     assertRefused(
         sign(
             "silver",
@@ -300,11 +300,6 @@ class RemoteSigningIT {
             Map.of("x-amz-meta-a", List.of("b\r\nx-amz-acl: public-read"))),
         400,
         "not a valid HTTP header");
-    assertRefused(
-        sign(
-            "silver", "signed_orders", token, "GET", inside.replace("/data/", "/data//"), Map.of()),
-        403,
-        "empty path segment");
     // a method the principal may not use, a table it may not see
     String analystToken = lake.clientToken("spark");
     assertRefused(sign("silver", "signed_orders", analystToken, "PUT", inside, Map.of()), 403, "");
