@@ -6,21 +6,31 @@ import dev.sluice.catalog.catalog.IcebergCatalogService;
 import dev.sluice.catalog.jobs.JobContext;
 import dev.sluice.catalog.jobs.JobExecutor;
 import dev.sluice.catalog.json.ServerJson;
+import dev.sluice.catalog.lineage.DatasetNaming;
+import dev.sluice.catalog.lineage.LineageService;
+import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.persistence.ErasureEntity;
 import dev.sluice.catalog.persistence.ErasureStore;
 import dev.sluice.catalog.persistence.JobEntity;
 import dev.sluice.catalog.persistence.JobStore;
 import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.catalog.retention.RetentionSweep;
+import dev.sluice.lineage.ColumnEdge;
+import dev.sluice.lineage.ColumnRef;
 import dev.sluice.policy.model.TableName;
+import dev.sluice.zones.StorageLocation;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,7 +49,10 @@ public class ErasureJob implements JobExecutor {
   public record Payload(String erasureId, String subjectHash, String sealedSubject) {}
 
   /** A table to erase from and the column that holds the subject there. */
-  record Target(TableName table, String subjectColumn) {}
+  record Target(TableName table, String subjectColumn, String foundBy) {}
+
+  static final String CONSENT_SUBJECT_COLUMN = "consent subject-column";
+  private static final int LINEAGE_DEPTH = 16;
 
   /** The stored receipt: what was done to every table, and that none holds the subject now. */
   public record Receipt(
@@ -63,6 +76,8 @@ public class ErasureJob implements JobExecutor {
   private final IcebergCatalogService catalog;
   private final PolicyService policies;
   private final AuditTrail audit;
+  private final LineageService lineage;
+  private final CatalogStore tables;
 
   @Inject
   public ErasureJob(
@@ -72,7 +87,9 @@ public class ErasureJob implements JobExecutor {
       ErasureConfig config,
       IcebergCatalogService catalog,
       PolicyService policies,
-      AuditTrail audit) {
+      AuditTrail audit,
+      LineageService lineage,
+      CatalogStore tables) {
     this.erasures = erasures;
     this.jobs = jobs;
     this.requests = requests;
@@ -80,6 +97,8 @@ public class ErasureJob implements JobExecutor {
     this.catalog = catalog;
     this.policies = policies;
     this.audit = audit;
+    this.lineage = lineage;
+    this.tables = tables;
   }
 
   @Override
@@ -210,20 +229,66 @@ public class ErasureJob implements JobExecutor {
   public record Progress(int tablesDone, int tablesTotal, String table, long rowsDeleted) {}
 
   /**
-   * The tables of the active policy's datasets whose consent names a subject column, in name order.
-   * Tables derived from them are found only when declared as datasets with a consent of their own.
+   * The tables of the active policy's datasets whose consent names a subject column, then every
+   * table a column of which column lineage derives from such a column (transitively), in that
+   * order; a table is erased once, by the first column found for it.
    */
   List<Target> targets() {
-    return policies
-        .active()
-        .map(
-            policy ->
-                policy.engine().bundle().datasets().values().stream()
-                    .filter(d -> d.consent() != null && d.consent().subjectColumn() != null)
-                    .map(d -> new Target(d.table(), d.consent().subjectColumn()))
-                    .sorted((a, b) -> a.table().toString().compareTo(b.table().toString()))
-                    .toList())
-        .orElse(List.of());
+    List<Target> declared =
+        policies
+            .active()
+            .map(
+                policy ->
+                    policy.engine().bundle().datasets().values().stream()
+                        .filter(d -> d.consent() != null && d.consent().subjectColumn() != null)
+                        .map(
+                            d ->
+                                new Target(
+                                    d.table(), d.consent().subjectColumn(), CONSENT_SUBJECT_COLUMN))
+                        .sorted(Comparator.comparing(t -> t.table().toString()))
+                        .toList())
+            .orElse(List.of());
+    Map<String, Target> targets = new LinkedHashMap<>();
+    declared.forEach(t -> targets.put(t.table().toString(), t));
+    for (Target source : declared) {
+      TableIdentifier identifier = RetentionSweep.identifier(source.table());
+      if (!catalog.catalog().tableExists(identifier)) {
+        continue;
+      }
+      String location = catalog.catalog().loadTable(identifier).location();
+      ColumnRef column = new ColumnRef(DatasetNaming.forLocation(location), source.subjectColumn());
+      for (ColumnEdge edge : lineage.graph().columnDescendants(column, LINEAGE_DEPTH)) {
+        derivedTable(edge.target())
+            .filter(table -> !targets.containsKey(table.toString()))
+            .ifPresent(
+                table ->
+                    targets.put(
+                        table.toString(),
+                        new Target(
+                            table,
+                            edge.target().field(),
+                            "column lineage from "
+                                + source.table()
+                                + "."
+                                + source.subjectColumn())));
+      }
+    }
+    return List.copyOf(targets.values());
+  }
+
+  /** The catalog table at a lineage dataset's location, if the dataset is one. */
+  private Optional<TableName> derivedTable(ColumnRef column) {
+    Optional<String> location = DatasetNaming.locationOf(column.dataset());
+    if (location.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return tables
+          .holderOf(StorageLocation.parse(location.get()))
+          .map(id -> TableName.of(List.of(id.namespace().levels()), id.name()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** One table in a request context of its own: its commits carry their decisions, as a sweep's. */
@@ -239,7 +304,11 @@ public class ErasureJob implements JobExecutor {
               erasure.id,
               erasure.subjectHash,
               config.commitAttempts())
-          .erase(RetentionSweep.identifier(target.table()), target.subjectColumn(), subject);
+          .erase(
+              RetentionSweep.identifier(target.table()),
+              target.subjectColumn(),
+              target.foundBy(),
+              subject);
     } finally {
       try {
         audit.flush();

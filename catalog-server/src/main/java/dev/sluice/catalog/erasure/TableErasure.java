@@ -64,6 +64,7 @@ final class TableErasure {
   record TableReceipt(
       String table,
       String subjectColumn,
+      String foundBy,
       String skipped,
       long rowsDeleted,
       int filesRewritten,
@@ -73,9 +74,9 @@ final class TableErasure {
       List<RefRepointed> refsRepointed,
       int filesLeftOutsideLocation,
       Verification verification) {
-    static TableReceipt skipped(String table, String column, String reason) {
+    static TableReceipt skipped(String table, String column, String foundBy, String reason) {
       return new TableReceipt(
-          table, column, reason, 0, 0, 0, List.of(), List.of(), List.of(), 0, null);
+          table, column, foundBy, reason, 0, 0, 0, List.of(), List.of(), List.of(), 0, null);
     }
   }
 
@@ -101,23 +102,24 @@ final class TableErasure {
     this.commitAttempts = commitAttempts;
   }
 
-  TableReceipt erase(TableIdentifier identifier, String column, String subject) {
+  TableReceipt erase(TableIdentifier identifier, String column, String foundBy, String subject) {
     String text = Names.text(identifier);
     if (!catalog.catalog().tableExists(identifier)) {
-      return TableReceipt.skipped(text, column, "no such table");
+      return TableReceipt.skipped(text, column, foundBy, "no such table");
     }
     Table table = catalog.catalog().loadTable(identifier);
     Types.NestedField field = table.schema().caseInsensitiveFindField(column);
     if (field == null) {
       record("erasure.table", text, false, "skipped: the table has no column '" + column + "'");
-      return TableReceipt.skipped(text, column, "the table has no column '" + column + "'");
+      return TableReceipt.skipped(
+          text, column, foundBy, "the table has no column '" + column + "'");
     }
     String name = table.schema().findColumnName(field.fieldId());
     Optional<Expression> match = match(field, name, subject);
     if (match.isEmpty() && !supported(field)) {
       String reason = "subject column '" + name + "' is " + field.type() + "; not supported";
       record("erasure.table", text, false, "skipped: " + reason);
-      return TableReceipt.skipped(text, column, reason);
+      return TableReceipt.skipped(text, column, foundBy, reason);
     }
     // a subject that cannot be a value of the column matches no row; it is still verified
     RowExpiry rows =
@@ -221,6 +223,7 @@ final class TableErasure {
     return new TableReceipt(
         text,
         name,
+        foundBy,
         null,
         deleted,
         rewritten,

@@ -31,11 +31,9 @@ public class ErasureProfile implements QuarkusTestProfile {
             customer_id:
             consent_status:
           consent: {subject-column: customer_id, status-column: consent_status}
-        crm.customer_scores:
+        crm.customer_features:
           columns:
-            customer_id:
-            consent_status:
-          consent: {subject-column: customer_id, status-column: consent_status}
+            buyer:
         crm.notes:
           columns:
             customer_id:

@@ -9,8 +9,10 @@ import static org.hamcrest.Matchers.nullValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.catalog.TestAuthentication;
+import dev.sluice.catalog.lineage.DatasetNaming;
 import dev.sluice.catalog.persistence.ErasureStore;
 import dev.sluice.catalog.persistence.JobStore;
+import dev.sluice.lineage.DatasetId;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -73,13 +76,17 @@ class ErasureTest {
   private static final String ERASED = "c-carol";
   private static final Namespace CRM = Namespace.of("crm");
   private static final TableIdentifier CUSTOMERS = TableIdentifier.of(CRM, "customers");
-  private static final TableIdentifier SCORES = TableIdentifier.of(CRM, "customer_scores");
+  private static final TableIdentifier FEATURES = TableIdentifier.of(CRM, "customer_features");
   private static final TableIdentifier NOTES = TableIdentifier.of(CRM, "notes");
   private static final Schema SCHEMA =
       new Schema(
           Types.NestedField.required(1, "id", Types.LongType.get()),
           Types.NestedField.optional(2, "customer_id", Types.StringType.get()),
           Types.NestedField.optional(3, "consent_status", Types.StringType.get()));
+  private static final Schema FEATURES_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "buyer", Types.StringType.get()));
   private static final Schema NOTES_SCHEMA =
       new Schema(
           Types.NestedField.required(1, "id", Types.LongType.get()),
@@ -123,9 +130,11 @@ class ErasureTest {
       assertThat(ids(customers, customers.currentSnapshot().snapshotId()))
           .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 9L);
 
-      Table scores = create(keeper, SCORES, SCHEMA);
-      append(scores, row(10, "c-alice"), row(11, ERASED), row(12, "c-bob"));
-      append(scores, row(13, ERASED));
+      // derived by a pipeline that reports column lineage: buyer comes from customer_id
+      Table features = create(keeper, FEATURES, FEATURES_SCHEMA);
+      append(features, feature(10, "c-alice"), feature(11, ERASED), feature(12, "c-bob"));
+      append(features, feature(13, ERASED));
+      recordLineage(customers.location(), features.location());
 
       Table notes = create(keeper, NOTES, NOTES_SCHEMA);
       Record note = GenericRecord.create(NOTES_SCHEMA);
@@ -178,7 +187,7 @@ class ErasureTest {
     assertThat(receipt.get("tablesSkipped").asInt()).isEqualTo(1);
     Map<String, JsonNode> tables = new TreeMap<>();
     receipt.get("tables").forEach(t -> tables.put(t.get("table").asText(), t));
-    assertThat(tables).containsOnlyKeys("crm.customers", "crm.customer_scores", "crm.notes");
+    assertThat(tables).containsOnlyKeys("crm.customers", "crm.customer_features", "crm.notes");
     assertThat(tables.get("crm.notes").get("skipped").asText())
         .contains("the table has no column 'customer_id'");
     JsonNode customersReceipt = tables.get("crm.customers");
@@ -193,7 +202,12 @@ class ErasureTest {
     customersReceipt.get("filesRemoved").forEach(f -> removed.add(f.asText()));
     assertThat(removed).contains(withCarol.location());
     assertThat(local(withCarol.location())).doesNotExist();
-    assertThat(tables.get("crm.customer_scores").get("rowsDeleted").asLong()).isEqualTo(2);
+    JsonNode featuresReceipt = tables.get("crm.customer_features");
+    assertThat(featuresReceipt.get("subjectColumn").asText()).isEqualTo("buyer");
+    assertThat(featuresReceipt.get("foundBy").asText())
+        .isEqualTo("column lineage from crm.customers.customer_id");
+    assertThat(featuresReceipt.get("rowsDeleted").asLong()).isEqualTo(2);
+    assertThat(customersReceipt.get("foundBy").asText()).isEqualTo("consent subject-column");
 
     try (RESTCatalog keeper = client(keeperToken())) {
       Table customers = keeper.loadTable(CUSTOMERS);
@@ -216,17 +230,20 @@ class ErasureTest {
             .as("snapshot %s", snapshot.snapshotId())
             .noneMatch(r -> r.endsWith(":" + ERASED));
       }
-      assertThat(parquetCustomers(local(customers.location())))
+      assertThat(parquetValues(local(customers.location()), SCHEMA.select("customer_id")))
           .doesNotContain(ERASED)
           .contains("c-alice", "c-bob");
 
-      Table scores = keeper.loadTable(SCORES);
-      assertThat(rows(scores, scores.currentSnapshot().snapshotId()))
-          .containsExactly("10:c-alice", "12:c-bob");
-      for (Snapshot snapshot : scores.snapshots()) {
-        assertThat(rows(scores, snapshot.snapshotId())).noneMatch(r -> r.endsWith(":" + ERASED));
+      Table features = keeper.loadTable(FEATURES);
+      assertThat(ids(features, features.currentSnapshot().snapshotId())).containsExactly(10L, 12L);
+      for (Snapshot snapshot : features.snapshots()) {
+        try (CloseableIterable<Record> records =
+            IcebergGenerics.read(features).useSnapshot(snapshot.snapshotId()).build()) {
+          records.forEach(r -> assertThat(r.getField("buyer")).isNotEqualTo(ERASED));
+        }
       }
-      assertThat(parquetCustomers(local(scores.location()))).doesNotContain(ERASED);
+      assertThat(parquetValues(local(features.location()), FEATURES_SCHEMA.select("buyer")))
+          .containsExactly("c-alice", "c-bob");
     }
 
     // a subject found nowhere: verified, nothing deleted
@@ -318,6 +335,40 @@ class ErasureTest {
     return row;
   }
 
+  private static Record feature(long id, String buyer) {
+    Record row = GenericRecord.create(FEATURES_SCHEMA);
+    row.setField("id", id);
+    row.setField("buyer", buyer);
+    return row;
+  }
+
+  /** A pipeline's run that reads the customers and writes the features, with column lineage. */
+  private static void recordLineage(String customersLocation, String featuresLocation) {
+    DatasetId source = DatasetNaming.forLocation(customersLocation);
+    DatasetId target = DatasetNaming.forLocation(featuresLocation);
+    String event =
+        """
+        {"eventType":"COMPLETE","eventTime":"2026-09-30T10:00:00Z",
+         "producer":"https://example.com/pipeline",
+         "schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+         "run":{"runId":"%s"},"job":{"namespace":"pipelines","name":"customer_features"},
+         "inputs":[{"namespace":"%s","name":"%s"}],
+         "outputs":[{"namespace":"%s","name":"%s","facets":{"columnLineage":{
+           "_producer":"https://example.com/pipeline",
+           "_schemaURL":"https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json",
+           "fields":{"buyer":{"inputFields":[
+             {"namespace":"%s","name":"%s","field":"customer_id"}]}}}}}]}"""
+            .formatted(
+                UUID.randomUUID(),
+                source.namespace(),
+                source.name(),
+                target.namespace(),
+                target.name(),
+                source.namespace(),
+                source.name());
+    admin().body(event).post("/api/v1/lineage").then().statusCode(201);
+  }
+
   private static Table create(RESTCatalog client, TableIdentifier name, Schema schema) {
     return client.createTable(
         name, schema, PartitionSpec.unpartitioned(), Map.of("format-version", "2"));
@@ -379,15 +430,14 @@ class ErasureTest {
     return List.copyOf(rows.values());
   }
 
-  /** Every customer id in every Parquet file under {@code root}, read straight from the files. */
-  private static Set<String> parquetCustomers(Path root) throws IOException {
+  /** Every value of one column in every Parquet file under {@code root}, read from the files. */
+  private static Set<String> parquetValues(Path root, Schema projection) throws IOException {
     Set<String> customers = new TreeSet<>();
     List<Path> parquet;
     try (var paths = Files.walk(root)) {
       parquet = paths.filter(p -> p.toString().endsWith(".parquet")).collect(Collectors.toList());
     }
     assertThat(parquet).isNotEmpty();
-    Schema projection = SCHEMA.select("customer_id");
     for (Path file : parquet) {
       try (CloseableIterable<Record> records =
           Parquet.read(org.apache.iceberg.Files.localInput(file.toFile()))
@@ -395,7 +445,7 @@ class ErasureTest {
               .createReaderFunc(type -> GenericParquetReaders.buildReader(projection, type))
               .build()) {
         for (Record record : records) {
-          Object customer = record.getField("customer_id");
+          Object customer = record.get(0);
           if (customer != null) {
             customers.add(customer.toString());
           }
