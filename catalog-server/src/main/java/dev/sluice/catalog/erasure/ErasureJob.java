@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.jboss.logging.Logger;
 
@@ -49,7 +50,7 @@ public class ErasureJob implements JobExecutor {
   public record Payload(String erasureId, String subjectHash, String sealedSubject) {}
 
   /** A table to erase from and the column that holds the subject there. */
-  record Target(TableName table, String subjectColumn, String foundBy) {}
+  record Target(TableName table, List<String> subjectColumns, String foundBy) {}
 
   static final String CONSENT_SUBJECT_COLUMN = "consent subject-column";
   private static final int LINEAGE_DEPTH = 16;
@@ -240,39 +241,51 @@ public class ErasureJob implements JobExecutor {
             .map(
                 policy ->
                     policy.engine().bundle().datasets().values().stream()
-                        .filter(d -> d.consent() != null && d.consent().subjectColumn() != null)
+                        .filter(
+                            d -> d.consent() != null && !d.consent().allSubjectColumns().isEmpty())
                         .map(
                             d ->
                                 new Target(
-                                    d.table(), d.consent().subjectColumn(), CONSENT_SUBJECT_COLUMN))
+                                    d.table(),
+                                    d.consent().allSubjectColumns(),
+                                    CONSENT_SUBJECT_COLUMN))
                         .sorted(Comparator.comparing(t -> t.table().toString()))
                         .toList())
             .orElse(List.of());
     Map<String, Target> targets = new LinkedHashMap<>();
     declared.forEach(t -> targets.put(t.table().toString(), t));
+    Map<String, Target> derived = new LinkedHashMap<>();
     for (Target source : declared) {
       TableIdentifier identifier = RetentionSweep.identifier(source.table());
       if (!catalog.catalog().tableExists(identifier)) {
         continue;
       }
       String location = catalog.catalog().loadTable(identifier).location();
-      ColumnRef column = new ColumnRef(DatasetNaming.forLocation(location), source.subjectColumn());
-      for (ColumnEdge edge : lineage.graph().columnDescendants(column, LINEAGE_DEPTH)) {
-        derivedTable(edge.target())
-            .filter(table -> !targets.containsKey(table.toString()))
-            .ifPresent(
-                table ->
-                    targets.put(
-                        table.toString(),
-                        new Target(
-                            table,
-                            edge.target().field(),
-                            "column lineage from "
-                                + source.table()
-                                + "."
-                                + source.subjectColumn())));
+      for (String subjectColumn : source.subjectColumns()) {
+        ColumnRef column = new ColumnRef(DatasetNaming.forLocation(location), subjectColumn);
+        for (ColumnEdge edge : lineage.graph().columnDescendants(column, LINEAGE_DEPTH)) {
+          Optional<TableName> table = derivedTable(edge.target());
+          if (table.isEmpty() || targets.containsKey(table.get().toString())) {
+            continue;
+          }
+          String from = source.table() + "." + subjectColumn;
+          derived.merge(
+              table.get().toString(),
+              new Target(
+                  table.get(), List.of(edge.target().field()), "column lineage from " + from),
+              (a, b) ->
+                  new Target(
+                      a.table(),
+                      Stream.concat(a.subjectColumns().stream(), b.subjectColumns().stream())
+                          .distinct()
+                          .toList(),
+                      a.foundBy().equals(b.foundBy())
+                          ? a.foundBy()
+                          : a.foundBy() + ", " + b.foundBy().replace("column lineage ", "")));
+        }
       }
     }
+    targets.putAll(derived);
     return List.copyOf(targets.values());
   }
 
@@ -306,7 +319,7 @@ public class ErasureJob implements JobExecutor {
               config.commitAttempts())
           .erase(
               RetentionSweep.identifier(target.table()),
-              target.subjectColumn(),
+              target.subjectColumns(),
               target.foundBy(),
               subject);
     } finally {

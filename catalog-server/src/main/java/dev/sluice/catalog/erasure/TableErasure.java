@@ -63,9 +63,10 @@ final class TableErasure {
   /** What the erasure did to one table; {@code skipped} says why it did nothing. */
   record TableReceipt(
       String table,
-      String subjectColumn,
+      List<String> subjectColumns,
       String foundBy,
       String skipped,
+      List<String> columnsMissing,
       long rowsDeleted,
       int filesRewritten,
       int filesWritten,
@@ -74,9 +75,10 @@ final class TableErasure {
       List<RefRepointed> refsRepointed,
       int filesLeftOutsideLocation,
       Verification verification) {
-    static TableReceipt skipped(String table, String column, String foundBy, String reason) {
+    static TableReceipt skipped(String table, List<String> columns, String foundBy, String reason) {
       return new TableReceipt(
-          table, column, foundBy, reason, 0, 0, 0, List.of(), List.of(), List.of(), 0, null);
+          table, columns, foundBy, reason, List.of(), 0, 0, 0, List.of(), List.of(), List.of(), 0,
+          null);
     }
   }
 
@@ -102,29 +104,46 @@ final class TableErasure {
     this.commitAttempts = commitAttempts;
   }
 
-  TableReceipt erase(TableIdentifier identifier, String column, String foundBy, String subject) {
+  TableReceipt erase(
+      TableIdentifier identifier, List<String> columns, String foundBy, String subject) {
     String text = Names.text(identifier);
     if (!catalog.catalog().tableExists(identifier)) {
-      return TableReceipt.skipped(text, column, foundBy, "no such table");
+      return TableReceipt.skipped(text, columns, foundBy, "no such table");
     }
     Table table = catalog.catalog().loadTable(identifier);
-    Types.NestedField field = table.schema().caseInsensitiveFindField(column);
-    if (field == null) {
-      record("erasure.table", text, false, "skipped: the table has no column '" + column + "'");
-      return TableReceipt.skipped(
-          text, column, foundBy, "the table has no column '" + column + "'");
+    List<String> names = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<Expression> matches = new ArrayList<>();
+    for (String column : columns) {
+      Types.NestedField field = table.schema().caseInsensitiveFindField(column);
+      if (field == null || !supported(field)) {
+        missing.add(
+            field == null
+                ? "the table has no column '" + column + "'"
+                : "subject column '" + column + "' is " + field.type() + ", not supported");
+        continue;
+      }
+      String name = table.schema().findColumnName(field.fieldId());
+      names.add(name);
+      // a subject that cannot be a value of the column matches no row there; still verified
+      matches.add(match(field, name, subject).orElse(Expressions.alwaysFalse()));
     }
-    String name = table.schema().findColumnName(field.fieldId());
-    Optional<Expression> match = match(field, name, subject);
-    if (match.isEmpty() && !supported(field)) {
-      String reason = "subject column '" + name + "' is " + field.type() + "; not supported";
+    if (names.isEmpty()) {
+      String reason = String.join("; ", missing);
       record("erasure.table", text, false, "skipped: " + reason);
-      return TableReceipt.skipped(text, column, foundBy, reason);
+      return TableReceipt.skipped(text, columns, foundBy, reason);
     }
-    // a subject that cannot be a value of the column matches no row; it is still verified
+    Expression any = matches.get(0);
+    for (Expression match : matches.subList(1, matches.size())) {
+      any = Expressions.or(any, match);
+    }
     RowExpiry rows =
         new RowExpiry(
-            match.orElse(Expressions.alwaysFalse()), List.of(name + " = subject " + subjectHash));
+            any,
+            List.of(
+                names.stream()
+                    .map(name -> name + " = subject " + subjectHash)
+                    .collect(java.util.stream.Collectors.joining(" or "))));
 
     dropTemporaryBranches(table, text);
     long deleted = 0;
@@ -205,7 +224,7 @@ final class TableErasure {
       expired = expireReaching(table, text, replaced, root, outside);
     }
     List<String> removed = removeUnreachable(table, replaced, root, outside);
-    Verification verification = verify(table, name, rows);
+    Verification verification = verify(table, names, rows);
     record(
         "erasure.verify-table",
         text,
@@ -222,9 +241,10 @@ final class TableErasure {
             + rows.conditions().get(0));
     return new TableReceipt(
         text,
-        name,
+        names,
         foundBy,
         null,
+        missing,
         deleted,
         rewritten,
         written,
@@ -383,7 +403,7 @@ final class TableErasure {
   }
 
   /** Reads every retained snapshot (deletes applied) and every Parquet file under the location. */
-  private static Verification verify(Table table, String column, RowExpiry rows) {
+  private static Verification verify(Table table, List<String> columns, RowExpiry rows) {
     table.refresh();
     List<String> found = new ArrayList<>();
     long matches = 0;
@@ -411,7 +431,7 @@ final class TableErasure {
     if (!(io instanceof SupportsPrefixOperations listing)) {
       throw new IllegalStateException("the table's storage cannot list files; cannot verify");
     }
-    Schema projection = table.schema().select(column);
+    Schema projection = table.schema().select(columns);
     RowExpiry.RecordTest fileTest = rows.test(projection);
     StorageLocation root = StorageLocation.parse(table.location());
     int files = 0;

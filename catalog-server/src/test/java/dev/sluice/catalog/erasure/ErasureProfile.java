@@ -37,6 +37,15 @@ public class ErasureProfile implements QuarkusTestProfile {
         crm.notes:
           columns:
             customer_id:
+            author_id:
+            consent_status:
+          consent:
+            subject-column: customer_id
+            subject-columns: [author_id]
+            status-column: consent_status
+        crm.visits:
+          columns:
+            customer_id:
             consent_status:
           consent: {subject-column: customer_id, status-column: consent_status}
       """;

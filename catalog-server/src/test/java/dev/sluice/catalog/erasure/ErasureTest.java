@@ -78,6 +78,7 @@ class ErasureTest {
   private static final TableIdentifier CUSTOMERS = TableIdentifier.of(CRM, "customers");
   private static final TableIdentifier FEATURES = TableIdentifier.of(CRM, "customer_features");
   private static final TableIdentifier NOTES = TableIdentifier.of(CRM, "notes");
+  private static final TableIdentifier VISITS = TableIdentifier.of(CRM, "visits");
   private static final Schema SCHEMA =
       new Schema(
           Types.NestedField.required(1, "id", Types.LongType.get()),
@@ -88,6 +89,11 @@ class ErasureTest {
           Types.NestedField.required(1, "id", Types.LongType.get()),
           Types.NestedField.optional(2, "buyer", Types.StringType.get()));
   private static final Schema NOTES_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "author_id", Types.StringType.get()),
+          Types.NestedField.optional(3, "consent_status", Types.StringType.get()));
+  private static final Schema VISITS_SCHEMA =
       new Schema(
           Types.NestedField.required(1, "id", Types.LongType.get()),
           Types.NestedField.optional(2, "consent_status", Types.StringType.get()));
@@ -137,10 +143,13 @@ class ErasureTest {
       recordLineage(customers.location(), features.location());
 
       Table notes = create(keeper, NOTES, NOTES_SCHEMA);
-      Record note = GenericRecord.create(NOTES_SCHEMA);
-      note.setField("id", 1L);
-      note.setField("consent_status", "granted");
-      append(notes, note);
+      append(notes, note(20, ERASED), note(21, "c-alice"));
+
+      Table visits = create(keeper, VISITS, VISITS_SCHEMA);
+      Record visit = GenericRecord.create(VISITS_SCHEMA);
+      visit.setField("id", 1L);
+      visit.setField("consent_status", "granted");
+      append(visits, visit);
     }
 
     Response accepted = request(ERASED, "GDPR art. 17 request", "req-carol");
@@ -183,13 +192,21 @@ class ErasureTest {
     assertThat(jobs.find(jobId).orElseThrow().payload).contains("\"sealedSubject\":null");
 
     assertThat(receipt.get("subjectHash").asText()).isEqualTo(hash);
-    assertThat(receipt.get("tablesErased").asInt()).isEqualTo(2);
+    assertThat(receipt.get("tablesErased").asInt()).isEqualTo(3);
     assertThat(receipt.get("tablesSkipped").asInt()).isEqualTo(1);
     Map<String, JsonNode> tables = new TreeMap<>();
     receipt.get("tables").forEach(t -> tables.put(t.get("table").asText(), t));
-    assertThat(tables).containsOnlyKeys("crm.customers", "crm.customer_features", "crm.notes");
-    assertThat(tables.get("crm.notes").get("skipped").asText())
+    assertThat(tables)
+        .containsOnlyKeys("crm.customers", "crm.customer_features", "crm.notes", "crm.visits");
+    assertThat(tables.get("crm.visits").get("skipped").asText())
+        .isEqualTo("the table has no column 'customer_id'");
+    // declared subject-columns: erased by the one column the table has
+    JsonNode notesReceipt = tables.get("crm.notes");
+    assertThat(notesReceipt.get("skipped").isNull()).isTrue();
+    assertThat(notesReceipt.get("subjectColumns").toString()).isEqualTo("[\"author_id\"]");
+    assertThat(notesReceipt.get("columnsMissing").toString())
         .contains("the table has no column 'customer_id'");
+    assertThat(notesReceipt.get("rowsDeleted").asLong()).isEqualTo(1);
     JsonNode customersReceipt = tables.get("crm.customers");
     // main: 3 and 5 and 7; dev: 3, 5, 7; the tag: 3 and 5
     assertThat(customersReceipt.get("rowsDeleted").asLong()).isEqualTo(8);
@@ -203,7 +220,7 @@ class ErasureTest {
     assertThat(removed).contains(withCarol.location());
     assertThat(local(withCarol.location())).doesNotExist();
     JsonNode featuresReceipt = tables.get("crm.customer_features");
-    assertThat(featuresReceipt.get("subjectColumn").asText()).isEqualTo("buyer");
+    assertThat(featuresReceipt.get("subjectColumns").toString()).isEqualTo("[\"buyer\"]");
     assertThat(featuresReceipt.get("foundBy").asText())
         .isEqualTo("column lineage from crm.customers.customer_id");
     assertThat(featuresReceipt.get("rowsDeleted").asLong()).isEqualTo(2);
@@ -234,6 +251,11 @@ class ErasureTest {
           .doesNotContain(ERASED)
           .contains("c-alice", "c-bob");
 
+      Table notes = keeper.loadTable(NOTES);
+      assertThat(ids(notes, notes.currentSnapshot().snapshotId())).containsExactly(21L);
+      assertThat(parquetValues(local(notes.location()), NOTES_SCHEMA.select("author_id")))
+          .containsExactly("c-alice");
+
       Table features = keeper.loadTable(FEATURES);
       assertThat(ids(features, features.currentSnapshot().snapshotId())).containsExactly(10L, 12L);
       for (Snapshot snapshot : features.snapshots()) {
@@ -253,7 +275,7 @@ class ErasureTest {
     none.then()
         .body("state", equalTo("VERIFIED"))
         .body("receipt.rowsDeleted", equalTo(0))
-        .body("receipt.tablesErased", equalTo(2));
+        .body("receipt.tablesErased", equalTo(3));
     assertThat(none.asString()).doesNotContain("c-nobody");
   }
 
@@ -331,6 +353,14 @@ class ErasureTest {
     Record row = GenericRecord.create(SCHEMA);
     row.setField("id", id);
     row.setField("customer_id", customer);
+    row.setField("consent_status", "granted");
+    return row;
+  }
+
+  private static Record note(long id, String author) {
+    Record row = GenericRecord.create(NOTES_SCHEMA);
+    row.setField("id", id);
+    row.setField("author_id", author);
     row.setField("consent_status", "granted");
     return row;
   }
