@@ -17,6 +17,7 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.DeleteFilter;
 import org.apache.iceberg.data.GenericDeleteFilter;
@@ -34,17 +35,18 @@ import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PartitionUtil;
 
 /**
- * Removes expired rows from a table's current snapshot by copy-on-write: every data file holding at
- * least one expired row (after the position and equality deletes that apply to it) is read and its
- * surviving rows written to a new Parquet file; one {@link RewriteFiles} swaps the old data files,
- * and the delete files that applied only to them, for the new files. The commit validates from the
- * planned snapshot, so a concurrent writer's delete of a rewritten file fails it; the caller plans
- * again.
+ * Removes the rows a predicate matches (expired rows, an erased subject's rows) from the head of
+ * one branch of a table (the current snapshot by default) by copy-on-write: every data file holding
+ * at least one expired row (after the position and equality deletes that apply to it) is read and
+ * its surviving rows written to a new Parquet file; one {@link RewriteFiles} swaps the old data
+ * files, and the delete files that applied only to them, for the new files. The commit validates
+ * from the planned snapshot, so a concurrent writer's delete of a rewritten file fails it; the
+ * caller plans again.
  */
-final class ExpiredRowsRewrite {
+public final class ExpiredRowsRewrite {
 
   /** What one rewrite did; {@code snapshotId} is null when nothing needed rewriting. */
-  record Outcome(
+  public record Outcome(
       long rowsRemoved,
       long rowsKept,
       int filesRewritten,
@@ -54,8 +56,11 @@ final class ExpiredRowsRewrite {
       int deleteFilesRemoved,
       Long snapshotId,
       List<String> writtenFiles,
-      int attempts) {
-    static final Outcome NOTHING = new Outcome(0, 0, 0, 0, 0, 0, 0, null, List.of(), 0);
+      int attempts,
+      List<String> replacedFiles) {
+    // replacedFiles: the data files rewritten and the delete files dropped with them
+    public static final Outcome NOTHING =
+        new Outcome(0, 0, 0, 0, 0, 0, 0, null, List.of(), 0, List.of());
 
     Outcome withAttempts(int attempts) {
       return new Outcome(
@@ -68,23 +73,37 @@ final class ExpiredRowsRewrite {
           deleteFilesRemoved,
           snapshotId,
           writtenFiles,
-          attempts);
+          attempts,
+          replacedFiles);
     }
   }
 
   /** Progress within one table: files examined so far of those that may hold expired rows. */
-  interface Listener {
+  public interface Listener {
     void filesExamined(int examined, int candidates, long rowsRemoved);
   }
 
   private final Table table;
   private final RowExpiry expiry;
   private final String operationId;
+  private final String operation;
+  private final String branch;
 
   ExpiredRowsRewrite(Table table, RowExpiry expiry, String operationId) {
+    this(table, expiry, operationId, "retention.sweep", SnapshotRef.MAIN_BRANCH);
+  }
+
+  /**
+   * A rewrite of {@code branch}'s head whose snapshot summary names {@code operation} (the {@code
+   * sluice.operation} property).
+   */
+  public ExpiredRowsRewrite(
+      Table table, RowExpiry expiry, String operationId, String operation, String branch) {
     this.table = table;
     this.expiry = expiry;
     this.operationId = operationId;
+    this.operation = operation;
+    this.branch = branch;
   }
 
   /**
@@ -93,7 +112,7 @@ final class ExpiredRowsRewrite {
    * neither the other writer's change nor the removal is lost. {@code onConflict} hears of each
    * retried conflict.
    */
-  Outcome runWithRetries(
+  public Outcome runWithRetries(
       int attempts,
       Listener listener,
       Consumer<Outcome> beforeCommit,
@@ -117,7 +136,7 @@ final class ExpiredRowsRewrite {
    */
   Outcome run(Listener listener, Consumer<Outcome> beforeCommit) {
     table.refresh();
-    Snapshot base = table.currentSnapshot();
+    Snapshot base = table.snapshot(branch);
     if (base == null) {
       return Outcome.NOTHING;
     }
@@ -186,17 +205,20 @@ final class ExpiredRowsRewrite {
     if (replaced.isEmpty()) {
       return Outcome.NOTHING;
     }
-    RewriteFiles commit = table.newRewrite().validateFromSnapshot(base.snapshotId());
+    RewriteFiles commit =
+        table.newRewrite().validateFromSnapshot(base.snapshotId()).toBranch(branch);
     replaced.values().forEach(commit::deleteFile);
     written.forEach(commit::addFile);
     int deletesRemoved = 0;
+    List<String> removedPaths = new ArrayList<>(replaced.keySet());
     for (Map.Entry<String, Set<String>> entry : deleteTargets.entrySet()) {
       if (replaced.keySet().containsAll(entry.getValue())) {
         commit.deleteFile(deleteFiles.get(entry.getKey()));
+        removedPaths.add(entry.getKey());
         deletesRemoved++;
       }
     }
-    commit.set("sluice.operation", "retention.sweep").set("sluice.operation-id", operationId);
+    commit.set("sluice.operation", operation).set("sluice.operation-id", operationId);
     List<String> paths = written.stream().map(DataFile::location).toList();
     try {
       beforeCommit.accept(
@@ -210,7 +232,8 @@ final class ExpiredRowsRewrite {
               deletesRemoved,
               null,
               paths,
-              0));
+              0,
+              List.copyOf(removedPaths)));
       commit.commit();
     } catch (RuntimeException e) {
       // the new files were never committed: remove them now rather than as orphans later
@@ -226,9 +249,10 @@ final class ExpiredRowsRewrite {
         written.size(),
         bytesWritten,
         deletesRemoved,
-        table.currentSnapshot().snapshotId(),
+        table.snapshot(branch).snapshotId(),
         paths,
-        1);
+        1,
+        List.copyOf(removedPaths));
   }
 
   private record FileRewrite(long removed, long kept, DataFile written) {}

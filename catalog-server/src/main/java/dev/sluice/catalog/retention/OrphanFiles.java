@@ -33,7 +33,7 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
  * older than a cut-off go, so a writer's files that are not committed yet are safe; only files
  * under the table's own location are ever listed or deleted.
  */
-final class OrphanFiles {
+public final class OrphanFiles {
   static final int EXAMPLES = 10;
 
   /** Files removed, how many were listed, a few paths removed. */
@@ -72,7 +72,7 @@ final class OrphanFiles {
   }
 
   /** Every file the table's current metadata reaches, by {@link StorageLocation#key()}. */
-  static Set<String> reachable(Table table) {
+  public static Set<String> reachable(Table table) {
     FileIO io = table.io();
     TableMetadata metadata = ((HasTableOperations) table).operations().current();
     Map<Integer, PartitionSpec> specs = table.specs();

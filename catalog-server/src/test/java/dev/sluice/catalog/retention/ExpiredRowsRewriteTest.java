@@ -29,6 +29,7 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
@@ -124,6 +125,47 @@ class ExpiredRowsRewriteTest {
   }
 
   @Test
+  void aBranchIsRewrittenAloneAndAConcurrentDeleteOnItMakesItPlanAgain() {
+    DataFile old = append(table, row(1, FUTURE), row(2, FUTURE), row(3, FUTURE));
+    long mainHead = table.currentSnapshot().snapshotId();
+    table.manageSnapshots().createBranch("pinned", mainHead).commit();
+    // a subject's rows, as an erasure asks: id 1
+    RowExpiry subject = new RowExpiry(Expressions.equal("id", 1L), List.of("id = 1"));
+    AtomicInteger commits = new AtomicInteger();
+    List<String> conflicts = new ArrayList<>();
+
+    ExpiredRowsRewrite.Outcome outcome =
+        new ExpiredRowsRewrite(table, subject, "op", "erasure", "pinned")
+            .runWithRetries(
+                3,
+                (examined, candidates, removed) -> {},
+                planned -> {
+                  if (commits.getAndIncrement() == 0) {
+                    // another writer deletes id 2 on the same branch before the rewrite commits
+                    Table writer = catalog.loadTable(NAME);
+                    writer
+                        .newRowDelta()
+                        .addDeletes(positionDelete(writer, old, 1))
+                        .toBranch("pinned")
+                        .commit();
+                  }
+                },
+                conflict -> conflicts.add(conflict.getMessage()));
+
+    assertThat(conflicts).hasSize(1);
+    assertThat(outcome.attempts()).isEqualTo(2);
+    assertThat(outcome.rowsRemoved()).isEqualTo(1);
+    assertThat(outcome.replacedFiles()).contains(old.location());
+    Table after = catalog.loadTable(NAME);
+    assertThat(after.snapshot("pinned").snapshotId()).isEqualTo(outcome.snapshotId());
+    assertThat(after.snapshot("pinned").summary()).containsEntry("sluice.operation", "erasure");
+    assertThat(idsAt(after, outcome.snapshotId())).containsExactly(3L);
+    // main is another ref: untouched
+    assertThat(after.currentSnapshot().snapshotId()).isEqualTo(mainHead);
+    assertThat(ids(after)).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void aFileWithoutExpiredRowsIsLeftAsItIs() {
     DataFile kept = append(table, row(1, FUTURE), row(2, null));
     long before = table.currentSnapshot().snapshotId();
@@ -180,6 +222,17 @@ class ExpiredRowsRewriteTest {
       throw new UncheckedIOException(e);
     }
     return writer.toDeleteFile();
+  }
+
+  private static Set<Long> idsAt(Table table, long snapshot) {
+    Set<Long> ids = new TreeSet<>();
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(table).useSnapshot(snapshot).build()) {
+      rows.forEach(row -> ids.add((Long) row.getField("id")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ids;
   }
 
   private static Set<Long> ids(Table table) {

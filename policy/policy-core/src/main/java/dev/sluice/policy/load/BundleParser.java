@@ -78,7 +78,8 @@ final class BundleParser {
   private static final Set<String> COLUMN_KEYS =
       Set.of("type", "classification", "mask", "unmasked-for", "description");
   private static final Set<String> CONSENT_KEYS =
-      Set.of("subject-column", "purposes-column", "status-column", "granted-value");
+      Set.of(
+          "subject-column", "subject-columns", "purposes-column", "status-column", "granted-value");
   private static final Set<String> RETENTION_KEYS =
       Set.of("expires-column", "event-time-column", "max-age", "time-travel");
   private static final Set<String> ROW_FILTER_KEYS =
@@ -537,6 +538,15 @@ final class BundleParser {
       }
     }
     requireColumn(yaml, what, f, "subject-column", columns);
+    List<String> subjectColumns = new ArrayList<>();
+    for (Located column : yaml.texts(f, "subject-columns", where)) {
+      if (!columns.isEmpty() && !columns.containsKey(column.value())) {
+        yaml.error(
+            column.origin(),
+            what + " subject-columns '" + column.value() + "' is not one of its columns");
+      }
+      subjectColumns.add(column.value());
+    }
     requireColumn(yaml, what, f, "purposes-column", columns);
     requireColumn(yaml, what, f, "status-column", columns);
     ColumnPolicy purposes = purposesColumn == null ? null : columns.get(purposesColumn);
@@ -557,7 +567,8 @@ final class BundleParser {
         purposesColumn,
         statusColumn,
         granted == null ? "granted" : granted,
-        field.origin());
+        field.origin(),
+        subjectColumns);
   }
 
   private Retention retention(

@@ -1,0 +1,77 @@
+package dev.sluice.catalog.erasure;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A fresh embedded server whose policy declares three datasets with a consent subject column {@code
+ * customer_id}: the customers table, a table derived from it, and a table that lacks the column.
+ */
+public class ErasureProfile implements QuarkusTestProfile {
+  static final Path DIR =
+      Path.of("target", "test-data", "erasure-" + ProcessHandle.current().pid()).toAbsolutePath();
+  static final Path LAKE = DIR.resolve("lake");
+
+  static final String BUNDLE =
+      """
+      apiVersion: sluice.dev/v1
+      zones:
+        crm:
+          namespaces: [crm]
+          storage: file:LAKE/crm/
+          read: [group:analysts]
+          write: [client:keeper]
+      datasets:
+        crm.customers:
+          columns:
+            customer_id:
+            consent_status:
+          consent: {subject-column: customer_id, status-column: consent_status}
+        crm.customer_features:
+          columns:
+            buyer:
+        crm.notes:
+          columns:
+            customer_id:
+            author_id:
+            consent_status:
+          consent:
+            subject-column: customer_id
+            subject-columns: [author_id]
+            status-column: consent_status
+        crm.visits:
+          columns:
+            customer_id:
+            consent_status:
+          consent: {subject-column: customer_id, status-column: consent_status}
+      """;
+
+  @Override
+  public Map<String, String> getConfigOverrides() {
+    try {
+      Path policies = DIR.resolve("policies");
+      Files.createDirectories(policies);
+      Files.createDirectories(LAKE);
+      Files.writeString(
+          policies.resolve("sluice.yaml"), BUNDLE.replace("file:LAKE/", "file:" + LAKE + "/"));
+      Path data = DIR.resolve("data");
+      return Map.of(
+          "sluice.data-dir",
+          data.toString(),
+          "sluice.warehouse.location",
+          "file:" + data.resolve("warehouse"),
+          "quarkus.datasource.\"embedded\".jdbc.url",
+          "jdbc:h2:file:" + data.resolve("catalog") + ";DB_CLOSE_ON_EXIT=FALSE",
+          "sluice.policy.directory",
+          policies.toString(),
+          "sluice.jobs.poll-interval",
+          "200ms");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

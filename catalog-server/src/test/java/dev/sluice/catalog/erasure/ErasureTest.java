@@ -1,0 +1,541 @@
+package dev.sluice.catalog.erasure;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.catalog.TestAuthentication;
+import dev.sluice.catalog.lineage.DatasetNaming;
+import dev.sluice.catalog.persistence.ErasureStore;
+import dev.sluice.catalog.persistence.JobStore;
+import dev.sluice.lineage.DatasetId;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Erasure of one customer, end to end on a file warehouse: gone from the head of every branch, from
+ * a tag that survives, from a derived table and from every snapshot and Parquet file left; the
+ * other customers' rows untouched, including in a snapshot from before the customer's first row.
+ */
+@QuarkusTest
+@TestProfile(ErasureProfile.class)
+class ErasureTest {
+  private static final String KEY = "sluice-test-erasure-key-not-for-production";
+  private static final String ERASED = "c-carol";
+  private static final Namespace CRM = Namespace.of("crm");
+  private static final TableIdentifier CUSTOMERS = TableIdentifier.of(CRM, "customers");
+  private static final TableIdentifier FEATURES = TableIdentifier.of(CRM, "customer_features");
+  private static final TableIdentifier NOTES = TableIdentifier.of(CRM, "notes");
+  private static final TableIdentifier VISITS = TableIdentifier.of(CRM, "visits");
+  private static final Schema SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "customer_id", Types.StringType.get()),
+          Types.NestedField.optional(3, "consent_status", Types.StringType.get()));
+  private static final Schema FEATURES_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "buyer", Types.StringType.get()));
+  private static final Schema NOTES_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "author_id", Types.StringType.get()),
+          Types.NestedField.optional(3, "consent_status", Types.StringType.get()));
+  private static final Schema VISITS_SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "consent_status", Types.StringType.get()));
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject ErasureStore erasures;
+  @Inject JobStore jobs;
+
+  @BeforeEach
+  void namespace() {
+    try (RESTCatalog admin = client(TestAuthentication.ADMIN_TOKEN)) {
+      if (!admin.namespaceExists(CRM)) {
+        admin.createNamespace(CRM);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void erasureRemovesTheSubjectFromEverySnapshotRefAndFileAndKeepsEveryoneElse() throws Exception {
+    long beforeCarol;
+    long atTag;
+    DataFile withCarol;
+    try (RESTCatalog keeper = client(keeperToken())) {
+      Table customers = create(keeper, CUSTOMERS, SCHEMA);
+      append(customers, row(1, "c-alice"), row(2, "c-bob"));
+      beforeCarol = customers.currentSnapshot().snapshotId();
+      withCarol = append(customers, row(3, ERASED), row(4, "c-alice"), row(5, ERASED));
+      atTag = customers.currentSnapshot().snapshotId();
+      customers.manageSnapshots().createTag("training-2026-q3", atTag).commit();
+      DataFile third = append(customers, row(6, "c-bob"), row(7, ERASED), row(8, "c-alice"));
+      customers
+          .manageSnapshots()
+          .createBranch("dev", customers.currentSnapshot().snapshotId())
+          .commit();
+      // merge-on-read: row 8 deleted by position on main only
+      customers.newRowDelta().addDeletes(positionDelete(customers, third, 2)).commit();
+      append(customers, row(9, "c-bob"));
+      assertThat(ids(customers, customers.currentSnapshot().snapshotId()))
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 9L);
+
+      // derived by a pipeline that reports column lineage: buyer comes from customer_id
+      Table features = create(keeper, FEATURES, FEATURES_SCHEMA);
+      append(features, feature(10, "c-alice"), feature(11, ERASED), feature(12, "c-bob"));
+      append(features, feature(13, ERASED));
+      recordLineage(customers.location(), features.location());
+
+      Table notes = create(keeper, NOTES, NOTES_SCHEMA);
+      append(notes, note(20, ERASED), note(21, "c-alice"));
+
+      Table visits = create(keeper, VISITS, VISITS_SCHEMA);
+      Record visit = GenericRecord.create(VISITS_SCHEMA);
+      visit.setField("id", 1L);
+      visit.setField("consent_status", "granted");
+      append(visits, visit);
+    }
+
+    Response accepted = request(ERASED, "GDPR art. 17 request", "req-carol");
+    accepted.then().statusCode(202).body("state", equalTo("ACCEPTED")).body("receipt", nullValue());
+    String id = accepted.path("id");
+    String jobId = accepted.path("jobId");
+    assertThat(accepted.asString()).doesNotContain(ERASED);
+
+    // the same request id again: the same erasure, nothing new queued
+    int erasureJobs = admin().get("/api/v1/jobs?kind=erasure").then().extract().path("size()");
+    Response again = request(ERASED, "GDPR art. 17 request", "req-carol");
+    again.then().statusCode(200).body("id", equalTo(id)).body("jobId", equalTo(jobId));
+    assertThat((int) admin().get("/api/v1/jobs?kind=erasure").then().extract().path("size()"))
+        .isEqualTo(erasureJobs);
+
+    Response done = awaitErasure(id);
+    done.then().statusCode(200).body("state", equalTo("VERIFIED")).body("failure", nullValue());
+    String body = done.asString();
+    assertThat(body).doesNotContain(ERASED);
+    String hash = hmac(ERASED);
+    assertThat((String) done.path("subjectHash")).isEqualTo(hash);
+
+    // the receipt's hash is the SHA-256 of its canonical JSON; the audit trail names it
+    JsonNode receipt = JSON.readTree(body).get("receipt");
+    String sha256 = done.path("receiptSha256");
+    assertThat(CanonicalJson.sha256(CanonicalJson.canonicalize(receipt.toString())))
+        .isEqualTo(sha256);
+    assertThat(erasures.find(id).orElseThrow().receipt)
+        .isEqualTo(CanonicalJson.canonicalize(receipt.toString()));
+    admin()
+        .queryParam("action", "erasure.verify")
+        .queryParam("resource", "erasure " + id)
+        .get("/api/v1/audit")
+        .then()
+        .statusCode(200)
+        .body("events[0].principal", equalTo("system:jobs"))
+        .body("events[0].decision", equalTo("allow"))
+        .body("events[0].rule", containsString("receipt sha256 " + sha256));
+    // the job no longer holds the sealed subject
+    assertThat(jobs.find(jobId).orElseThrow().payload).contains("\"sealedSubject\":null");
+
+    assertThat(receipt.get("subjectHash").asText()).isEqualTo(hash);
+    assertThat(receipt.get("tablesErased").asInt()).isEqualTo(3);
+    assertThat(receipt.get("tablesSkipped").asInt()).isEqualTo(1);
+    Map<String, JsonNode> tables = new TreeMap<>();
+    receipt.get("tables").forEach(t -> tables.put(t.get("table").asText(), t));
+    assertThat(tables)
+        .containsOnlyKeys("crm.customers", "crm.customer_features", "crm.notes", "crm.visits");
+    assertThat(tables.get("crm.visits").get("skipped").asText())
+        .isEqualTo("the table has no column 'customer_id'");
+    // declared subject-columns: erased by the one column the table has
+    JsonNode notesReceipt = tables.get("crm.notes");
+    assertThat(notesReceipt.get("skipped").isNull()).isTrue();
+    assertThat(notesReceipt.get("subjectColumns").toString()).isEqualTo("[\"author_id\"]");
+    assertThat(notesReceipt.get("columnsMissing").toString())
+        .contains("the table has no column 'customer_id'");
+    assertThat(notesReceipt.get("rowsDeleted").asLong()).isEqualTo(1);
+    JsonNode customersReceipt = tables.get("crm.customers");
+    // main: 3 and 5 and 7; dev: 3, 5, 7; the tag: 3 and 5
+    assertThat(customersReceipt.get("rowsDeleted").asLong()).isEqualTo(8);
+    assertThat(customersReceipt.get("verification").get("matches").asLong()).isZero();
+    List<String> refs = new ArrayList<>();
+    customersReceipt.get("refsRepointed").forEach(r -> refs.add(r.get("ref").asText()));
+    assertThat(refs).containsExactlyInAnyOrder("main", "dev", "training-2026-q3");
+    assertThat(customersReceipt.get("snapshotsExpired").size()).isGreaterThan(0);
+    List<String> removed = new ArrayList<>();
+    customersReceipt.get("filesRemoved").forEach(f -> removed.add(f.asText()));
+    assertThat(removed).contains(withCarol.location());
+    assertThat(local(withCarol.location())).doesNotExist();
+    JsonNode featuresReceipt = tables.get("crm.customer_features");
+    assertThat(featuresReceipt.get("subjectColumns").toString()).isEqualTo("[\"buyer\"]");
+    assertThat(featuresReceipt.get("foundBy").asText())
+        .isEqualTo("column lineage from crm.customers.customer_id");
+    assertThat(featuresReceipt.get("rowsDeleted").asLong()).isEqualTo(2);
+    assertThat(customersReceipt.get("foundBy").asText()).isEqualTo("consent subject-column");
+
+    try (RESTCatalog keeper = client(keeperToken())) {
+      Table customers = keeper.loadTable(CUSTOMERS);
+      assertThat(customers.currentSnapshot().summary())
+          .containsEntry("sluice.operation", "erasure");
+      assertThat(ids(customers, customers.currentSnapshot().snapshotId()))
+          .containsExactly(1L, 2L, 4L, 6L, 9L);
+      assertThat(customers.refs()).containsKeys("main", "dev", "training-2026-q3");
+      assertThat(customers.refs().keySet()).allMatch(ref -> !ref.startsWith("sluice-erasure-"));
+      assertThat(ids(customers, customers.refs().get("training-2026-q3").snapshotId()))
+          .containsExactly(1L, 2L, 4L);
+      assertThat(ids(customers, customers.refs().get("dev").snapshotId()))
+          .containsExactly(1L, 2L, 4L, 6L, 8L);
+      // a snapshot from before the customer's first row is still there, exactly as it was
+      assertThat(customers.snapshot(beforeCarol)).isNotNull();
+      assertThat(rows(customers, beforeCarol)).containsExactly("1:c-alice", "2:c-bob");
+      assertThat(customers.snapshot(atTag)).isNull();
+      for (Snapshot snapshot : customers.snapshots()) {
+        assertThat(rows(customers, snapshot.snapshotId()))
+            .as("snapshot %s", snapshot.snapshotId())
+            .noneMatch(r -> r.endsWith(":" + ERASED));
+      }
+      assertThat(parquetValues(local(customers.location()), SCHEMA.select("customer_id")))
+          .doesNotContain(ERASED)
+          .contains("c-alice", "c-bob");
+
+      Table notes = keeper.loadTable(NOTES);
+      assertThat(ids(notes, notes.currentSnapshot().snapshotId())).containsExactly(21L);
+      assertThat(parquetValues(local(notes.location()), NOTES_SCHEMA.select("author_id")))
+          .containsExactly("c-alice");
+
+      Table features = keeper.loadTable(FEATURES);
+      assertThat(ids(features, features.currentSnapshot().snapshotId())).containsExactly(10L, 12L);
+      for (Snapshot snapshot : features.snapshots()) {
+        try (CloseableIterable<Record> records =
+            IcebergGenerics.read(features).useSnapshot(snapshot.snapshotId()).build()) {
+          records.forEach(r -> assertThat(r.getField("buyer")).isNotEqualTo(ERASED));
+        }
+      }
+      assertThat(parquetValues(local(features.location()), FEATURES_SCHEMA.select("buyer")))
+          .containsExactly("c-alice", "c-bob");
+    }
+
+    // a subject found nowhere: verified, nothing deleted
+    Response unknown = request("c-nobody", "no such customer", "req-nobody");
+    unknown.then().statusCode(202);
+    Response none = awaitErasure(unknown.path("id"));
+    none.then()
+        .body("state", equalTo("VERIFIED"))
+        .body("receipt.rowsDeleted", equalTo(0))
+        .body("receipt.tablesErased", equalTo(3));
+    assertThat(none.asString()).doesNotContain("c-nobody");
+  }
+
+  @Test
+  void badRequestsAreRefusedAndStoreNothing() {
+    assertRefused(
+        admin().body("{\"reason\":\"r\",\"requestId\":\"bad-1\"}").post("/api/v1/erasures"),
+        400,
+        "BadRequestException",
+        "subject is required");
+    assertRefused(
+        admin()
+            .body("{\"subject\":\" \",\"reason\":\"r\",\"requestId\":\"bad-2\"}")
+            .post("/api/v1/erasures"),
+        400,
+        "BadRequestException",
+        "subject is required");
+    assertRefused(
+        admin()
+            .body("{\"subject\":\"c-x\",\"reason\":\"\",\"requestId\":\"bad-3\"}")
+            .post("/api/v1/erasures"),
+        400,
+        "BadRequestException",
+        "reason is required");
+    assertRefused(
+        admin().body("{\"subject\":\"c-x\",\"reason\":\"r\"}").post("/api/v1/erasures"),
+        400,
+        "BadRequestException",
+        "requestId is required");
+    // an ordinary token may not erase anyone
+    assertRefused(
+        as(keeperToken())
+            .body("{\"subject\":\"c-x\",\"reason\":\"r\",\"requestId\":\"bad-4\"}")
+            .post("/api/v1/erasures"),
+        403,
+        "ForbiddenException",
+        "only role sluice-admin may admin.erasures.create");
+    for (String requestId : List.of("bad-1", "bad-2", "bad-3", "bad-4")) {
+      assertThat(erasures.findByRequest(requestId)).as(requestId).isEmpty();
+    }
+    assertRefused(
+        admin().get("/api/v1/erasures/no-such-erasure"),
+        404,
+        "NotFoundException",
+        "Erasure does not exist");
+  }
+
+  @Test
+  void aRequestIdReusedForAnotherSubjectIsRefused() throws Exception {
+    request("c-dave", "request", "req-dave").then().statusCode(202);
+    assertRefused(
+        request("c-erin", "request", "req-dave"),
+        409,
+        "AlreadyExistsException",
+        "already used for another subject");
+  }
+
+  // ---- helpers ----
+
+  private static Response request(String subject, String reason, String requestId) {
+    Map<String, String> body = new HashMap<>();
+    body.put("subject", subject);
+    body.put("reason", reason);
+    body.put("requestId", requestId);
+    return admin().body(body).post("/api/v1/erasures");
+  }
+
+  private static String hmac(String subject) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return HexFormat.of().formatHex(mac.doFinal(subject.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static Record row(long id, String customer) {
+    Record row = GenericRecord.create(SCHEMA);
+    row.setField("id", id);
+    row.setField("customer_id", customer);
+    row.setField("consent_status", "granted");
+    return row;
+  }
+
+  private static Record note(long id, String author) {
+    Record row = GenericRecord.create(NOTES_SCHEMA);
+    row.setField("id", id);
+    row.setField("author_id", author);
+    row.setField("consent_status", "granted");
+    return row;
+  }
+
+  private static Record feature(long id, String buyer) {
+    Record row = GenericRecord.create(FEATURES_SCHEMA);
+    row.setField("id", id);
+    row.setField("buyer", buyer);
+    return row;
+  }
+
+  /** A pipeline's run that reads the customers and writes the features, with column lineage. */
+  private static void recordLineage(String customersLocation, String featuresLocation) {
+    DatasetId source = DatasetNaming.forLocation(customersLocation);
+    DatasetId target = DatasetNaming.forLocation(featuresLocation);
+    String event =
+        """
+        {"eventType":"COMPLETE","eventTime":"2026-09-30T10:00:00Z",
+         "producer":"https://example.com/pipeline",
+         "schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+         "run":{"runId":"%s"},"job":{"namespace":"pipelines","name":"customer_features"},
+         "inputs":[{"namespace":"%s","name":"%s"}],
+         "outputs":[{"namespace":"%s","name":"%s","facets":{"columnLineage":{
+           "_producer":"https://example.com/pipeline",
+           "_schemaURL":"https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json",
+           "fields":{"buyer":{"inputFields":[
+             {"namespace":"%s","name":"%s","field":"customer_id"}]}}}}}]}"""
+            .formatted(
+                UUID.randomUUID(),
+                source.namespace(),
+                source.name(),
+                target.namespace(),
+                target.name(),
+                source.namespace(),
+                source.name());
+    admin().body(event).post("/api/v1/lineage").then().statusCode(201);
+  }
+
+  private static Table create(RESTCatalog client, TableIdentifier name, Schema schema) {
+    return client.createTable(
+        name, schema, PartitionSpec.unpartitioned(), Map.of("format-version", "2"));
+  }
+
+  private static OutputFileFactory files(Table table) {
+    return OutputFileFactory.builderFor(table, 1, System.nanoTime())
+        .format(FileFormat.PARQUET)
+        .build();
+  }
+
+  private static DataFile append(Table table, Record... rows) throws IOException {
+    GenericFileWriterFactory writers =
+        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
+    DataWriter<Record> writer =
+        writers.newDataWriter(files(table).newOutputFile(), table.spec(), null);
+    try (writer) {
+      for (Record row : rows) {
+        writer.write(row);
+      }
+    }
+    DataFile file = writer.toDataFile();
+    table.newAppend().appendFile(file).commit();
+    return file;
+  }
+
+  private static DeleteFile positionDelete(Table table, DataFile file, long position)
+      throws IOException {
+    GenericFileWriterFactory writers =
+        new GenericFileWriterFactory.Builder(table).deleteFileFormat(FileFormat.PARQUET).build();
+    PositionDeleteWriter<Record> writer =
+        writers.newPositionDeleteWriter(files(table).newOutputFile(), table.spec(), null);
+    try (writer) {
+      writer.write(PositionDelete.<Record>create().set(file.location(), position));
+    }
+    return writer.toDeleteFile();
+  }
+
+  private static Set<Long> ids(Table table, long snapshot) throws IOException {
+    Set<Long> ids = new TreeSet<>();
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(table).useSnapshot(snapshot).build()) {
+      rows.forEach(row -> ids.add((Long) row.getField("id")));
+    }
+    return ids;
+  }
+
+  /** "id:customer" of every row a reader of {@code snapshot} sees, in id order. */
+  private static List<String> rows(Table table, long snapshot) throws IOException {
+    Map<Long, String> rows = new TreeMap<>();
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(table).useSnapshot(snapshot).build()) {
+      records.forEach(
+          row ->
+              rows.put(
+                  (Long) row.getField("id"),
+                  row.getField("id") + ":" + row.getField("customer_id")));
+    }
+    return List.copyOf(rows.values());
+  }
+
+  /** Every value of one column in every Parquet file under {@code root}, read from the files. */
+  private static Set<String> parquetValues(Path root, Schema projection) throws IOException {
+    Set<String> customers = new TreeSet<>();
+    List<Path> parquet;
+    try (var paths = Files.walk(root)) {
+      parquet = paths.filter(p -> p.toString().endsWith(".parquet")).collect(Collectors.toList());
+    }
+    assertThat(parquet).isNotEmpty();
+    for (Path file : parquet) {
+      try (CloseableIterable<Record> records =
+          Parquet.read(org.apache.iceberg.Files.localInput(file.toFile()))
+              .project(projection)
+              .createReaderFunc(type -> GenericParquetReaders.buildReader(projection, type))
+              .build()) {
+        for (Record record : records) {
+          Object customer = record.get(0);
+          if (customer != null) {
+            customers.add(customer.toString());
+          }
+        }
+      }
+    }
+    return customers;
+  }
+
+  private static Path local(String location) {
+    return Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+  }
+
+  private static String keeperToken() {
+    return TestAuthentication.tokenFor("client:keeper", List.of(), List.of());
+  }
+
+  private static RESTCatalog client(String token) {
+    RESTCatalog catalog = new RESTCatalog();
+    Map<String, String> properties = new HashMap<>();
+    properties.put("uri", RestAssured.baseURI + ":" + RestAssured.port);
+    properties.put("io-impl", "dev.sluice.catalog.storage.LocalFileIO");
+    properties.put("warehouse", "sluice");
+    properties.put("token", token);
+    catalog.initialize("erasure", properties);
+    return catalog;
+  }
+
+  private static RequestSpecification admin() {
+    return given().contentType(ContentType.JSON).accept(ContentType.JSON);
+  }
+
+  private static RequestSpecification as(String token) {
+    return admin().header("Authorization", "Bearer " + token);
+  }
+
+  private static void assertRefused(Response response, int status, String type, String message) {
+    response
+        .then()
+        .statusCode(status)
+        .body("error.code", equalTo(status))
+        .body("error.type", equalTo(type))
+        .body("error.message", containsString(message));
+  }
+
+  /** Polls until verified or failed; on the way, no receipt is ever shown. */
+  private static Response awaitErasure(String id) throws InterruptedException {
+    assertThat(id).isNotNull();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      Response erasure =
+          admin().get("/api/v1/erasures/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+      erasure.then().statusCode(200);
+      String state = erasure.path("state");
+      if (state.equals("VERIFIED") || state.equals("FAILED")) {
+        return erasure;
+      }
+      erasure.then().body("receipt", nullValue()).body("receiptSha256", nullValue());
+      assertThat(System.nanoTime()).as("erasure %s still %s", id, state).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+}
