@@ -267,7 +267,10 @@ public final class ExpiredRowsRewrite {
     long kept = 0;
     DataWriter<Record> writer =
         writers.newDataWriter(
-            files.newOutputFile(task.spec(), task.file().partition()),
+            // an unpartitioned spec has no partition path: data/<file>, never data//<file>
+            task.spec().isUnpartitioned()
+                ? files.newOutputFile()
+                : files.newOutputFile(task.spec(), task.file().partition()),
             task.spec(),
             task.file().partition());
     boolean closed = false;
