@@ -1,6 +1,10 @@
 package dev.sluice.catalog.erasure;
 
-import static io.restassured.RestAssured.given;
+import static dev.sluice.catalog.LocalCatalogs.admin;
+import static dev.sluice.catalog.LocalCatalogs.as;
+import static dev.sluice.catalog.LocalCatalogs.assertRefused;
+import static dev.sluice.catalog.LocalCatalogs.client;
+import static dev.sluice.catalog.LocalCatalogs.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,10 +19,7 @@ import dev.sluice.catalog.persistence.JobStore;
 import dev.sluice.lineage.DatasetId;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,7 +105,7 @@ class ErasureTest {
 
   @BeforeEach
   void namespace() {
-    try (RESTCatalog admin = client(TestAuthentication.ADMIN_TOKEN)) {
+    try (RESTCatalog admin = client("erasure", TestAuthentication.ADMIN_TOKEN)) {
       if (!admin.namespaceExists(CRM)) {
         admin.createNamespace(CRM);
       }
@@ -118,7 +119,7 @@ class ErasureTest {
     long beforeCarol;
     long atTag;
     DataFile withCarol;
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("erasure", keeperToken())) {
       Table customers = create(keeper, CUSTOMERS, SCHEMA);
       append(customers, row(1, "c-alice"), row(2, "c-bob"));
       beforeCarol = customers.currentSnapshot().snapshotId();
@@ -226,7 +227,7 @@ class ErasureTest {
     assertThat(featuresReceipt.get("rowsDeleted").asLong()).isEqualTo(2);
     assertThat(customersReceipt.get("foundBy").asText()).isEqualTo("consent subject-column");
 
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("erasure", keeperToken())) {
       Table customers = keeper.loadTable(CUSTOMERS);
       assertThat(customers.currentSnapshot().summary())
           .containsEntry("sluice.operation", "erasure");
@@ -485,40 +486,8 @@ class ErasureTest {
     return customers;
   }
 
-  private static Path local(String location) {
-    return Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
-  }
-
   private static String keeperToken() {
     return TestAuthentication.tokenFor("client:keeper", List.of(), List.of());
-  }
-
-  private static RESTCatalog client(String token) {
-    RESTCatalog catalog = new RESTCatalog();
-    Map<String, String> properties = new HashMap<>();
-    properties.put("uri", RestAssured.baseURI + ":" + RestAssured.port);
-    properties.put("io-impl", "dev.sluice.catalog.storage.LocalFileIO");
-    properties.put("warehouse", "sluice");
-    properties.put("token", token);
-    catalog.initialize("erasure", properties);
-    return catalog;
-  }
-
-  private static RequestSpecification admin() {
-    return given().contentType(ContentType.JSON).accept(ContentType.JSON);
-  }
-
-  private static RequestSpecification as(String token) {
-    return admin().header("Authorization", "Bearer " + token);
-  }
-
-  private static void assertRefused(Response response, int status, String type, String message) {
-    response
-        .then()
-        .statusCode(status)
-        .body("error.code", equalTo(status))
-        .body("error.type", equalTo(type))
-        .body("error.message", containsString(message));
   }
 
   /** Polls until verified or failed; on the way, no receipt is ever shown. */

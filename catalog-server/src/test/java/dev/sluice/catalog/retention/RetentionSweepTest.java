@@ -1,6 +1,10 @@
 package dev.sluice.catalog.retention;
 
-import static io.restassured.RestAssured.given;
+import static dev.sluice.catalog.LocalCatalogs.admin;
+import static dev.sluice.catalog.LocalCatalogs.as;
+import static dev.sluice.catalog.LocalCatalogs.assertRefused;
+import static dev.sluice.catalog.LocalCatalogs.client;
+import static dev.sluice.catalog.LocalCatalogs.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -8,10 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.sluice.catalog.TestAuthentication;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +78,7 @@ class RetentionSweepTest {
 
   @BeforeEach
   void namespace() {
-    try (RESTCatalog admin = client(TestAuthentication.ADMIN_TOKEN)) {
+    try (RESTCatalog admin = client("retention", TestAuthentication.ADMIN_TOKEN)) {
       if (!admin.namespaceExists(KEPT)) {
         admin.createNamespace(KEPT);
       }
@@ -101,7 +101,7 @@ class RetentionSweepTest {
     Path eventsDir;
     Path ledgerDir;
     String ledgerMetadata;
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("retention", keeperToken())) {
       Table events = create(keeper, EVENTS, EVENTS_SCHEMA);
       a = append(events, event(1, past), event(2, future), event(3, past), event(4, null));
       b = append(events, event(5, future), event(6, future), event(7, future));
@@ -178,7 +178,7 @@ class RetentionSweepTest {
         .isEqualTo((int) (a.fileSizeInBytes() + c.fileSizeInBytes()));
 
     long rewrite;
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("retention", keeperToken())) {
       Table events = keeper.loadTable(EVENTS);
       Snapshot current = events.currentSnapshot();
       rewrite = current.snapshotId();
@@ -199,7 +199,7 @@ class RetentionSweepTest {
     // the table without a retention: not a file added, changed or removed
     assertThat(ledgerOrphan).exists();
     assertThat(files(ledgerDir)).isEqualTo(ledgerFiles);
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("retention", keeperToken())) {
       Table ledger = keeper.loadTable(LEDGER);
       assertThat(
               ((org.apache.iceberg.HasTableOperations) ledger)
@@ -211,7 +211,7 @@ class RetentionSweepTest {
 
     // once the window has passed, the snapshots that still held the expired rows are expired
     long rewriteAt;
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("retention", keeperToken())) {
       rewriteAt = keeper.loadTable(EVENTS).snapshot(rewrite).timestampMillis();
     }
     long wait = rewriteAt + 61_000 - System.currentTimeMillis();
@@ -219,7 +219,7 @@ class RetentionSweepTest {
       Thread.sleep(wait);
     }
     List<Long> retained;
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("retention", keeperToken())) {
       Table events = keeper.loadTable(EVENTS);
       append(events, event(11, future));
       append(events, event(12, future));
@@ -238,7 +238,7 @@ class RetentionSweepTest {
         .body("result.results[0].rowsRemoved", equalTo(0))
         .body("result.results[0].filesRewritten", equalTo(0))
         .body("result.results[0].snapshotsExpired", equalTo(5));
-    try (RESTCatalog keeper = client(keeperToken())) {
+    try (RESTCatalog keeper = client("retention", keeperToken())) {
       Table events = keeper.loadTable(EVENTS);
       List<Long> left = snapshotIds(events);
       assertThat(left).hasSize(2).doesNotContain(beforeSweep, rewrite);
@@ -437,40 +437,8 @@ class RetentionSweepTest {
     }
   }
 
-  private static Path local(String location) {
-    return Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
-  }
-
   private static String keeperToken() {
     return TestAuthentication.tokenFor("client:keeper", List.of(), List.of());
-  }
-
-  private static RESTCatalog client(String token) {
-    RESTCatalog catalog = new RESTCatalog();
-    Map<String, String> properties = new HashMap<>();
-    properties.put("uri", RestAssured.baseURI + ":" + RestAssured.port);
-    properties.put("io-impl", "dev.sluice.catalog.storage.LocalFileIO");
-    properties.put("warehouse", "sluice");
-    properties.put("token", token);
-    catalog.initialize("retention", properties);
-    return catalog;
-  }
-
-  private static RequestSpecification admin() {
-    return given().contentType(ContentType.JSON).accept(ContentType.JSON);
-  }
-
-  private static RequestSpecification as(String token) {
-    return admin().header("Authorization", "Bearer " + token);
-  }
-
-  private static void assertRefused(Response response, int status, String type, String message) {
-    response
-        .then()
-        .statusCode(status)
-        .body("error.code", equalTo(status))
-        .body("error.type", equalTo(type))
-        .body("error.message", containsString(message));
   }
 
   private static Response awaitJob(String id) throws InterruptedException {
