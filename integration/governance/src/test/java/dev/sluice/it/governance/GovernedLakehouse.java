@@ -98,6 +98,7 @@ public final class GovernedLakehouse {
       Map<String, String> config = SluiceServer.onPostgres(postgres, "sluice");
       config.putAll(SluiceServer.onS3(s3, WAREHOUSE));
       config.put("sluice.policy.directory", policies().toString());
+      config.put("sluice.erasure.subject-key", "governance-tests-erasure-key");
       config.put("sluice.auth.oidc.issuer", keycloak.issuer());
       // must be set at start: the decision API reads them once
       config.put("sluice.trino.catalogs", String.join(",", TRINO_CATALOGS));
