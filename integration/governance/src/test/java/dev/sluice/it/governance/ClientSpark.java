@@ -1,7 +1,9 @@
 package dev.sluice.it.governance;
 
 import dev.sluice.it.Progress;
+import dev.sluice.it.WorkDirs;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -48,6 +50,25 @@ final class ClientSpark {
     Progress.say(
         "Spark %s ready in %d ms", spark.version(), (System.nanoTime() - started) / 1_000_000);
     return spark;
+  }
+
+  /**
+   * A session with one catalog, {@code platform}, that holds no S3 keys (remote signing) and
+   * authenticates as a new API token of {@code principal} with {@code groups}; its work directory
+   * is {@code <it workdir>/<test>}.
+   */
+  static SparkSession keyless(
+      GovernedLakehouse lake, String test, String principal, List<String> groups)
+      throws java.io.IOException {
+    Path workDir =
+        WorkDirs.fresh(
+            Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
+                .resolve(test)
+                .toAbsolutePath());
+    return start(
+        workDir.resolve("spark"),
+        ClientCatalogs.sparkSigned(lake, "platform", lake.issueToken(principal, groups)),
+        "[platform]");
   }
 
   /** Stops the session and its SparkContext so that the JVM can start another one. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.it.Progress;
-import dev.sluice.it.WorkDirs;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,31 +35,9 @@ class ErasureIT {
   @BeforeAll
   static void setUp() throws Exception {
     lake = GovernedLakehouse.get();
-    Path workDir =
-        WorkDirs.fresh(
-            Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
-                .resolve("erasure")
-                .toAbsolutePath());
-    HttpResponse<String> namespace =
-        lake.send(
-            "POST",
-            "/v1/namespaces",
-            lake.sluice().adminToken(),
-            "{\"namespace\":[\"raw\"],\"properties\":{}}");
-    assertThat(namespace.statusCode()).as(namespace.body()).isIn(200, 409);
-    HttpResponse<String> dropped =
-        lake.send(
-            "DELETE",
-            "/v1/namespaces/raw/tables/customers?purgeRequested=true",
-            lake.sluice().adminToken(),
-            null);
-    assertThat(dropped.statusCode()).as(dropped.body()).isIn(204, 404);
-    String token = lake.issueToken("user:erasure-engineer", List.of("data-platform"));
-    spark =
-        ClientSpark.start(
-            workDir.resolve("spark"),
-            ClientCatalogs.sparkSigned(lake, "platform", token),
-            "[platform]");
+    lake.ensureNamespace("raw");
+    lake.dropIfPresent("raw", "customers");
+    spark = ClientSpark.keyless(lake, "erasure", "user:erasure-engineer", List.of("data-platform"));
   }
 
   @AfterAll

@@ -229,6 +229,34 @@ public final class GovernedLakehouse {
     }
   }
 
+  /** Creates a one-level namespace as the admin, unless another test of this JVM did. */
+  public void ensureNamespace(String namespace) {
+    HttpResponse<String> response =
+        send(
+            "POST",
+            "/v1/namespaces",
+            sluice.adminToken(),
+            "{\"namespace\":[\"" + namespace + "\"],\"properties\":{}}");
+    if (response.statusCode() != 200 && response.statusCode() != 409) {
+      throw new IllegalStateException(
+          "cannot create namespace " + namespace + ": " + response.body());
+    }
+  }
+
+  /** Drops and purges a table an earlier run of this JVM may have left. */
+  public void dropIfPresent(String namespace, String table) {
+    HttpResponse<String> response =
+        send(
+            "DELETE",
+            "/v1/namespaces/" + namespace + "/tables/" + table + "?purgeRequested=true",
+            sluice.adminToken(),
+            null);
+    if (response.statusCode() != 204 && response.statusCode() != 404) {
+      throw new IllegalStateException(
+          "cannot drop " + namespace + "." + table + ": " + response.body());
+    }
+  }
+
   /**
    * The secret of a new API token for {@code principal} with {@code groups}, issued by the admin.
    */

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.it.Progress;
-import dev.sluice.it.WorkDirs;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -28,33 +26,15 @@ class RetentionSweepIT {
   @BeforeAll
   static void setUp() throws Exception {
     lake = GovernedLakehouse.get();
-    Path workDir =
-        WorkDirs.fresh(
-            Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
-                .resolve("retention")
-                .toAbsolutePath());
-    HttpResponse<String> namespace =
-        lake.send(
-            "POST",
-            "/v1/namespaces",
-            lake.sluice().adminToken(),
-            "{\"namespace\":[\"raw\"],\"properties\":{}}");
-    assertThat(namespace.statusCode()).as(namespace.body()).isIn(200, 409);
-    HttpResponse<String> dropped =
-        lake.send(
-            "DELETE",
-            "/v1/namespaces/raw/tables/courier_location_pings?purgeRequested=true",
-            lake.sluice().adminToken(),
-            null);
-    assertThat(dropped.statusCode()).as(dropped.body()).isIn(204, 404);
+    lake.ensureNamespace("raw");
+    lake.dropIfPresent("raw", "courier_location_pings");
     // coordinates are personal data: only the privacy office reads them unmasked
-    String token =
-        lake.issueToken("user:retention-engineer", List.of("data-platform", "privacy-office"));
     spark =
-        ClientSpark.start(
-            workDir.resolve("spark"),
-            ClientCatalogs.sparkSigned(lake, "platform", token),
-            "[platform]");
+        ClientSpark.keyless(
+            lake,
+            "retention",
+            "user:retention-engineer",
+            List.of("data-platform", "privacy-office"));
   }
 
   @AfterAll
