@@ -5,6 +5,9 @@ import static dev.sluice.catalog.LocalCatalogs.as;
 import static dev.sluice.catalog.LocalCatalogs.assertRefused;
 import static dev.sluice.catalog.LocalCatalogs.client;
 import static dev.sluice.catalog.LocalCatalogs.local;
+import static dev.sluice.catalog.TableWrites.append;
+import static dev.sluice.catalog.TableWrites.create;
+import static dev.sluice.catalog.TableWrites.positionDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -41,24 +44,16 @@ import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DeleteFile;
-import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.deletes.PositionDelete;
-import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Types;
@@ -398,44 +393,6 @@ class ErasureTest {
                 source.namespace(),
                 source.name());
     admin().body(event).post("/api/v1/lineage").then().statusCode(201);
-  }
-
-  private static Table create(RESTCatalog client, TableIdentifier name, Schema schema) {
-    return client.createTable(
-        name, schema, PartitionSpec.unpartitioned(), Map.of("format-version", "2"));
-  }
-
-  private static OutputFileFactory files(Table table) {
-    return OutputFileFactory.builderFor(table, 1, System.nanoTime())
-        .format(FileFormat.PARQUET)
-        .build();
-  }
-
-  private static DataFile append(Table table, Record... rows) throws IOException {
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
-    DataWriter<Record> writer =
-        writers.newDataWriter(files(table).newOutputFile(), table.spec(), null);
-    try (writer) {
-      for (Record row : rows) {
-        writer.write(row);
-      }
-    }
-    DataFile file = writer.toDataFile();
-    table.newAppend().appendFile(file).commit();
-    return file;
-  }
-
-  private static DeleteFile positionDelete(Table table, DataFile file, long position)
-      throws IOException {
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).deleteFileFormat(FileFormat.PARQUET).build();
-    PositionDeleteWriter<Record> writer =
-        writers.newPositionDeleteWriter(files(table).newOutputFile(), table.spec(), null);
-    try (writer) {
-      writer.write(PositionDelete.<Record>create().set(file.location(), position));
-    }
-    return writer.toDeleteFile();
   }
 
   private static Set<Long> ids(Table table, long snapshot) throws IOException {

@@ -5,10 +5,14 @@ import static dev.sluice.catalog.LocalCatalogs.as;
 import static dev.sluice.catalog.LocalCatalogs.assertRefused;
 import static dev.sluice.catalog.LocalCatalogs.client;
 import static dev.sluice.catalog.LocalCatalogs.local;
+import static dev.sluice.catalog.TableWrites.append;
+import static dev.sluice.catalog.TableWrites.create;
+import static dev.sluice.catalog.TableWrites.positionDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.sluice.catalog.TableWrites;
 import dev.sluice.catalog.TestAuthentication;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -26,14 +30,12 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -44,11 +46,7 @@ import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
-import org.apache.iceberg.deletes.PositionDelete;
-import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeEach;
@@ -341,44 +339,6 @@ class RetentionSweepTest {
     return row;
   }
 
-  private static Table create(RESTCatalog client, TableIdentifier name, Schema schema) {
-    return client.createTable(
-        name, schema, PartitionSpec.unpartitioned(), Map.of("format-version", "2"));
-  }
-
-  private static OutputFileFactory files(Table table) {
-    return OutputFileFactory.builderFor(table, 1, System.nanoTime())
-        .format(FileFormat.PARQUET)
-        .build();
-  }
-
-  private static DataFile append(Table table, Record... rows) throws IOException {
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
-    DataWriter<Record> writer =
-        writers.newDataWriter(files(table).newOutputFile(), table.spec(), null);
-    try (writer) {
-      for (Record row : rows) {
-        writer.write(row);
-      }
-    }
-    DataFile file = writer.toDataFile();
-    table.newAppend().appendFile(file).commit();
-    return file;
-  }
-
-  private static DeleteFile positionDelete(Table table, DataFile file, long position)
-      throws IOException {
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).deleteFileFormat(FileFormat.PARQUET).build();
-    PositionDeleteWriter<Record> writer =
-        writers.newPositionDeleteWriter(files(table).newOutputFile(), table.spec(), null);
-    try (writer) {
-      writer.write(PositionDelete.<Record>create().set(file.location(), position));
-    }
-    return writer.toDeleteFile();
-  }
-
   private static DeleteFile equalityDelete(Table table, long id) throws IOException {
     Schema key = table.schema().select("id");
     GenericFileWriterFactory writers =
@@ -388,7 +348,8 @@ class RetentionSweepTest {
             .equalityDeleteRowSchema(key)
             .build();
     EqualityDeleteWriter<Record> writer =
-        writers.newEqualityDeleteWriter(files(table).newOutputFile(), table.spec(), null);
+        writers.newEqualityDeleteWriter(
+            TableWrites.files(table).newOutputFile(), table.spec(), null);
     try (writer) {
       Record row = GenericRecord.create(key);
       row.setField("id", id);
