@@ -171,7 +171,11 @@ public final class TrinoServer implements AutoCloseable {
     for (String plugin : plugins) {
       Files.createSymbolicLink(pluginDir.resolve(plugin), home.resolve("plugin").resolve(plugin));
     }
-    int port = Ports.free();
+    // a caller that must hand Trino's address to another server before Trino starts picks it
+    int port =
+        serverConfig.containsKey("http-server.http.port")
+            ? Integer.parseInt(serverConfig.get("http-server.http.port"))
+            : Ports.free();
 
     Map<String, String> config = new LinkedHashMap<>();
     config.put("node.environment", "sluice_it");
