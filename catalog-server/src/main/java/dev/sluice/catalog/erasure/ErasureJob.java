@@ -15,6 +15,7 @@ import dev.sluice.catalog.persistence.JobEntity;
 import dev.sluice.catalog.persistence.JobStore;
 import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.catalog.retention.RetentionSweep;
+import dev.sluice.catalog.retention.RowRemovals;
 import dev.sluice.lineage.ColumnEdge;
 import dev.sluice.lineage.ColumnRef;
 import dev.sluice.policy.model.TableName;
@@ -79,6 +80,7 @@ public class ErasureJob implements JobExecutor {
   private final AuditTrail audit;
   private final LineageService lineage;
   private final CatalogStore tables;
+  private final RowRemovals removals;
 
   @Inject
   public ErasureJob(
@@ -90,7 +92,8 @@ public class ErasureJob implements JobExecutor {
       PolicyService policies,
       AuditTrail audit,
       LineageService lineage,
-      CatalogStore tables) {
+      CatalogStore tables,
+      RowRemovals removals) {
     this.erasures = erasures;
     this.jobs = jobs;
     this.requests = requests;
@@ -100,6 +103,7 @@ public class ErasureJob implements JobExecutor {
     this.audit = audit;
     this.lineage = lineage;
     this.tables = tables;
+    this.removals = removals;
   }
 
   @Override
@@ -312,6 +316,7 @@ public class ErasureJob implements JobExecutor {
     try {
       return new TableErasure(
               catalog,
+              removals,
               audit,
               context.id(),
               erasure.id,

@@ -6,6 +6,8 @@ import dev.sluice.catalog.catalog.IcebergCatalogService;
 import dev.sluice.catalog.retention.ExpiredRowsRewrite;
 import dev.sluice.catalog.retention.OrphanFiles;
 import dev.sluice.catalog.retention.RowExpiry;
+import dev.sluice.catalog.retention.RowRemoval;
+import dev.sluice.catalog.retention.RowRemovals;
 import dev.sluice.catalog.security.Names;
 import dev.sluice.zones.StorageLocation;
 import java.io.IOException;
@@ -55,7 +57,7 @@ final class TableErasure {
   static final String TEMPORARY_BRANCH_PREFIX = "sluice-erasure-";
 
   /** One ref moved to a snapshot without the subject. */
-  record RefRepointed(String ref, String type, long from, long to) {}
+  record RefRepointed(String ref, String type, long from, long to, String executor) {}
 
   /** What reading everything that is left found. */
   record Verification(int snapshotsScanned, int filesScanned, long matches, List<String> found) {}
@@ -69,6 +71,7 @@ final class TableErasure {
       List<String> columnsMissing,
       long rowsDeleted,
       int filesRewritten,
+      long bytesRewritten,
       int filesWritten,
       List<String> filesRemoved,
       List<Long> snapshotsExpired,
@@ -77,12 +80,13 @@ final class TableErasure {
       Verification verification) {
     static TableReceipt skipped(String table, List<String> columns, String foundBy, String reason) {
       return new TableReceipt(
-          table, columns, foundBy, reason, List.of(), 0, 0, 0, List.of(), List.of(), List.of(), 0,
-          null);
+          table, columns, foundBy, reason, List.of(), 0, 0, 0, 0, List.of(), List.of(), List.of(),
+          0, null);
     }
   }
 
   private final IcebergCatalogService catalog;
+  private final RowRemovals removals;
   private final AuditTrail audit;
   private final String jobId;
   private final String erasureId;
@@ -91,12 +95,14 @@ final class TableErasure {
 
   TableErasure(
       IcebergCatalogService catalog,
+      RowRemovals removals,
       AuditTrail audit,
       String jobId,
       String erasureId,
       String subjectHash,
       int commitAttempts) {
     this.catalog = catalog;
+    this.removals = removals;
     this.audit = audit;
     this.jobId = jobId;
     this.erasureId = erasureId;
@@ -148,6 +154,7 @@ final class TableErasure {
     dropTemporaryBranches(table, text);
     long deleted = 0;
     int rewritten = 0;
+    long bytesRewritten = 0;
     int written = 0;
     Set<String> replaced = new LinkedHashSet<>();
     List<RefRepointed> repointed = new ArrayList<>();
@@ -156,19 +163,25 @@ final class TableErasure {
       if (!ref.getValue().isBranch()) {
         continue;
       }
-      ExpiredRowsRewrite.Outcome outcome = rewrite(table, text, rows, ref.getKey());
-      if (outcome.snapshotId() != null) {
-        deleted += outcome.rowsRemoved();
-        rewritten += outcome.filesRewritten();
-        written += outcome.filesWritten();
-        replaced.addAll(outcome.replacedFiles());
+      Rewrite outcome = rewrite(table, identifier, text, rows, ref.getKey());
+      if (outcome.done().snapshotId() != null) {
+        deleted += outcome.done().rowsRemoved();
+        rewritten += outcome.done().filesRewritten();
+        bytesRewritten += outcome.done().bytesRewritten();
+        written += outcome.done().filesWritten();
+        replaced.addAll(outcome.done().replacedFiles());
         repointed.add(
             new RefRepointed(
-                ref.getKey(), "branch", ref.getValue().snapshotId(), outcome.snapshotId()));
+                ref.getKey(),
+                "branch",
+                ref.getValue().snapshotId(),
+                outcome.done().snapshotId(),
+                outcome.executor()));
       }
     }
     table.refresh();
     Map<Long, Long> rewrittenTagSnapshots = new HashMap<>();
+    String tagExecutor = null;
     for (Map.Entry<String, SnapshotRef> ref : new TreeMap<>(table.refs()).entrySet()) {
       if (!ref.getValue().isTag()) {
         continue;
@@ -183,14 +196,16 @@ final class TableErasure {
                 + UUID.randomUUID().toString().substring(0, 8);
         record("erasure.rewrite", text, true, "branch " + temporary + " at tag " + ref.getKey());
         table.manageSnapshots().createBranch(temporary, from).commit();
-        ExpiredRowsRewrite.Outcome outcome = rewrite(table, text, rows, temporary);
-        to = outcome.snapshotId() == null ? from : outcome.snapshotId();
+        Rewrite outcome = rewrite(table, identifier, text, rows, temporary);
+        tagExecutor = outcome.executor();
+        to = outcome.done().snapshotId() == null ? from : outcome.done().snapshotId();
         rewrittenTagSnapshots.put(from, to);
-        if (outcome.snapshotId() != null) {
-          deleted += outcome.rowsRemoved();
-          rewritten += outcome.filesRewritten();
-          written += outcome.filesWritten();
-          replaced.addAll(outcome.replacedFiles());
+        if (outcome.done().snapshotId() != null) {
+          deleted += outcome.done().rowsRemoved();
+          rewritten += outcome.done().filesRewritten();
+          bytesRewritten += outcome.done().bytesRewritten();
+          written += outcome.done().filesWritten();
+          replaced.addAll(outcome.done().replacedFiles());
         }
         record(
             "erasure.repoint-tag",
@@ -212,7 +227,7 @@ final class TableErasure {
         table.manageSnapshots().replaceTag(ref.getKey(), to).commit();
       }
       if (to != from) {
-        repointed.add(new RefRepointed(ref.getKey(), "tag", from, to));
+        repointed.add(new RefRepointed(ref.getKey(), "tag", from, to, tagExecutor));
       }
     }
 
@@ -247,6 +262,7 @@ final class TableErasure {
         missing,
         deleted,
         rewritten,
+        bytesRewritten,
         written,
         removed,
         expired,
@@ -255,33 +271,57 @@ final class TableErasure {
         verification);
   }
 
-  private ExpiredRowsRewrite.Outcome rewrite(
-      Table table, String text, RowExpiry rows, String branch) {
-    ExpiredRowsRewrite rewrite = new ExpiredRowsRewrite(table, rows, jobId, "erasure", branch);
+  /** A rewrite's outcome and who made it. */
+  private record Rewrite(ExpiredRowsRewrite.Outcome done, String executor) {}
+
+  private Rewrite rewrite(
+      Table table, TableIdentifier identifier, String text, RowExpiry rows, String branch) {
+    RowRemovals.Choice choice =
+        removals.choose(table, rows, branch, jobId, "erasure", commitAttempts);
+    RowRemoval removal = choice.removal();
+    String by =
+        "executor "
+            + removal.executor()
+            + (choice.reason() == null ? "" : " (" + choice.reason() + ")");
     try {
-      return rewrite.runWithRetries(
-          commitAttempts,
-          (examined, candidates, removed) -> {},
-          planned ->
-              record(
-                  "erasure.rewrite",
-                  text,
-                  true,
-                  "branch "
-                      + branch
-                      + ": removed "
-                      + planned.rowsRemoved()
-                      + " rows where "
-                      + rows.conditions().get(0)
-                      + ": rewrote "
-                      + planned.filesRewritten()
-                      + " data files into "
-                      + planned.filesWritten()),
-          conflict ->
-              LOG.infof(
-                  "Job %s: erasure rewrite of %s branch %s conflicted with a concurrent commit"
-                      + " (%s); planning again",
-                  jobId, text, branch, conflict.getMessage()));
+      ExpiredRowsRewrite.Outcome done =
+          removal.remove(
+              table,
+              identifier,
+              rows,
+              branch,
+              new RowRemoval.Events() {
+                @Override
+                public void planned(ExpiredRowsRewrite.Outcome planned) {
+                  record(
+                      "erasure.rewrite",
+                      text,
+                      true,
+                      "branch "
+                          + branch
+                          + ": removed "
+                          + planned.rowsRemoved()
+                          + " rows where "
+                          + rows.conditions().get(0)
+                          + ": rewrote "
+                          + planned.filesRewritten()
+                          + " data files ("
+                          + planned.bytesRewritten()
+                          + " bytes) into "
+                          + planned.filesWritten()
+                          + "; "
+                          + by);
+                }
+
+                @Override
+                public void conflict(RuntimeException conflict) {
+                  LOG.infof(
+                      "Job %s: erasure rewrite of %s branch %s conflicted with a concurrent"
+                          + " commit (%s); planning again",
+                      jobId, text, branch, conflict.getMessage());
+                }
+              });
+      return new Rewrite(done, removal.executor());
     } catch (CommitFailedException | ValidationException e) {
       record(
           "erasure.rewrite",
@@ -413,7 +453,10 @@ final class TableErasure {
       snapshots++;
       long inSnapshot = 0;
       try (CloseableIterable<Record> records =
-          IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).build()) {
+          IcebergGenerics.read(table)
+              .useSnapshot(snapshot.snapshotId())
+              .where(rows.expired())
+              .build()) {
         for (Record record : records) {
           if (test.expired(record)) {
             inSnapshot++;
@@ -445,6 +488,9 @@ final class TableErasure {
           FormatModelRegistry.<Record, Schema>readBuilder(
                   FileFormat.PARQUET, Record.class, io.newInputFile(file.location()))
               .project(projection)
+              // row groups whose own statistics exclude the subject are skipped; rows are still
+              // tested one by one
+              .filter(rows.expired())
               .build()) {
         for (Record record : records) {
           if (fileTest.expired(record)) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -54,6 +55,7 @@ public class RetentionSweep implements JobExecutor {
   private final PolicyService policies;
   private final AuditTrail audit;
   private final RetentionConfig config;
+  private final RowRemovals removals;
 
   /** What a sweep job is given: one table ({@code ns.table}), or null for all. */
   public record Request(String table) {}
@@ -73,6 +75,7 @@ public class RetentionSweep implements JobExecutor {
   public record TableResult(
       String table,
       String skipped,
+      String executor,
       List<String> expiredWhen,
       long rowsRemoved,
       long rowsKept,
@@ -89,7 +92,7 @@ public class RetentionSweep implements JobExecutor {
       List<String> orphanExamples) {
     static TableResult skipped(String table, String reason) {
       return new TableResult(
-          table, reason, List.of(), 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, List.of());
+          table, reason, null, List.of(), 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, List.of());
     }
   }
 
@@ -108,11 +111,13 @@ public class RetentionSweep implements JobExecutor {
       IcebergCatalogService catalog,
       PolicyService policies,
       AuditTrail audit,
-      RetentionConfig config) {
+      RetentionConfig config,
+      RowRemovals removals) {
     this.catalog = catalog;
     this.policies = policies;
     this.audit = audit;
     this.config = config;
+    this.removals = removals;
   }
 
   @Override
@@ -229,19 +234,47 @@ public class RetentionSweep implements JobExecutor {
     }
 
     ExpiredRowsRewrite.Outcome rewritten = ExpiredRowsRewrite.Outcome.NOTHING;
+    String executor = null;
     if (expiry.isPresent()) {
-      ExpiredRowsRewrite rewrite = new ExpiredRowsRewrite(table, expiry.get(), context.id());
+      RowRemovals.Choice choice =
+          removals.choose(
+              table,
+              expiry.get(),
+              SnapshotRef.MAIN_BRANCH,
+              context.id(),
+              KIND,
+              config.commitAttempts());
+      executor = choice.removal().executor();
+      String by =
+          "executor " + executor + (choice.reason() == null ? "" : " (" + choice.reason() + ")");
       try {
         rewritten =
-            rewrite.runWithRetries(
-                config.commitAttempts(),
-                (examined, candidates, removed) -> totals.within(text, examined, candidates),
-                planned -> recordRewrite(context, text, expiry.get(), planned),
-                conflict ->
-                    LOG.infof(
-                        "Job %s: rewrite of %s conflicted with a concurrent commit (%s);"
-                            + " planning again",
-                        context.id(), text, conflict.getMessage()));
+            choice
+                .removal()
+                .remove(
+                    table,
+                    identifier,
+                    expiry.get(),
+                    SnapshotRef.MAIN_BRANCH,
+                    new RowRemoval.Events() {
+                      @Override
+                      public void examined(int examined, int candidates, long removed) {
+                        totals.within(text, examined, candidates);
+                      }
+
+                      @Override
+                      public void planned(ExpiredRowsRewrite.Outcome planned) {
+                        recordRewrite(context, text, expiry.get(), planned, by);
+                      }
+
+                      @Override
+                      public void conflict(RuntimeException conflict) {
+                        LOG.infof(
+                            "Job %s: rewrite of %s conflicted with a concurrent commit (%s);"
+                                + " planning again",
+                            context.id(), text, conflict.getMessage());
+                      }
+                    });
       } catch (CommitFailedException | ValidationException e) {
         record(
             context,
@@ -325,6 +358,7 @@ public class RetentionSweep implements JobExecutor {
     return new TableResult(
         text,
         null,
+        executor,
         expiry.map(RowExpiry::conditions).orElse(List.of()),
         rewritten.rowsRemoved(),
         rewritten.rowsKept(),
@@ -393,7 +427,11 @@ public class RetentionSweep implements JobExecutor {
   }
 
   private void recordRewrite(
-      JobContext context, String table, RowExpiry expiry, ExpiredRowsRewrite.Outcome planned) {
+      JobContext context,
+      String table,
+      RowExpiry expiry,
+      ExpiredRowsRewrite.Outcome planned,
+      String by) {
     record(
         context,
         "retention.rewrite",
@@ -411,7 +449,8 @@ public class RetentionSweep implements JobExecutor {
             + planned.filesWritten()
             + ", dropped "
             + planned.deleteFilesRemoved()
-            + " delete files that applied only to them");
+            + " delete files that applied only to them; "
+            + by);
   }
 
   private TableResult skip(JobContext context, String table, String reason) {

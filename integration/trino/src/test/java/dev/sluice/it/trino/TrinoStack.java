@@ -3,6 +3,7 @@ package dev.sluice.it.trino;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.it.Components;
+import dev.sluice.it.Ports;
 import dev.sluice.it.PostgresServer;
 import dev.sluice.it.Progress;
 import dev.sluice.it.S3ProxyServer;
@@ -32,12 +33,41 @@ import java.util.stream.Stream;
 /**
  * The real components of the Trino tests: a private PostgreSQL, S3Proxy with a bucket {@value
  * #BUCKET}, the packaged Sluice on PostgreSQL with the warehouse {@value #WAREHOUSE_LOCATION}, and
- * Trino with an Iceberg catalog on Sluice. Started in that order, stopped in the reverse one.
+ * Trino with an Iceberg catalog on Sluice, which is also the Trino Sluice's jobs rewrite tables
+ * with. Sluice's policy declares only the namespace {@value #JOBS_NAMESPACE} (its datasets have a
+ * subject column or a retention); the other namespaces are in no zone, for the admin Trino uses.
+ * Started once per test JVM in that order ({@link #shared()}), stopped in the reverse one.
  */
 final class TrinoStack implements AutoCloseable {
   static final String BUCKET = "lake";
   static final String WAREHOUSE_LOCATION = "s3://" + BUCKET + "/warehouse/";
   static final String WAREHOUSE_NAME = "sluice";
+  static final String JOBS_NAMESPACE = "gdpr";
+
+  private static final String POLICY =
+      """
+      apiVersion: sluice.dev/v1
+      zones:
+        gdpr:
+          namespaces: [gdpr]
+          storage: s3://lake/warehouse/
+          read: [group:privacy-office]
+          write: [group:privacy-office]
+      datasets:
+        gdpr.customers:
+          columns:
+            customer_id:
+            record_id:
+            region:
+            consent_status:
+          consent: {subject-column: customer_id, status-column: consent_status}
+        gdpr.pings:
+          columns:
+            ping_id:
+            retention_until:
+          retention: {expires-column: retention_until}
+      """;
+  private static TrinoStack shared;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
@@ -53,7 +83,17 @@ final class TrinoStack implements AutoCloseable {
     this.workDir = workDir;
   }
 
-  static TrinoStack start() throws Exception {
+  /** The stack of this test JVM, started on first use and stopped when the JVM exits. */
+  static synchronized TrinoStack shared() throws Exception {
+    if (shared == null) {
+      TrinoStack started = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "trino-stack-stop"));
+      shared = started;
+    }
+    return shared;
+  }
+
+  private static TrinoStack start() throws Exception {
     Path workDir =
         WorkDirs.fresh(
             Path.of(System.getProperty("sluice.it.workdir", "target/trino-it")).toAbsolutePath());
@@ -66,17 +106,29 @@ final class TrinoStack implements AutoCloseable {
       Map<String, String> config = SluiceServer.onPostgres(stack.postgres, "sluice_trino");
       config.putAll(SluiceServer.onS3(stack.s3, WAREHOUSE_LOCATION));
       config.put("sluice.warehouse.name", WAREHOUSE_NAME);
+      Path policies = Files.createDirectories(workDir.resolve("policies"));
+      Files.writeString(policies.resolve("sluice.yaml"), POLICY);
+      config.put("sluice.policy.directory", policies.toString());
+      config.put("sluice.erasure.subject-key", "trino-tests-erasure-key");
+      config.put("sluice.jobs.poll-interval", "500ms");
+      // every rewrite of a job goes to this Trino, whatever the table's size
+      int trinoPort = Ports.free();
+      config.put("sluice.jobs.trino.url", "jdbc:trino://127.0.0.1:" + trinoPort);
+      config.put("sluice.jobs.trino.catalog", TrinoServer.CATALOG);
+      config.put("sluice.jobs.trino.in-process-max-bytes", "0");
       // every request Trino makes shows in sluice.log
       config.put("quarkus.http.access-log.enabled", "true");
       stack.sluice = SluiceServer.start(workDir.resolve("sluice"), config);
       Progress.say("starting Trino (about 20 s)");
+      Map<String, String> catalog =
+          TrinoServer.icebergRestCatalog(
+              stack.sluice.baseUri(), WAREHOUSE_NAME, stack.sluice.adminToken());
+      catalog.putAll(TrinoServer.onS3(stack.s3));
       stack.trino =
           TrinoServer.start(
               workDir.resolve("trino"),
-              stack.sluice.baseUri(),
-              WAREHOUSE_NAME,
-              stack.sluice.adminToken(),
-              stack.s3);
+              Map.of(TrinoServer.CATALOG, catalog),
+              Map.of("http-server.http.port", String.valueOf(trinoPort)));
       return stack;
     } catch (Exception | Error e) {
       stack.close();
@@ -177,6 +229,28 @@ final class TrinoStack implements AutoCloseable {
     }
     return JSON.readTree(response.body());
   }
+
+  /** A request to Sluice's API as its admin: the status and the body as JSON. */
+  Answer sluiceSend(String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(sluice.baseUri() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", sluice.authorization())
+            .header("Content-Type", "application/json");
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(
+        response.statusCode(),
+        response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body()));
+  }
+
+  record Answer(int status, JsonNode body) {}
 
   @Override
   public void close() {
