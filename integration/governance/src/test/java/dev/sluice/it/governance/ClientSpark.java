@@ -60,15 +60,47 @@ final class ClientSpark {
   static SparkSession keyless(
       GovernedLakehouse lake, String test, String principal, List<String> groups)
       throws java.io.IOException {
+    return keyless(lake, test, principal, groups, Map.of());
+  }
+
+  /** Like {@link #keyless(GovernedLakehouse, String, String, List)}, with more settings. */
+  static SparkSession keyless(
+      GovernedLakehouse lake,
+      String test,
+      String principal,
+      List<String> groups,
+      Map<String, String> extra)
+      throws java.io.IOException {
     Path workDir =
         WorkDirs.fresh(
             Path.of(System.getProperty("sluice.it.workdir", "target/governance-it"))
                 .resolve(test)
                 .toAbsolutePath());
-    return start(
-        workDir.resolve("spark"),
-        ClientCatalogs.sparkSigned(lake, "platform", lake.issueToken(principal, groups)),
-        "[platform]");
+    Map<String, String> config =
+        new java.util.LinkedHashMap<>(
+            ClientCatalogs.sparkSigned(lake, "platform", lake.issueToken(principal, groups)));
+    config.putAll(extra);
+    return start(workDir.resolve("spark"), config, "[platform]");
+  }
+
+  /**
+   * Settings that add the OpenLineage Spark listener, sending its events to Sluice's {@code POST
+   * /api/v1/lineage} with {@code token} (which needs the lineage writer role), the Spark jobs in
+   * {@code jobNamespace}.
+   */
+  static Map<String, String> openLineageTo(
+      GovernedLakehouse lake, String jobNamespace, String token) {
+    Map<String, String> config = new java.util.LinkedHashMap<>();
+    config.put("spark.extraListeners", "io.openlineage.spark.agent.OpenLineageSparkListener");
+    config.put("spark.openlineage.transport.type", "http");
+    config.put("spark.openlineage.transport.url", lake.catalogUri());
+    config.put("spark.openlineage.transport.endpoint", "/api/v1/lineage");
+    config.put("spark.openlineage.transport.timeoutInMillis", "10000");
+    // the api_key provider sends "Authorization: Bearer <apiKey>"
+    config.put("spark.openlineage.transport.auth.type", "api_key");
+    config.put("spark.openlineage.transport.auth.apiKey", token);
+    config.put("spark.openlineage.namespace", jobNamespace);
+    return config;
   }
 
   /** Stops the session and its SparkContext so that the JVM can start another one. */
