@@ -10,7 +10,9 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.io.DataWriter;
@@ -48,6 +50,25 @@ public final class TableWrites {
     DataFile file = writer.toDataFile();
     table.newAppend().appendFile(file).commit();
     return file;
+  }
+
+  /** An equality delete file on column {@code id} for one value (not committed). */
+  public static DeleteFile equalityDelete(Table table, long id) throws IOException {
+    Schema key = table.schema().select("id");
+    GenericFileWriterFactory writers =
+        new GenericFileWriterFactory.Builder(table)
+            .deleteFileFormat(FileFormat.PARQUET)
+            .equalityFieldIds(new int[] {table.schema().findField("id").fieldId()})
+            .equalityDeleteRowSchema(key)
+            .build();
+    EqualityDeleteWriter<Record> writer =
+        writers.newEqualityDeleteWriter(files(table).newOutputFile(), table.spec(), null);
+    try (writer) {
+      Record row = GenericRecord.create(key);
+      row.setField("id", id);
+      writer.write(row);
+    }
+    return writer.toDeleteFile();
   }
 
   /** A position delete file for one row of {@code file} (not committed). */

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A fresh embedded server whose policy declares three datasets with a consent subject column {@code
- * customer_id}: the customers table, a table derived from it, and a table that lacks the column.
+ * customer_id}: the customers table, a table derived from it, a table that lacks the column, and an
+ * orders table that exists only while the test of an erasure racing a writer runs.
  */
 public class ErasureProfile implements QuarkusTestProfile {
   static final Path DIR =
@@ -43,6 +44,11 @@ public class ErasureProfile implements QuarkusTestProfile {
             subject-column: customer_id
             subject-columns: [author_id]
             status-column: consent_status
+        crm.orders:
+          columns:
+            customer_id:
+            consent_status:
+          consent: {subject-column: customer_id, status-column: consent_status}
         crm.visits:
           columns:
             customer_id:

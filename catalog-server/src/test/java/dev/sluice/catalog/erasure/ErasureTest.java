@@ -7,6 +7,7 @@ import static dev.sluice.catalog.LocalCatalogs.client;
 import static dev.sluice.catalog.LocalCatalogs.local;
 import static dev.sluice.catalog.TableWrites.append;
 import static dev.sluice.catalog.TableWrites.create;
+import static dev.sluice.catalog.TableWrites.equalityDelete;
 import static dev.sluice.catalog.TableWrites.positionDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -75,6 +76,7 @@ class ErasureTest {
   private static final TableIdentifier FEATURES = TableIdentifier.of(CRM, "customer_features");
   private static final TableIdentifier NOTES = TableIdentifier.of(CRM, "notes");
   private static final TableIdentifier VISITS = TableIdentifier.of(CRM, "visits");
+  private static final TableIdentifier ORDERS = TableIdentifier.of(CRM, "orders");
   private static final Schema SCHEMA =
       new Schema(
           Types.NestedField.required(1, "id", Types.LongType.get()),
@@ -189,11 +191,14 @@ class ErasureTest {
 
     assertThat(receipt.get("subjectHash").asText()).isEqualTo(hash);
     assertThat(receipt.get("tablesErased").asInt()).isEqualTo(3);
-    assertThat(receipt.get("tablesSkipped").asInt()).isEqualTo(1);
+    // visits lacks the column; orders exists only during the race test
+    assertThat(receipt.get("tablesSkipped").asInt()).isEqualTo(2);
     Map<String, JsonNode> tables = new TreeMap<>();
     receipt.get("tables").forEach(t -> tables.put(t.get("table").asText(), t));
     assertThat(tables)
-        .containsOnlyKeys("crm.customers", "crm.customer_features", "crm.notes", "crm.visits");
+        .containsOnlyKeys(
+            "crm.customers", "crm.customer_features", "crm.notes", "crm.orders", "crm.visits");
+    assertThat(tables.get("crm.orders").get("skipped").asText()).isEqualTo("no such table");
     assertThat(tables.get("crm.visits").get("skipped").asText())
         .isEqualTo("the table has no column 'customer_id'");
     // declared subject-columns: erased by the one column the table has
@@ -273,6 +278,94 @@ class ErasureTest {
         .body("receipt.rowsDeleted", equalTo(0))
         .body("receipt.tablesErased", equalTo(3));
     assertThat(none.asString()).doesNotContain("c-nobody");
+  }
+
+  @Test
+  void anErasureRacingAWriterKeepsEveryAcknowledgedChangeAndRemovesTheSubject() throws Exception {
+    String raced = "c-raced";
+    Set<Long> expected = new java.util.concurrent.ConcurrentSkipListSet<>();
+    List<Long> deletable = new ArrayList<>();
+    try (RESTCatalog keeper = client("erasure-race", keeperToken())) {
+      Table orders = create(keeper, ORDERS, SCHEMA);
+      for (long id = 1000; id < 1090; id += 3) {
+        append(orders, row(id, raced), row(id + 1, "c-alice"), row(id + 2, "c-bob"));
+        expected.add(id + 1);
+        expected.add(id + 2);
+        deletable.add(id + 1);
+      }
+    }
+
+    // the writer appends, and deletes by equality a few rows of the files the erasure rewrites:
+    // each such delete makes the erasure's rewrite commit fail validation and plan again
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger commits =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> writerFailure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread writer =
+        new Thread(
+            () -> {
+              try (RESTCatalog client = client("erasure-writer", keeperToken())) {
+                Table table = client.loadTable(ORDERS);
+                long next = 5000;
+                int deletes = 0;
+                while (!stop.get()) {
+                  append(table, row(next, "c-writer"));
+                  expected.add(next++);
+                  if (commits.incrementAndGet() % 5 == 0 && deletes < 3) {
+                    long gone = deletable.get(deletes * 7);
+                    table.newRowDelta().addDeletes(equalityDelete(table, gone)).commit();
+                    expected.remove(gone);
+                    deletes++;
+                  }
+                  Thread.sleep(20);
+                }
+              } catch (Throwable e) {
+                writerFailure.set(e);
+              }
+            },
+            "erasure-race-writer");
+    writer.start();
+    try {
+      while (commits.get() < 3 && writer.isAlive()) {
+        Thread.sleep(20);
+      }
+      Response accepted = request(raced, "GDPR art. 17 request", "req-raced");
+      accepted.then().statusCode(202);
+      Response done = awaitErasure(accepted.path("id"));
+      done.then().body("state", equalTo("VERIFIED"));
+      JsonNode receipt = JSON.readTree(done.asString()).get("receipt");
+      receipt
+          .get("tables")
+          .forEach(
+              t -> {
+                if (t.get("table").asText().equals("crm.orders")) {
+                  assertThat(t.get("rowsDeleted").asLong()).isEqualTo(30);
+                  assertThat(t.get("verification").get("matches").asLong()).isZero();
+                }
+              });
+    } finally {
+      stop.set(true);
+      writer.join(30_000);
+    }
+    assertThat(writerFailure.get()).as("the writer's commits all went through").isNull();
+    assertThat(commits.get()).isGreaterThan(3);
+
+    try (RESTCatalog keeper = client("erasure-race", keeperToken())) {
+      Table orders = keeper.loadTable(ORDERS);
+      assertThat(ids(orders, orders.currentSnapshot().snapshotId()))
+          .as("every acknowledged append and delete, and no subject row")
+          .containsExactlyElementsOf(new TreeSet<>(expected));
+      for (Snapshot snapshot : orders.snapshots()) {
+        assertThat(rows(orders, snapshot.snapshotId()))
+            .as("snapshot %s", snapshot.snapshotId())
+            .noneMatch(r -> r.endsWith(":" + raced));
+      }
+      assertThat(parquetValues(local(orders.location()), SCHEMA.select("customer_id")))
+          .doesNotContain(raced);
+      keeper.dropTable(ORDERS, true);
+    }
   }
 
   @Test

@@ -7,12 +7,12 @@ import static dev.sluice.catalog.LocalCatalogs.client;
 import static dev.sluice.catalog.LocalCatalogs.local;
 import static dev.sluice.catalog.TableWrites.append;
 import static dev.sluice.catalog.TableWrites.create;
+import static dev.sluice.catalog.TableWrites.equalityDelete;
 import static dev.sluice.catalog.TableWrites.positionDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.sluice.catalog.TableWrites;
 import dev.sluice.catalog.TestAuthentication;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -35,17 +35,14 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Types;
@@ -337,25 +334,6 @@ class RetentionSweepTest {
     row.setField("id", id);
     row.setField("event_time", eventTime);
     return row;
-  }
-
-  private static DeleteFile equalityDelete(Table table, long id) throws IOException {
-    Schema key = table.schema().select("id");
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table)
-            .deleteFileFormat(FileFormat.PARQUET)
-            .equalityFieldIds(new int[] {table.schema().findField("id").fieldId()})
-            .equalityDeleteRowSchema(key)
-            .build();
-    EqualityDeleteWriter<Record> writer =
-        writers.newEqualityDeleteWriter(
-            TableWrites.files(table).newOutputFile(), table.spec(), null);
-    try (writer) {
-      Record row = GenericRecord.create(key);
-      row.setField("id", id);
-      writer.write(row);
-    }
-    return writer.toDeleteFile();
   }
 
   /** The ids a reader of {@code snapshot} sees, deletes applied. */
