@@ -5,6 +5,7 @@ import dev.sluice.catalog.audit.AuditTrail;
 import dev.sluice.catalog.catalog.IcebergCatalogService;
 import dev.sluice.catalog.retention.ExpiredRowsRewrite;
 import dev.sluice.catalog.retention.OrphanFiles;
+import dev.sluice.catalog.retention.RefRewrites;
 import dev.sluice.catalog.retention.RowExpiry;
 import dev.sluice.catalog.retention.RowRemoval;
 import dev.sluice.catalog.retention.RowRemovals;
@@ -13,13 +14,9 @@ import dev.sluice.zones.StorageLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.ExpireSnapshots;
@@ -27,7 +24,6 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -151,87 +147,18 @@ final class TableErasure {
                     .map(name -> name + " = subject " + subjectHash)
                     .collect(java.util.stream.Collectors.joining(" or "))));
 
-    dropTemporaryBranches(table, text);
-    long deleted = 0;
-    int rewritten = 0;
-    long bytesRewritten = 0;
-    int written = 0;
-    Set<String> replaced = new LinkedHashSet<>();
-    List<RefRepointed> repointed = new ArrayList<>();
-    table.refresh();
-    for (Map.Entry<String, SnapshotRef> ref : new TreeMap<>(table.refs()).entrySet()) {
-      if (!ref.getValue().isBranch()) {
-        continue;
-      }
-      Rewrite outcome = rewrite(table, identifier, text, rows, ref.getKey());
-      if (outcome.done().snapshotId() != null) {
-        deleted += outcome.done().rowsRemoved();
-        rewritten += outcome.done().filesRewritten();
-        bytesRewritten += outcome.done().bytesRewritten();
-        written += outcome.done().filesWritten();
-        replaced.addAll(outcome.done().replacedFiles());
-        repointed.add(
-            new RefRepointed(
-                ref.getKey(),
-                "branch",
-                ref.getValue().snapshotId(),
-                outcome.done().snapshotId(),
-                outcome.executor()));
-      }
-    }
-    table.refresh();
-    Map<Long, Long> rewrittenTagSnapshots = new HashMap<>();
-    String tagExecutor = null;
-    for (Map.Entry<String, SnapshotRef> ref : new TreeMap<>(table.refs()).entrySet()) {
-      if (!ref.getValue().isTag()) {
-        continue;
-      }
-      long from = ref.getValue().snapshotId();
-      Long to = rewrittenTagSnapshots.get(from);
-      if (to == null) {
-        String temporary =
-            TEMPORARY_BRANCH_PREFIX
-                + erasureId
-                + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
-        record("erasure.rewrite", text, true, "branch " + temporary + " at tag " + ref.getKey());
-        table.manageSnapshots().createBranch(temporary, from).commit();
-        Rewrite outcome = rewrite(table, identifier, text, rows, temporary);
-        tagExecutor = outcome.executor();
-        to = outcome.done().snapshotId() == null ? from : outcome.done().snapshotId();
-        rewrittenTagSnapshots.put(from, to);
-        if (outcome.done().snapshotId() != null) {
-          deleted += outcome.done().rowsRemoved();
-          rewritten += outcome.done().filesRewritten();
-          bytesRewritten += outcome.done().bytesRewritten();
-          written += outcome.done().filesWritten();
-          replaced.addAll(outcome.done().replacedFiles());
-        }
-        record(
-            "erasure.repoint-tag",
-            text,
-            true,
-            "tag " + ref.getKey() + " from snapshot " + from + " to " + to);
-        var change = table.manageSnapshots();
-        if (to != from) {
-          change.replaceTag(ref.getKey(), to);
-        }
-        change.removeBranch(temporary).commit();
-        table.refresh();
-      } else if (to != from) {
-        record(
-            "erasure.repoint-tag",
-            text,
-            true,
-            "tag " + ref.getKey() + " from snapshot " + from + " to " + to);
-        table.manageSnapshots().replaceTag(ref.getKey(), to).commit();
-      }
-      if (to != from) {
-        repointed.add(new RefRepointed(ref.getKey(), "tag", from, to, tagExecutor));
-      }
-    }
-
-    table.refresh();
+    String temporaryPrefix = TEMPORARY_BRANCH_PREFIX + erasureId + "-";
+    RefRewrites.Listener refs = refListener(text);
+    RefRewrites.dropTemporaryBranches(table, temporaryPrefix, refs);
+    RefRewrites.Result rewritten =
+        RefRewrites.run(
+            table, temporaryPrefix, branch -> rewrite(table, identifier, text, rows, branch), refs);
+    long deleted = rewritten.rowsRemoved();
+    Set<String> replaced = rewritten.replacedFiles();
+    List<RefRepointed> repointed =
+        rewritten.moved().stream()
+            .map(m -> new RefRepointed(m.ref(), m.type(), m.from(), m.to(), m.executor()))
+            .toList();
     StorageLocation root = StorageLocation.parse(table.location());
     List<Long> expired = new ArrayList<>();
     AtomicInteger outside = new AtomicInteger();
@@ -261,9 +188,9 @@ final class TableErasure {
         null,
         missing,
         deleted,
-        rewritten,
-        bytesRewritten,
-        written,
+        rewritten.filesRewritten(),
+        rewritten.bytesRewritten(),
+        rewritten.filesWritten(),
         removed,
         expired,
         repointed,
@@ -271,10 +198,7 @@ final class TableErasure {
         verification);
   }
 
-  /** A rewrite's outcome and who made it. */
-  private record Rewrite(ExpiredRowsRewrite.Outcome done, String executor) {}
-
-  private Rewrite rewrite(
+  private RefRewrites.Rewritten rewrite(
       Table table, TableIdentifier identifier, String text, RowExpiry rows, String branch) {
     RowRemovals.Choice choice =
         removals.choose(table, rows, branch, jobId, "erasure", commitAttempts);
@@ -321,7 +245,7 @@ final class TableErasure {
                       jobId, text, branch, conflict.getMessage());
                 }
               });
-      return new Rewrite(done, removal.executor());
+      return new RefRewrites.Rewritten(done, removal.executor());
     } catch (CommitFailedException | ValidationException e) {
       record(
           "erasure.rewrite",
@@ -337,16 +261,28 @@ final class TableErasure {
     }
   }
 
-  /** Branches left behind by an earlier attempt of this erasure that died part-way. */
-  private void dropTemporaryBranches(Table table, String text) {
-    table.refresh();
-    for (String ref : List.copyOf(table.refs().keySet())) {
-      if (ref.startsWith(TEMPORARY_BRANCH_PREFIX + erasureId + "-")) {
-        record("erasure.rewrite", text, true, "drop branch " + ref + " of an earlier attempt");
-        table.manageSnapshots().removeBranch(ref).commit();
-        table.refresh();
+  /** Audits the ref changes of the rewrites before they are committed. */
+  private RefRewrites.Listener refListener(String text) {
+    return new RefRewrites.Listener() {
+      @Override
+      public void temporaryBranch(String branch, String tag, long snapshot) {
+        record("erasure.rewrite", text, true, "branch " + branch + " at tag " + tag);
       }
-    }
+
+      @Override
+      public void tagMoved(String tag, long from, long to) {
+        record(
+            "erasure.repoint-tag",
+            text,
+            true,
+            "tag " + tag + " from snapshot " + from + " to " + to);
+      }
+
+      @Override
+      public void temporaryBranchDropped(String branch) {
+        record("erasure.rewrite", text, true, "drop temporary branch " + branch);
+      }
+    };
   }
 
   /** Expires every snapshot that still reaches a replaced file; never the head of a ref. */

@@ -48,6 +48,10 @@ public class RetentionSweep implements JobExecutor {
 
   static final String PRINCIPAL = "system:jobs";
   private static final Logger LOG = Logger.getLogger(RetentionSweep.class);
+
+  /** Names the branches a sweep makes at a tag to rewrite its snapshot (then drops). */
+  static final String TEMPORARY_BRANCH_PREFIX = "sluice-retention-";
+
   private static final long PROGRESS_EVERY_MILLIS = 2_000;
   private static final long LOG_EVERY_MILLIS = 30_000;
 
@@ -86,13 +90,15 @@ public class RetentionSweep implements JobExecutor {
       int deleteFilesRemoved,
       Long rewriteSnapshotId,
       int rewriteAttempts,
+      List<RefRewrites.RefMoved> refsRewritten,
       int snapshotsExpired,
       int expiredFilesLeftOutside,
       int orphanFilesRemoved,
       List<String> orphanExamples) {
     static TableResult skipped(String table, String reason) {
       return new TableResult(
-          table, reason, null, List.of(), 0, 0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0, List.of());
+          table, reason, null, List.of(), 0, 0, 0, 0, 0, 0, 0, null, 0, List.of(), 0, 0, 0,
+          List.of());
     }
   }
 
@@ -233,64 +239,21 @@ public class RetentionSweep implements JobExecutor {
       return skip(context, text, e.getMessage());
     }
 
-    ExpiredRowsRewrite.Outcome rewritten = ExpiredRowsRewrite.Outcome.NOTHING;
-    String executor = null;
+    RefRewrites.Result rewritten = null;
     if (expiry.isPresent()) {
-      RowRemovals.Choice choice =
-          removals.choose(
+      String temporaryPrefix = TEMPORARY_BRANCH_PREFIX + context.id() + "-";
+      RefRewrites.Listener refs = refListener(context, text);
+      RefRewrites.dropTemporaryBranches(table, temporaryPrefix, refs);
+      rewritten =
+          RefRewrites.run(
               table,
-              expiry.get(),
-              SnapshotRef.MAIN_BRANCH,
-              context.id(),
-              KIND,
-              config.commitAttempts());
-      executor = choice.removal().executor();
-      String by =
-          "executor " + executor + (choice.reason() == null ? "" : " (" + choice.reason() + ")");
-      try {
-        rewritten =
-            choice
-                .removal()
-                .remove(
-                    table,
-                    identifier,
-                    expiry.get(),
-                    SnapshotRef.MAIN_BRANCH,
-                    new RowRemoval.Events() {
-                      @Override
-                      public void examined(int examined, int candidates, long removed) {
-                        totals.within(text, examined, candidates);
-                      }
-
-                      @Override
-                      public void planned(ExpiredRowsRewrite.Outcome planned) {
-                        recordRewrite(context, text, expiry.get(), planned, by);
-                      }
-
-                      @Override
-                      public void conflict(RuntimeException conflict) {
-                        LOG.infof(
-                            "Job %s: rewrite of %s conflicted with a concurrent commit (%s);"
-                                + " planning again",
-                            context.id(), text, conflict.getMessage());
-                      }
-                    });
-      } catch (CommitFailedException | ValidationException e) {
-        record(
-            context,
-            "retention.rewrite",
-            text,
-            false,
-            "gave up after "
-                + config.commitAttempts()
-                + " commits that conflicted with concurrent ones: "
-                + e.getMessage());
-        throw e;
-      }
+              temporaryPrefix,
+              branch -> rewrite(context, table, identifier, text, expiry.get(), branch, totals),
+              refs);
       totals.rowsRemoved += rewritten.rowsRemoved();
       totals.filesRewritten += rewritten.filesRewritten();
       totals.bytesRewritten += rewritten.bytesRewritten();
-      if (rewritten.snapshotId() == null) {
+      if (rewritten.moved().isEmpty()) {
         record(
             context,
             "retention.rewrite",
@@ -355,24 +318,118 @@ public class RetentionSweep implements JobExecutor {
             + table.location()
             + " that no retained metadata reaches and older than "
             + now.minus(orphanAge));
+    ExpiredRowsRewrite.Outcome main =
+        rewritten == null ? ExpiredRowsRewrite.Outcome.NOTHING : rewritten.main();
     return new TableResult(
         text,
         null,
-        executor,
+        rewritten == null
+            ? null
+            : rewritten.moved().stream()
+                .filter(ref -> ref.ref().equals(SnapshotRef.MAIN_BRANCH))
+                .map(RefRewrites.RefMoved::executor)
+                .findFirst()
+                .orElse(null),
         expiry.map(RowExpiry::conditions).orElse(List.of()),
-        rewritten.rowsRemoved(),
-        rewritten.rowsKept(),
-        rewritten.filesRewritten(),
-        rewritten.bytesRewritten(),
-        rewritten.filesWritten(),
-        rewritten.bytesWritten(),
-        rewritten.deleteFilesRemoved(),
-        rewritten.snapshotId(),
-        rewritten.attempts(),
+        rewritten == null ? 0 : rewritten.rowsRemoved(),
+        main.rowsKept(),
+        rewritten == null ? 0 : rewritten.filesRewritten(),
+        rewritten == null ? 0 : rewritten.bytesRewritten(),
+        rewritten == null ? 0 : rewritten.filesWritten(),
+        rewritten == null ? 0 : rewritten.bytesWritten(),
+        rewritten == null ? 0 : rewritten.deleteFilesRemoved(),
+        main.snapshotId(),
+        main.attempts(),
+        rewritten == null ? List.of() : rewritten.moved(),
         expired,
         leftOutside.get(),
         orphans.removed(),
         orphans.examples());
+  }
+
+  /** Removes the expired rows from one branch's head, by the executor the table calls for. */
+  private RefRewrites.Rewritten rewrite(
+      JobContext context,
+      Table table,
+      TableIdentifier identifier,
+      String text,
+      RowExpiry expiry,
+      String branch,
+      Totals totals) {
+    RowRemovals.Choice choice =
+        removals.choose(table, expiry, branch, context.id(), KIND, config.commitAttempts());
+    RowRemoval removal = choice.removal();
+    String by =
+        "branch "
+            + branch
+            + ", executor "
+            + removal.executor()
+            + (choice.reason() == null ? "" : " (" + choice.reason() + ")");
+    try {
+      ExpiredRowsRewrite.Outcome done =
+          removal.remove(
+              table,
+              identifier,
+              expiry,
+              branch,
+              new RowRemoval.Events() {
+                @Override
+                public void examined(int examined, int candidates, long removed) {
+                  totals.within(text, examined, candidates);
+                }
+
+                @Override
+                public void planned(ExpiredRowsRewrite.Outcome planned) {
+                  recordRewrite(context, text, expiry, planned, by);
+                }
+
+                @Override
+                public void conflict(RuntimeException conflict) {
+                  LOG.infof(
+                      "Job %s: rewrite of %s branch %s conflicted with a concurrent commit (%s);"
+                          + " planning again",
+                      context.id(), text, branch, conflict.getMessage());
+                }
+              });
+      return new RefRewrites.Rewritten(done, removal.executor());
+    } catch (CommitFailedException | ValidationException e) {
+      record(
+          context,
+          "retention.rewrite",
+          text,
+          false,
+          by
+              + ": gave up after "
+              + config.commitAttempts()
+              + " commits that conflicted with concurrent ones: "
+              + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Audits the ref changes of the rewrites before they are committed. */
+  private RefRewrites.Listener refListener(JobContext context, String text) {
+    return new RefRewrites.Listener() {
+      @Override
+      public void temporaryBranch(String branch, String tag, long snapshot) {
+        record(context, "retention.rewrite", text, true, "branch " + branch + " at tag " + tag);
+      }
+
+      @Override
+      public void tagMoved(String tag, long from, long to) {
+        record(
+            context,
+            "retention.repoint-tag",
+            text,
+            true,
+            "tag " + tag + " from snapshot " + from + " to " + to + ", without the expired rows");
+      }
+
+      @Override
+      public void temporaryBranchDropped(String branch) {
+        record(context, "retention.rewrite", text, true, "drop temporary branch " + branch);
+      }
+    };
   }
 
   /**

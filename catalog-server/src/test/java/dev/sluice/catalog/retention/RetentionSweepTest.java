@@ -10,6 +10,7 @@ import static dev.sluice.catalog.TableWrites.create;
 import static dev.sluice.catalog.TableWrites.equalityDelete;
 import static dev.sluice.catalog.TableWrites.positionDelete;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -121,6 +122,9 @@ class RetentionSweepTest {
           ping(1, now.minusDays(40).toLocalDateTime()),
           ping(2, now.minusDays(1).toLocalDateTime()),
           ping(3, null));
+      // a pin and a branch on the snapshot that holds the expired ping: both lose it too
+      long pinned = pings.currentSnapshot().snapshotId();
+      pings.manageSnapshots().createTag("q3-pin", pinned).createBranch("dev", pinned).commit();
 
       // same columns as events, rows that look expired, but the policy sets it no retention
       Table ledger = create(keeper, LEDGER, EVENTS_SCHEMA);
@@ -155,7 +159,8 @@ class RetentionSweepTest {
         .body("progress.tablesDone", equalTo(3))
         .body("progress.tablesTotal", equalTo(3))
         .body("result.tables", equalTo(3))
-        .body("result.rowsRemoved", equalTo(4))
+        // events 3; pings 1 at main, 1 on dev, 1 at the tag
+        .body("result.rowsRemoved", equalTo(6))
         .body("result.results.table", equalTo(List.of("kept.events", "kept.pings", "kept.planned")))
         // declared, never created: skipped, not an error
         .body("result.results[2].skipped", equalTo("no such table"))
@@ -168,7 +173,8 @@ class RetentionSweepTest {
         .body("result.results[0].deleteFilesRemoved", equalTo(2))
         .body("result.results[0].snapshotsExpired", equalTo(0))
         .body("result.results[0].orphanFilesRemoved", equalTo(1))
-        .body("result.results[1].rowsRemoved", equalTo(1));
+        .body("result.results[1].rowsRemoved", equalTo(3))
+        .body("result.results[1].refsRewritten.ref", containsInAnyOrder("dev", "main", "q3-pin"));
     assertThat((Integer) first.path("result.results[0].bytesRewritten"))
         .isEqualTo((int) (a.fileSizeInBytes() + c.fileSizeInBytes()));
 
@@ -187,6 +193,9 @@ class RetentionSweepTest {
 
       Table pings = keeper.loadTable(PINGS);
       assertThat(ids(pings, pings.currentSnapshot().snapshotId())).containsExactly(2L, 3L);
+      assertThat(ids(pings, pings.refs().get("q3-pin").snapshotId())).containsExactly(2L, 3L);
+      assertThat(ids(pings, pings.refs().get("dev").snapshotId())).containsExactly(2L, 3L);
+      assertThat(pings.refs().keySet()).allMatch(ref -> !ref.startsWith("sluice-retention-"));
     }
     assertThat(oldOrphan).doesNotExist();
     assertThat(youngOrphan).exists();
