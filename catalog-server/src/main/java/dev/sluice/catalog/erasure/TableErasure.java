@@ -14,6 +14,8 @@ import dev.sluice.zones.StorageLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -154,7 +156,10 @@ final class TableErasure {
         RefRewrites.run(
             table, temporaryPrefix, branch -> rewrite(table, identifier, text, rows, branch), refs);
     long deleted = rewritten.rowsRemoved();
-    Set<String> replaced = rewritten.replacedFiles();
+    // the files this run replaced, and any other file a retained snapshot reaches that still holds
+    // the subject: those an earlier run replaced before it died, before expiring what reached them
+    Set<String> replaced = new LinkedHashSet<>(rewritten.replacedFiles());
+    replaced.addAll(filesHolding(table, names, rows));
     List<RefRepointed> repointed =
         rewritten.moved().stream()
             .map(m -> new RefRepointed(m.ref(), m.type(), m.from(), m.to(), m.executor()))
@@ -283,6 +288,60 @@ final class TableErasure {
         record("erasure.rewrite", text, true, "drop temporary branch " + branch);
       }
     };
+  }
+
+  /**
+   * The data files of any retained snapshot that hold a matching row in the file itself, hidden by
+   * a delete or not. Files whose statistics exclude the subject are not read; others are read once.
+   */
+  private static Set<String> filesHolding(Table table, List<String> columns, RowExpiry rows) {
+    table.refresh();
+    Schema projection = table.schema().select(columns);
+    RowExpiry.RecordTest test = rows.test(projection);
+    Set<String> checked = new HashSet<>();
+    Set<String> holding = new LinkedHashSet<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      try (CloseableIterable<FileScanTask> tasks =
+          table
+              .newScan()
+              .useSnapshot(snapshot.snapshotId())
+              .filter(rows.expired())
+              .ignoreResiduals()
+              .planFiles()) {
+        for (FileScanTask task : tasks) {
+          String location = task.file().location();
+          if (checked.add(location) && holds(table.io(), task.file(), projection, rows, test)) {
+            holding.add(location);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return holding;
+  }
+
+  private static boolean holds(
+      FileIO io,
+      org.apache.iceberg.DataFile file,
+      Schema projection,
+      RowExpiry rows,
+      RowExpiry.RecordTest test) {
+    try (CloseableIterable<Record> records =
+        FormatModelRegistry.<Record, Schema>readBuilder(
+                file.format(), Record.class, io.newInputFile(file.location()))
+            .project(projection)
+            .filter(rows.expired())
+            .build()) {
+      for (Record record : records) {
+        if (test.expired(record)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Expires every snapshot that still reaches a replaced file; never the head of a ref. */

@@ -14,6 +14,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -31,14 +32,15 @@ import org.apache.iceberg.formats.FormatModelRegistry;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PartitionUtil;
 
 /**
  * Removes the rows a predicate matches (expired rows, an erased subject's rows) from the head of
- * one branch of a table (the current snapshot by default) by copy-on-write: every data file holding
- * at least one expired row (after the position and equality deletes that apply to it) is read and
- * its surviving rows written to a new Parquet file; one {@link RewriteFiles} swaps the old data
+ * one branch of a table (the current snapshot by default) by copy-on-write: every data file that
+ * holds at least one matching row, visible or already hidden by a delete, is read and its live rows
+ * that do not match are written to a new Parquet file; one {@link RewriteFiles} swaps the old data
  * files, and the delete files that applied only to them, for the new files. The commit validates
  * from the planned snapshot, so a concurrent writer's delete of a rewritten file fails it; the
  * caller plans again.
@@ -187,7 +189,8 @@ public final class ExpiredRowsRewrite {
     for (FileScanTask task : candidates) {
       examined++;
       FileRewrite rewrite = rewrite(task, schema, writers, files);
-      if (rewrite.removed() > 0) {
+      // a matching row a delete already hides is still in the file: the file goes all the same
+      if (rewrite.removed() > 0 || rewrite.hiddenMatches() > 0) {
         replaced.put(task.file().location(), task.file());
         removed += rewrite.removed();
         kept += rewrite.kept();
@@ -255,16 +258,32 @@ public final class ExpiredRowsRewrite {
         List.copyOf(removedPaths));
   }
 
-  private record FileRewrite(long removed, long kept, DataFile written) {}
+  /**
+   * @param hiddenMatches matching rows a delete already hid from readers, still in the file
+   */
+  private record FileRewrite(long removed, long kept, long hiddenMatches, DataFile written) {}
 
-  /** Reads one data file with its deletes applied; writes its unexpired rows to a new file. */
+  /**
+   * Reads one data file with its deletes marked, not applied; writes its live rows that do not
+   * match to a new file. Deleted rows are never written, and a deleted row that matches still makes
+   * the file one to replace: a delete hides a row from readers, it does not remove it from the
+   * file.
+   */
   private FileRewrite rewrite(
       FileScanTask task, Schema schema, GenericFileWriterFactory writers, OutputFileFactory files) {
-    DeleteFilter<Record> deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
+    Schema marked = TypeUtil.join(schema, new Schema(MetadataColumns.IS_DELETED));
+    DeleteFilter<Record> deletes =
+        new GenericDeleteFilter(table.io(), task, schema, marked) {
+          @Override
+          protected void markRowDeleted(Record row) {
+            row.setField(MetadataColumns.IS_DELETED.name(), true);
+          }
+        };
     Schema readSchema = deletes.requiredSchema();
     RowExpiry.RecordTest test = expiry.test(readSchema);
     long removed = 0;
     long kept = 0;
+    long hidden = 0;
     DataWriter<Record> writer =
         writers.newDataWriter(
             // an unpartitioned spec has no partition path: data/<file>, never data//<file>
@@ -276,7 +295,11 @@ public final class ExpiredRowsRewrite {
     boolean closed = false;
     try (CloseableIterable<Record> rows = deletes.filter(open(task, readSchema))) {
       for (Record row : rows) {
-        if (test.expired(row)) {
+        if (Boolean.TRUE.equals(row.getField(MetadataColumns.IS_DELETED.name()))) {
+          if (test.expired(row)) {
+            hidden++;
+          }
+        } else if (test.expired(row)) {
           removed++;
         } else {
           kept++;
@@ -295,9 +318,9 @@ public final class ExpiredRowsRewrite {
     DataFile file = writer.toDataFile();
     if (kept == 0) {
       deleteQuietly(file.location());
-      return new FileRewrite(removed, kept, null);
+      return new FileRewrite(removed, kept, hidden, null);
     }
-    return new FileRewrite(removed, kept, file);
+    return new FileRewrite(removed, kept, hidden, file);
   }
 
   private CloseableIterable<Record> open(FileScanTask task, Schema readSchema) {

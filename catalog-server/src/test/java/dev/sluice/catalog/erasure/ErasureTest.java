@@ -369,6 +369,61 @@ class ErasureTest {
   }
 
   @Test
+  void anErasureAfterOneThatDiedPartWayRemovesWhatThatOneLeft() throws Exception {
+    String gone = "c-gone";
+    DataFile first;
+    DataFile second;
+    try (RESTCatalog keeper = client("erasure-crash", keeperToken())) {
+      Table orders = create(keeper, ORDERS, SCHEMA);
+      first = append(orders, row(1, gone), row(2, "c-alice"));
+      second = append(orders, row(3, gone), row(4, "c-bob"));
+      // a merge-on-read delete already hides row 3 from readers; the file still holds it
+      orders.newRowDelta().addDeletes(positionDelete(orders, second, 0)).commit();
+      // an earlier erasure rewrote the head and died before expiring what still reached the files
+      new dev.sluice.catalog.retention.ExpiredRowsRewrite(
+              orders,
+              new dev.sluice.catalog.retention.RowExpiry(
+                  org.apache.iceberg.expressions.Expressions.equal("customer_id", gone),
+                  List.of("customer_id = subject")),
+              "died",
+              "erasure",
+              "main")
+          .runWithRetries(1, (examined, candidates, removed) -> {}, planned -> {}, e -> {});
+      assertThat(ids(orders, orders.currentSnapshot().snapshotId())).containsExactly(2L, 4L);
+      assertThat(local(first.location())).exists();
+    }
+
+    Response accepted = request(gone, "GDPR art. 17 request", "req-gone");
+    accepted.then().statusCode(202);
+    Response done = awaitErasure(accepted.path("id"));
+    done.then().body("state", equalTo("VERIFIED"));
+    JsonNode receipt = JSON.readTree(done.asString()).get("receipt");
+    JsonNode orders = null;
+    for (JsonNode table : receipt.get("tables")) {
+      if (table.get("table").asText().equals("crm.orders")) {
+        orders = table;
+      }
+    }
+    assertThat(orders).isNotNull();
+    assertThat(orders.get("rowsDeleted").asLong()).as("nothing left at the head").isZero();
+    assertThat(orders.get("snapshotsExpired").size()).isPositive();
+    List<String> removed = new ArrayList<>();
+    orders.get("filesRemoved").forEach(f -> removed.add(f.asText()));
+    assertThat(removed).contains(first.location(), second.location());
+    assertThat(local(first.location())).doesNotExist();
+    assertThat(local(second.location())).doesNotExist();
+
+    try (RESTCatalog keeper = client("erasure-crash", keeperToken())) {
+      Table table = keeper.loadTable(ORDERS);
+      assertThat(ids(table, table.currentSnapshot().snapshotId())).containsExactly(2L, 4L);
+      assertThat(parquetValues(local(table.location()), SCHEMA.select("customer_id")))
+          .doesNotContain(gone)
+          .contains("c-alice", "c-bob");
+      keeper.dropTable(ORDERS, true);
+    }
+  }
+
+  @Test
   void badRequestsAreRefusedAndStoreNothing() {
     assertRefused(
         admin().body("{\"reason\":\"r\",\"requestId\":\"bad-1\"}").post("/api/v1/erasures"),

@@ -96,6 +96,28 @@ class ExpiredRowsRewriteTest {
   }
 
   @Test
+  void aMatchingRowADeleteAlreadyHidesStillGetsItsFileReplaced() {
+    // row 1 expired, but a merge-on-read delete already hides it: readers do not see it, the file
+    // still holds it
+    DataFile old = append(table, row(1, PAST), row(2, FUTURE), row(3, FUTURE));
+    table.newRowDelta().addDeletes(positionDelete(table, old, 0)).commit();
+    DataFile clean = append(table, row(4, FUTURE));
+
+    ExpiredRowsRewrite.Outcome outcome =
+        new ExpiredRowsRewrite(table, expiry, "op")
+            .runWithRetries(1, (examined, candidates, removed) -> {}, planned -> {}, e -> {});
+
+    assertThat(outcome.snapshotId()).isNotNull();
+    assertThat(outcome.rowsRemoved()).as("no visible row was removed").isZero();
+    assertThat(outcome.filesRewritten()).isEqualTo(1);
+    assertThat(outcome.deleteFilesRemoved()).isEqualTo(1);
+    assertThat(ids(catalog.loadTable(NAME))).containsExactly(2L, 3L, 4L);
+    assertThat(files(catalog.loadTable(NAME)))
+        .doesNotContain(old.location())
+        .contains(clean.location());
+  }
+
+  @Test
   void aConcurrentDeleteOfARewrittenFileMakesItPlanAgainAndBothHold() {
     DataFile old = append(table, row(1, PAST), row(2, FUTURE), row(3, FUTURE));
     AtomicInteger commits = new AtomicInteger();
