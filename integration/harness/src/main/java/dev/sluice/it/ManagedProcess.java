@@ -57,6 +57,13 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /** Kills the process at once (SIGKILL), as a crash would: no shutdown hook runs. */
+  public void kill() throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    Progress.say("killed %s (pid %d)", name, process.pid());
+  }
+
   @Override
   public void close() {
     if (!process.isAlive()) {

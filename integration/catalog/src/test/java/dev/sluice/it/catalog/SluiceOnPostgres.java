@@ -81,17 +81,34 @@ final class SluiceOnPostgres implements AutoCloseable {
     startSluice();
   }
 
+  /** Kills the server (SIGKILL, mid-work) and starts a new one on the same database. */
+  void crashAndStart() throws IOException, InterruptedException {
+    sluice.process().kill();
+    startSluice();
+  }
+
   String baseUri() {
     return sluice.baseUri();
   }
 
   /** Sends a request with the admin token; returns status and body. */
   HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+    return send(method, path, null);
+  }
+
+  /** Sends a request with the admin token and a JSON body (or none); returns status and body. */
+  HttpResponse<String> send(String method, String path, String json)
+      throws IOException, InterruptedException {
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(URI.create(baseUri() + path))
                 .header("Authorization", "Bearer " + sluice.adminToken())
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
   }
