@@ -202,22 +202,47 @@ public class ErasureJob implements JobExecutor {
     List<Target> targets = targets();
     List<TableErasure.TableReceipt> tables = new ArrayList<>();
     long rows = 0;
+    long files = 0;
+    long bytes = 0;
     int erased = 0;
     int skipped = 0;
     for (int i = 0; i < targets.size(); i++) {
       Target target = targets.get(i);
       context.progress(
-          ServerJson.write(new Progress(i, targets.size(), target.table().toString(), rows)));
+          ServerJson.write(
+              new Progress(i, targets.size(), target.table().toString(), rows, files, bytes)));
+      long started = System.nanoTime();
       TableErasure.TableReceipt result = eraseInRequest(context, erasure, target, subject);
       tables.add(result);
       if (result.skipped() != null) {
         skipped++;
+        LOG.infof(
+            "Job %s: erasure %s: table %d of %d, %s, skipped: %s",
+            context.id(), erasure.id, i + 1, targets.size(), result.table(), result.skipped());
       } else {
         erased++;
         rows += result.rowsDeleted();
+        files += result.filesRewritten();
+        bytes += result.bytesRewritten();
+        LOG.infof(
+            "Job %s: erasure %s: table %d of %d, %s: %d rows deleted, %d data files (%d bytes)"
+                + " rewritten, %d snapshots expired, %d snapshots and %d files verified in %d ms",
+            context.id(),
+            erasure.id,
+            i + 1,
+            targets.size(),
+            result.table(),
+            result.rowsDeleted(),
+            result.filesRewritten(),
+            result.bytesRewritten(),
+            result.snapshotsExpired().size(),
+            result.verification().snapshotsScanned(),
+            result.verification().filesScanned(),
+            (System.nanoTime() - started) / 1_000_000);
       }
     }
-    context.progress(ServerJson.write(new Progress(targets.size(), targets.size(), null, rows)));
+    context.progress(
+        ServerJson.write(new Progress(targets.size(), targets.size(), null, rows, files, bytes)));
     return new Receipt(
         erasure.id,
         erasure.requestId,
@@ -231,7 +256,13 @@ public class ErasureJob implements JobExecutor {
   }
 
   /** How far an erasure got. */
-  public record Progress(int tablesDone, int tablesTotal, String table, long rowsDeleted) {}
+  public record Progress(
+      int tablesDone,
+      int tablesTotal,
+      String table,
+      long rowsDeleted,
+      long filesRewritten,
+      long bytesRewritten) {}
 
   /**
    * The tables of the active policy's datasets whose consent names a subject column, then every
