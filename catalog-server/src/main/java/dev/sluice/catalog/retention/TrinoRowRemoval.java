@@ -81,11 +81,10 @@ final class TrinoRowRemoval implements RowRemoval {
       try (Connection connection = connect();
           Statement statement = connection.createStatement()) {
         removed += statement.executeLargeUpdate(delete);
-        if (removed == 0) {
-          return ExpiredRowsRewrite.Outcome.NOTHING.withAttempts(attempt);
-        }
+        // also when nothing visible matched: a row a delete hides is still in its file, and
+        // optimize rewrites every file that has deletes
         statement.execute(optimize);
-        return outcome(table, before, candidates, removed, attempt, events);
+        return outcome(table, base.snapshotId(), before, candidates, removed, attempt, events);
       } catch (SQLException e) {
         // a conflict, or an outcome this side cannot know: both statements can run again
         RuntimeException failure =
@@ -114,6 +113,7 @@ final class TrinoRowRemoval implements RowRemoval {
 
   private ExpiredRowsRewrite.Outcome outcome(
       Table table,
+      long base,
       Map<String, ContentFile<?>> before,
       Set<String> candidates,
       long removed,
@@ -121,6 +121,9 @@ final class TrinoRowRemoval implements RowRemoval {
       Events events) {
     table.refresh();
     Snapshot head = table.currentSnapshot();
+    if (head.snapshotId() == base) {
+      return ExpiredRowsRewrite.Outcome.NOTHING.withAttempts(attempts);
+    }
     Map<String, ContentFile<?>> after = files(table, head.snapshotId());
     List<String> replaced = new ArrayList<>();
     List<String> written = new ArrayList<>();
