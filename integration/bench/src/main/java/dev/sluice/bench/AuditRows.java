@@ -41,7 +41,8 @@ final class AuditRows {
     return rows;
   }
 
-  private static List<JsonNode> events(
+  /** The rows themselves, newest first. */
+  static List<JsonNode> events(
       RestCatalogClient admin, String root, String principal, Instant from, Instant to)
       throws IOException, InterruptedException {
     List<JsonNode> events = new ArrayList<>();

@@ -50,6 +50,9 @@ final class Report {
       new TrinoResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
   final SigningResults signing =
       new SigningResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+  final ErasureResults erasure =
+      new ErasureResults(
+          new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
 
   static Row row(
       String workload,
@@ -82,7 +85,7 @@ final class Report {
 
   /**
    * The tables: one per catalog workload, with a ratio column per Sluice target against every row;
-   * the auth cases; the trino cases; the signing figures; the targets.
+   * the auth cases; the trino cases; the signing and erasure figures; the targets.
    */
   String render() {
     StringBuilder out = new StringBuilder();
@@ -97,6 +100,9 @@ final class Report {
     }
     if (!signing.isEmpty()) {
       out.append(signing.render());
+    }
+    if (!erasure.isEmpty()) {
+      out.append(erasure.render());
     }
     out.append("\n== targets ==\n");
     List<List<String>> lines = new ArrayList<>();
@@ -265,6 +271,9 @@ final class Report {
     }
     if (!signing.isEmpty()) {
       json.put("signing", signing);
+    }
+    if (!erasure.isEmpty()) {
+      json.put("erasure", erasure);
     }
     Files.createDirectories(file.getParent());
     RestCatalogClient.JSON

@@ -290,4 +290,26 @@ final class Settings {
   static Path signingSparkScanDir() {
     return Path.of(string("bench.signing.spark-scan.dir", "spark-scan")).toAbsolutePath();
   }
+
+  // ---- erasure benchmark ----
+
+  /** Rows of each generated table (TPC-H orders at the matching scale factor). */
+  static long erasureRows() {
+    return Long.parseLong(string("bench.erasure.rows", "10000000"));
+  }
+
+  /** Percentage of rows of the retention tables whose retention_until lies in the past. */
+  static int erasureExpiredPercent() {
+    return integer("bench.erasure.expired-percent", 10);
+  }
+
+  /** Executors in the order they run: {@code in-process}, {@code trino}. */
+  static List<String> erasureExecutors() {
+    return list("bench.erasure.executors", "trino,in-process");
+  }
+
+  /** How long one erasure or sweep may take before the benchmark gives up on it. */
+  static int erasureTimeoutMinutes() {
+    return integer("bench.erasure.timeout-minutes", 60);
+  }
 }

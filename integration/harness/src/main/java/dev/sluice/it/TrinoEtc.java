@@ -75,6 +75,15 @@ public final class TrinoEtc {
     return this;
   }
 
+  /**
+   * Loads one more plugin of the distribution besides {@link TrinoServer#PLUGINS}, e.g. {@code
+   * tpch} for a catalog of generated TPC-H data.
+   */
+  public TrinoEtc plugin(String name) {
+    plugins.add(name);
+    return this;
+  }
+
   /** Plugins of the distribution to load besides {@link TrinoServer#PLUGINS}. */
   Set<String> plugins() {
     return Set.copyOf(plugins);
