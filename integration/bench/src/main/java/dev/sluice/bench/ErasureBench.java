@@ -676,7 +676,7 @@ final class ErasureBench {
             .checks()
             .put(prefix + "subject rows read through Trino after", String.valueOf(after[0]));
       }
-      results.checks().put(prefix + "Trino queries of user " + JOBS_USER, queries);
+      results.checks().put(prefix + "Trino queries of user " + JOBS_USER, listed(queries));
     }
   }
 
@@ -930,7 +930,7 @@ final class ErasureBench {
                 prefix + "expired rows read through Trino after",
                 String.valueOf(expired(c, table)));
       }
-      results.checks().put(prefix + "Trino queries of user " + JOBS_USER, queries);
+      results.checks().put(prefix + "Trino queries of user " + JOBS_USER, listed(queries));
     }
   }
 
@@ -988,6 +988,16 @@ final class ErasureBench {
       }
     }
     return queries;
+  }
+
+  /** The first ten, and how many more. */
+  private static List<String> listed(List<String> items) {
+    if (items.size() <= 10) {
+      return items;
+    }
+    List<String> shown = new ArrayList<>(items.subList(0, 10));
+    shown.add("… " + (items.size() - 10) + " more");
+    return shown;
   }
 
   static Instant instant(JsonNode value) {
