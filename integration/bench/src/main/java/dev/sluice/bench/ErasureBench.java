@@ -98,9 +98,6 @@ final class ErasureBench {
   private final Path workDir;
   private final ErasureResults results;
 
-  /** Per table: its data files and their sizes when written (for bytes the receipt lacks). */
-  private final Map<String, Map<String, Long>> dataFiles = new HashMap<>();
-
   /** Per orders table: the subject's rows and the data files holding them; expired rows. */
   private final Map<String, long[]> subjectIn = new HashMap<>();
 
@@ -314,10 +311,35 @@ final class ErasureBench {
                 catalogs,
                 Map.of("http-server.http.port", String.valueOf(port)),
                 new TrinoEtc().plugin("tpch")));
+    awaitWorker(trino);
     trinoStarted.put(
         trino,
         new double[] {(System.nanoTime() - t0) / 1e9, Targets.memoryMiB(trino.process().pid())[0]});
     return trino;
+  }
+
+  /**
+   * Trino answers as started before its one node has announced itself as a worker; until then a
+   * query that needs a worker fails with "nodes is empty".
+   */
+  private static void awaitWorker(TrinoServer trino) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try (Connection c = connect(trino)) {
+        single(c, "SELECT count(*) FROM tpch.tiny.region");
+        return;
+      } catch (SQLException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("Trino has no worker after 60 s: " + e.getMessage(), e);
+        }
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for Trino's worker", e);
+      }
+    }
   }
 
   private void stopTrino(TrinoServer trino) {
@@ -429,29 +451,28 @@ final class ErasureBench {
       rows = statement.executeLargeUpdate(sql);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, Long> files = new LinkedHashMap<>();
+    long files;
+    long bytes;
     try (Statement statement = c.createStatement();
         ResultSet rs =
             statement.executeQuery(
-                "SELECT file_path, file_size_in_bytes FROM "
+                "SELECT count(*), sum(file_size_in_bytes) FROM "
                     + CATALOG
                     + "."
                     + NAMESPACE
                     + ".\""
                     + table
                     + "$files\" WHERE content = 0")) {
-      while (rs.next()) {
-        files.put(rs.getString(1), rs.getLong(2));
-      }
+      rs.next();
+      files = rs.getLong(1);
+      bytes = rs.getLong(2);
     }
-    dataFiles.put(table, files);
-    long bytes = files.values().stream().mapToLong(Long::longValue).sum();
-    Generated g = new Generated(qualifiedShort(table), from, rows, files.size(), bytes, seconds);
+    Generated g = new Generated(qualifiedShort(table), from, rows, files, bytes, seconds);
     generated.put(table, g);
     results.tables().add(g);
     Progress.say(
         "wrote %s: %d rows, %d data files, %s MiB in %s s",
-        qualified(table), rows, files.size(), Report.fmt(bytes / 1048576.0), Report.fmt(seconds));
+        qualified(table), rows, files, Report.fmt(bytes / 1048576.0), Report.fmt(seconds));
   }
 
   /**
@@ -549,8 +570,10 @@ final class ErasureBench {
     JsonNode job = job(admin, sluice, jobId);
     String state = erasure.path("state").asText();
     Instant done = instant(erasure.path("updatedAt"));
+    List<TrinoQuery> queries = trinoQueries(trino, requested);
     List<String> timeline = new ArrayList<>();
-    double verifySeconds = timeline(admin, sluice, job, name, requested, done, state, timeline);
+    double verifySeconds =
+        timeline(admin, sluice, job, name, requested, done, state, queries, timeline);
     if (!state.equals("VERIFIED")) {
       results
           .erasures()
@@ -571,12 +594,11 @@ final class ErasureBench {
                   0,
                   0,
                   -1,
-                  "receipt",
                   0,
                   0,
                   verifySeconds,
                   "-",
-                  trinoQueries(trino, requested).size(),
+                  queries.size(),
                   timeline));
       return;
     }
@@ -590,27 +612,12 @@ final class ErasureBench {
     if (tableReceipt == null) {
       throw new IllegalStateException("the receipt names no table " + name + ": " + receipt);
     }
-    List<String> removed = new ArrayList<>();
-    tableReceipt.path("filesRemoved").forEach(f -> removed.add(f.asText()));
-    long bytes;
-    String bytesSource;
-    if (tableReceipt.has("bytesRewritten")) {
-      bytes = tableReceipt.path("bytesRewritten").asLong();
-      bytesSource = "receipt";
-    } else {
-      Map<String, Long> sizes = dataFiles.get(table);
-      bytes = removed.stream().mapToLong(f -> sizes.getOrDefault(f, 0L)).sum();
-      long known = removed.stream().filter(sizes::containsKey).count();
-      bytesSource =
-          "the receipt has no bytesRewritten: sizes of its filesRemoved that were data files"
-              + " when the table was written ("
-              + known
-              + " of "
-              + removed.size()
-              + ")";
-    }
-    List<String> queries = trinoQueries(trino, requested);
-    String ranOn = tableReceipt.path("executor").asText("");
+    long bytes = tableReceipt.path("bytesRewritten").asLong(-1);
+    // who rewrote each ref: the receipt names an executor per ref it moved
+    List<String> ranOn = new ArrayList<>();
+    tableReceipt
+        .path("refsRepointed")
+        .forEach(r -> ranOn.add(r.path("ref").asText() + ": " + r.path("executor").asText("-")));
     JsonNode verification = tableReceipt.path("verification");
     ErasureRow row =
         new ErasureRow(
@@ -627,13 +634,12 @@ final class ErasureBench {
             tableReceipt.path("rowsDeleted").asLong(),
             tableReceipt.path("filesRewritten").asLong(),
             tableReceipt.path("filesWritten").asLong(),
-            removed.size(),
+            tableReceipt.path("filesRemoved").size(),
             bytes,
-            bytesSource,
             verification.path("snapshotsScanned").asLong(),
             verification.path("filesScanned").asLong(),
             verifySeconds,
-            ranOn.isEmpty() ? "not in receipt" : ranOn,
+            ranOn.isEmpty() ? "-" : String.join(", ", ranOn),
             queries.size(),
             timeline);
     results.erasures().add(row);
@@ -676,7 +682,9 @@ final class ErasureBench {
             .checks()
             .put(prefix + "subject rows read through Trino after", String.valueOf(after[0]));
       }
-      results.checks().put(prefix + "Trino queries of user " + JOBS_USER, listed(queries));
+      results
+          .checks()
+          .put(prefix + "Trino queries of user " + JOBS_USER, listed(queries, requested));
     }
   }
 
@@ -732,6 +740,7 @@ final class ErasureBench {
       Instant requested,
       Instant done,
       String state,
+      List<TrinoQuery> queries,
       List<String> timeline)
       throws Exception {
     String jobId = job.path("id").asText();
@@ -753,11 +762,8 @@ final class ErasureBench {
     for (JsonNode event : events) {
       Instant at = instant(event.path("time"));
       String action = event.path("action").asText();
-      // two rows in one transaction share a time: keep both
-      while (marks.containsKey(at)) {
-        at = at.plusNanos(1);
-      }
-      marks.put(at, action + (event.path("decision").asText().equals("allow") ? "" : " (denied)"));
+      mark(
+          marks, at, action + (event.path("decision").asText().equals("allow") ? "" : " (denied)"));
       if (!event.path("resource").asText().equals(table)) {
         continue;
       }
@@ -769,13 +775,31 @@ final class ErasureBench {
         lastOther = at;
       }
     }
+    for (TrinoQuery query : queries) {
+      mark(marks, query.created(), "Trino " + query.verb() + " started");
+      mark(
+          marks,
+          query.end(),
+          "Trino " + query.verb() + " " + query.state().toLowerCase(Locale.ROOT));
+    }
     if (done != null) {
-      marks.merge(done, state, (a, b) -> a + ", " + b);
+      mark(marks, done, state);
     }
     marks.forEach(
         (at, what) ->
             timeline.add(String.format(Locale.ROOT, "+%.1f s %s", seconds(requested, at), what)));
     return verify;
+  }
+
+  /** Two marks at one instant (two rows of one transaction) both stay, in the order given. */
+  private static void mark(Map<Instant, String> marks, Instant at, String what) {
+    if (at == null) {
+      return;
+    }
+    while (marks.containsKey(at)) {
+      at = at.plusNanos(1);
+    }
+    marks.put(at, what);
   }
 
   // ---- retention sweep ----
@@ -832,7 +856,7 @@ final class ErasureBench {
       }
       Thread.sleep(POLL.toMillis());
     }
-    List<String> queries = trinoQueries(trino, requested);
+    List<TrinoQuery> queries = trinoQueries(trino, requested);
     double wall = seconds(requested, instant(job.path("finishedAt")));
     double queuedSeconds = seconds(job.path("createdAt"), job.path("startedAt"));
     double jobSeconds = seconds(job.path("startedAt"), job.path("finishedAt"));
@@ -930,7 +954,9 @@ final class ErasureBench {
                 prefix + "expired rows read through Trino after",
                 String.valueOf(expired(c, table)));
       }
-      results.checks().put(prefix + "Trino queries of user " + JOBS_USER, listed(queries));
+      results
+          .checks()
+          .put(prefix + "Trino queries of user " + JOBS_USER, listed(queries, requested));
     }
   }
 
@@ -962,16 +988,39 @@ final class ErasureBench {
     return -1;
   }
 
-  /** The queries Sluice's jobs ran on Trino since {@code from}, each as elapsed ms and text. */
-  private static List<String> trinoQueries(TrinoServer trino, Instant from) throws SQLException {
-    List<String> queries = new ArrayList<>();
+  /** A query Sluice's jobs ran on Trino. */
+  record TrinoQuery(String state, Instant created, Instant end, String text) {
+    /** {@code DELETE}, {@code ALTER TABLE … EXECUTE optimize}: what the statement does. */
+    String verb() {
+      String[] words = text.strip().split("\\s+");
+      if (words.length >= 5 && words[0].equalsIgnoreCase("ALTER")) {
+        return "ALTER TABLE … " + words[3] + " " + words[4].replaceAll("\\(.*", "");
+      }
+      return words[0].toUpperCase(Locale.ROOT);
+    }
+
+    String describe(Instant from) {
+      return String.format(
+          Locale.ROOT,
+          "%s +%.1f to +%.1f s: %s",
+          state,
+          seconds(from, created),
+          seconds(from, end),
+          RestCatalogClient.abbreviate(text.replaceAll("\\s+", " "), 200));
+    }
+  }
+
+  /** The queries Sluice's jobs ran on Trino since {@code from}. */
+  private static List<TrinoQuery> trinoQueries(TrinoServer trino, Instant from)
+      throws SQLException {
+    List<TrinoQuery> queries = new ArrayList<>();
     if (trino == null) {
       return queries;
     }
     try (Connection c = connect(trino);
         PreparedStatement statement =
             c.prepareStatement(
-                "SELECT state, date_diff('millisecond', created, \"end\"), query"
+                "SELECT state, to_iso8601(created), to_iso8601(\"end\"), query"
                     + " FROM system.runtime.queries WHERE \"user\" = ?"
                     + " AND created >= from_iso8601_timestamp(?) ORDER BY created")) {
       statement.setString(1, JOBS_USER);
@@ -979,24 +1028,28 @@ final class ErasureBench {
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
           queries.add(
-              rs.getString(1)
-                  + " "
-                  + rs.getLong(2)
-                  + " ms: "
-                  + RestCatalogClient.abbreviate(rs.getString(3).replaceAll("\\s+", " "), 160));
+              new TrinoQuery(
+                  rs.getString(1),
+                  parse(rs.getString(2)),
+                  parse(rs.getString(3)),
+                  rs.getString(4)));
         }
       }
     }
     return queries;
   }
 
+  private static Instant parse(String iso) {
+    return iso == null ? null : OffsetDateTime.parse(iso).toInstant();
+  }
+
   /** The first ten, and how many more. */
-  private static List<String> listed(List<String> items) {
-    if (items.size() <= 10) {
-      return items;
+  private static List<String> listed(List<TrinoQuery> queries, Instant from) {
+    List<String> shown = new ArrayList<>();
+    queries.stream().limit(10).forEach(q -> shown.add(q.describe(from)));
+    if (queries.size() > 10) {
+      shown.add("… " + (queries.size() - 10) + " more");
     }
-    List<String> shown = new ArrayList<>(items.subList(0, 10));
-    shown.add("… " + (items.size() - 10) + " more");
     return shown;
   }
 

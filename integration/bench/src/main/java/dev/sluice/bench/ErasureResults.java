@@ -22,8 +22,8 @@ record ErasureResults(
   /**
    * One erasure: {@code wallSeconds} from the request to {@code VERIFIED} seen by the client,
    * {@code jobSeconds} the job's own start to finish (server clock), {@code verifySeconds} from the
-   * table's last commit to its {@code erasure.verify-table} audit row. {@code bytesSource} says
-   * whether the bytes came from the receipt or from the sizes of the files it names.
+   * table's last commit to its {@code erasure.verify-table} audit row; {@code executorReported} the
+   * executor the receipt names for each ref it rewrote.
    */
   record ErasureRow(
       String executor,
@@ -41,7 +41,6 @@ record ErasureResults(
       long filesWritten,
       long filesRemoved,
       long bytesRewritten,
-      String bytesSource,
       long snapshotsScanned,
       long filesScanned,
       double verifySeconds,
@@ -130,10 +129,7 @@ record ErasureResults(
                 String.valueOf(r.filesRewritten()),
                 String.valueOf(r.filesWritten()),
                 String.valueOf(r.filesRemoved()),
-                r.bytesRewritten() < 0
-                    ? "-"
-                    : Report.fmt(r.bytesRewritten() / 1048576.0)
-                        + (r.bytesSource().equals("receipt") ? "" : "*"),
+                r.bytesRewritten() < 0 ? "-" : Report.fmt(r.bytesRewritten() / 1048576.0),
                 r.snapshotsScanned() + " snapshots, " + r.filesScanned() + " files",
                 r.executorReported()
                     + (r.trinoQueries() > 0 ? " (" + r.trinoQueries() + " Trino queries)" : ""),
@@ -141,9 +137,6 @@ record ErasureResults(
       }
       out.append(Report.table(lines));
       for (ErasureRow r : erasures) {
-        if (!r.bytesSource().equals("receipt")) {
-          out.append("  * ").append(r.executor()).append(": ").append(r.bytesSource()).append('\n');
-        }
         out.append("  ").append(r.executor()).append(" timeline: ");
         out.append(String.join("; ", r.timeline())).append('\n');
       }
