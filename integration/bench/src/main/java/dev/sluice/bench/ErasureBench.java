@@ -60,7 +60,11 @@ final class ErasureBench {
   private static final String WAREHOUSE = "s3://" + BUCKET + "/erasure-warehouse/";
   private static final String ZONE_ROOT = "s3://" + BUCKET + "/erasure/" + NAMESPACE + "/";
   private static final String SUBJECT_KEY = "sluice-bench-erasure-subject-key";
-  private static final String PARTITIONING = "ARRAY['month(order_date)']";
+  private static final String MONTHLY = "ARRAY['month(order_date)']";
+  private static final String YEARLY = "ARRAY['year(order_date)']";
+
+  /** TPC-H orders as generated, before the measured tables are copied from them. */
+  static final String STAGING = "orders_tpch";
 
   /** TPC-H orders per unit of scale factor. */
   private static final double ORDERS_PER_SCALE_FACTOR = 1_500_000;
@@ -372,41 +376,65 @@ final class ErasureBench {
   }
 
   /**
-   * The orders of the first executor from TPC-H, every other table a copy: the executors erase and
-   * sweep the same rows.
+   * TPC-H orders once into a staging table partitioned by year, then every executor's tables from
+   * it a year at a time: a month-partitioned table written in one statement keeps a Parquet writer
+   * open for each of its 80 partitions, which a 2 GB Trino does not hold at ten million rows. So
+   * every table has one snapshot per year, as one loaded over time would, and the executors erase
+   * and sweep the same rows.
    */
   private void write(TrinoServer trino, List<Executor> executors) throws Exception {
     try (Connection c = connect(trino)) {
       execute(c, "CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + NAMESPACE);
-      String first = executors.get(0).orders();
       String tpch = "tpch.\"sf" + scaleFactor() + "\".orders";
       create(
           c,
-          first,
+          STAGING,
           tpch,
-          "SELECT orderkey AS order_id, 'c-' || CAST(custkey AS varchar) AS customer_id,"
-              + " CASE WHEN custkey % 7 = 0 THEN 'withdrawn' ELSE 'granted' END AS consent_status,"
-              + " orderstatus AS order_status, CAST(totalprice AS decimal(12, 2)) AS total_price,"
-              + " orderdate AS order_date, orderpriority AS order_priority, clerk,"
-              + " shippriority AS ship_priority, comment FROM "
-              + tpch);
-      for (Executor executor : executors.subList(1, executors.size())) {
-        create(c, executor.orders(), first, "SELECT * FROM " + qualified(first));
+          YEARLY,
+          List.of(
+              "SELECT orderkey AS order_id, 'c-' || CAST(custkey AS varchar) AS customer_id,"
+                  + " CASE WHEN custkey % 7 = 0 THEN 'withdrawn' ELSE 'granted' END"
+                  + " AS consent_status, orderstatus AS order_status,"
+                  + " CAST(totalprice AS decimal(12, 2)) AS total_price, orderdate AS order_date,"
+                  + " orderpriority AS order_priority, clerk, shippriority AS ship_priority,"
+                  + " comment FROM "
+                  + tpch));
+      List<String> years = yearFilters(c);
+      for (Executor executor : executors) {
+        create(
+            c,
+            executor.orders(),
+            STAGING,
+            MONTHLY,
+            years.stream().map(year -> "SELECT * FROM " + qualified(STAGING) + year).toList());
       }
+      String first = executors.get(0).orders();
       String firstExpiring = executors.get(0).expiring();
       create(
           c,
           firstExpiring,
           first,
-          "SELECT o.*, CASE WHEN rand() < "
-              + Settings.erasureExpiredPercent() / 100.0
-              + " THEN CAST(order_date AS timestamp(6)) + INTERVAL '7' YEAR ELSE "
-              + NEVER
-              + " END AS retention_until FROM "
-              + qualified(first)
-              + " o");
+          MONTHLY,
+          years.stream()
+              .map(
+                  year ->
+                      "SELECT *, CASE WHEN rand() < "
+                          + Settings.erasureExpiredPercent() / 100.0
+                          + " THEN CAST(order_date AS timestamp(6)) + INTERVAL '7' YEAR ELSE "
+                          + NEVER
+                          + " END AS retention_until FROM "
+                          + qualified(first)
+                          + year)
+              .toList());
       for (Executor executor : executors.subList(1, executors.size())) {
-        create(c, executor.expiring(), firstExpiring, "SELECT * FROM " + qualified(firstExpiring));
+        create(
+            c,
+            executor.expiring(),
+            firstExpiring,
+            MONTHLY,
+            years.stream()
+                .map(year -> "SELECT * FROM " + qualified(firstExpiring) + year)
+                .toList());
       }
       chooseSubject(c, first);
       for (Executor executor : executors) {
@@ -416,39 +444,84 @@ final class ErasureBench {
     }
   }
 
-  private void create(Connection c, String table, String from, String select) throws Exception {
-    Progress.say("writing %s from %s through Trino", qualified(table), from);
-    String sql =
-        "CREATE TABLE "
-            + qualified(table)
-            + " WITH (format_version = 2, partitioning = "
-            + PARTITIONING
-            + ") AS "
-            + select;
+  /**
+   * One {@code WHERE} per year of the staging table's order dates; the first and last are open, so
+   * together they take every row.
+   */
+  private static List<String> yearFilters(Connection c) throws SQLException {
+    int from;
+    int to;
+    try (Statement statement = c.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT year(min(order_date)), year(max(order_date)) FROM " + qualified(STAGING))) {
+      rs.next();
+      from = rs.getInt(1);
+      to = rs.getInt(2);
+    }
+    List<String> filters = new ArrayList<>();
+    for (int year = from; year <= to; year++) {
+      String after = "order_date >= DATE '" + year + "-01-01'";
+      String before = "order_date < DATE '" + (year + 1) + "-01-01'";
+      if (from == to) {
+        filters.add("");
+      } else if (year == from) {
+        filters.add(" WHERE " + before);
+      } else if (year == to) {
+        filters.add(" WHERE " + after);
+      } else {
+        filters.add(" WHERE " + after + " AND " + before);
+      }
+    }
+    return filters;
+  }
+
+  /**
+   * {@code CREATE TABLE … AS} the first query, then {@code INSERT INTO …} each further one, with
+   * progress lines while they run.
+   */
+  private void create(
+      Connection c, String table, String from, String partitioning, List<String> selects)
+      throws Exception {
+    Progress.say(
+        "writing %s from %s through Trino in %d statements",
+        qualified(table), from, selects.size());
     long t0 = System.nanoTime();
-    long rows;
-    try (Statement statement = c.createStatement()) {
-      AtomicLong said = new AtomicLong(System.currentTimeMillis());
-      statement
-          .unwrap(TrinoStatement.class)
-          .setProgressMonitor(
-              stats -> {
-                long now = System.currentTimeMillis();
-                if (now - said.get() >= SAY_EVERY_MILLIS) {
-                  said.set(now);
-                  Progress.say(
-                      "  %s: %s, %d rows read, %s, %d s",
-                      table,
-                      stats.getState(),
-                      stats.getProcessedRows(),
-                      stats.getProgressPercentage().isPresent()
-                          ? String.format(
-                              Locale.ROOT, "%.0f %%", stats.getProgressPercentage().getAsDouble())
-                          : "-",
-                      stats.getElapsedTimeMillis() / 1000);
-                }
-              });
-      rows = statement.executeLargeUpdate(sql);
+    long rows = 0;
+    for (int i = 0; i < selects.size(); i++) {
+      String sql =
+          i == 0
+              ? "CREATE TABLE "
+                  + qualified(table)
+                  + " WITH (format_version = 2, partitioning = "
+                  + partitioning
+                  + ") AS "
+                  + selects.get(i)
+              : "INSERT INTO " + qualified(table) + " " + selects.get(i);
+      String step = table + " " + (i + 1) + "/" + selects.size();
+      try (Statement statement = c.createStatement()) {
+        AtomicLong said = new AtomicLong(System.currentTimeMillis());
+        statement
+            .unwrap(TrinoStatement.class)
+            .setProgressMonitor(
+                stats -> {
+                  long now = System.currentTimeMillis();
+                  if (now - said.get() >= SAY_EVERY_MILLIS) {
+                    said.set(now);
+                    Progress.say(
+                        "  %s: %s, %d rows read, %d s",
+                        step,
+                        stats.getState(),
+                        stats.getProcessedRows(),
+                        stats.getElapsedTimeMillis() / 1000);
+                  }
+                });
+        rows += statement.executeLargeUpdate(sql);
+      }
+      if (selects.size() > 1) {
+        Progress.say(
+            "  %s: %d rows so far, %d s", step, rows, (System.nanoTime() - t0) / 1_000_000_000L);
+      }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     long files;
@@ -596,6 +669,7 @@ final class ErasureBench {
                   -1,
                   0,
                   0,
+                  0,
                   verifySeconds,
                   "-",
                   queries.size(),
@@ -636,6 +710,7 @@ final class ErasureBench {
             tableReceipt.path("filesWritten").asLong(),
             tableReceipt.path("filesRemoved").size(),
             bytes,
+            tableReceipt.path("snapshotsExpired").size(),
             verification.path("snapshotsScanned").asLong(),
             verification.path("filesScanned").asLong(),
             verifySeconds,

@@ -41,6 +41,7 @@ record ErasureResults(
       long filesWritten,
       long filesRemoved,
       long bytesRewritten,
+      long snapshotsExpired,
       long snapshotsScanned,
       long filesScanned,
       double verifySeconds,
@@ -111,6 +112,7 @@ record ErasureResults(
               "files written",
               "files removed",
               "MiB rewritten",
+              "snapshots expired",
               "verify read",
               "ran on",
               "status"));
@@ -130,6 +132,7 @@ record ErasureResults(
                 String.valueOf(r.filesWritten()),
                 String.valueOf(r.filesRemoved()),
                 r.bytesRewritten() < 0 ? "-" : Report.fmt(r.bytesRewritten() / 1048576.0),
+                String.valueOf(r.snapshotsExpired()),
                 r.snapshotsScanned() + " snapshots, " + r.filesScanned() + " files",
                 r.executorReported()
                     + (r.trinoQueries() > 0 ? " (" + r.trinoQueries() + " Trino queries)" : ""),
