@@ -631,6 +631,7 @@ final class ErasureBench {
     request.put("subject", subject);
     request.put("reason", "erasure benchmark");
     request.put("requestId", "bench-" + executor.name() + "-" + UUID.randomUUID());
+    String loadBefore = Targets.loadAverage();
     Instant requested = Instant.now();
     JsonNode accepted =
         RestCatalogClient.JSON.readTree(
@@ -733,6 +734,11 @@ final class ErasureBench {
         row.executorReported());
 
     String prefix = "erasure " + executor.name() + ": ";
+    results
+        .checks()
+        .put(
+            prefix + "1-minute load average before, after",
+            loadBefore + ", " + Targets.loadAverage());
     long recordsAfter = totalRecords(admin, ref);
     results
         .checks()
@@ -889,6 +895,7 @@ final class ErasureBench {
     Progress.say(
         "retention sweep (%s): %s, %d rows, %d expired",
         executor.name(), name, recordsBefore, expired);
+    String loadBefore = Targets.loadAverage();
     Instant requested = Instant.now();
     JsonNode queued =
         RestCatalogClient.JSON.readTree(
@@ -1005,6 +1012,11 @@ final class ErasureBench {
         Report.fmt(row.rowsExaminedPerSecond()),
         Report.fmt(row.tableRowsPerSecond()));
     String prefix = "sweep " + executor.name() + ": ";
+    results
+        .checks()
+        .put(
+            prefix + "1-minute load average before, after",
+            loadBefore + ", " + Targets.loadAverage());
     results
         .checks()
         .put(
