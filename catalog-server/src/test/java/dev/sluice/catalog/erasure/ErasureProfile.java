@@ -1,9 +1,7 @@
 package dev.sluice.catalog.erasure;
 
+import dev.sluice.catalog.EmbeddedWithPolicy;
 import io.quarkus.test.junit.QuarkusTestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -58,26 +56,6 @@ public class ErasureProfile implements QuarkusTestProfile {
 
   @Override
   public Map<String, String> getConfigOverrides() {
-    try {
-      Path policies = DIR.resolve("policies");
-      Files.createDirectories(policies);
-      Files.createDirectories(LAKE);
-      Files.writeString(
-          policies.resolve("sluice.yaml"), BUNDLE.replace("file:LAKE/", "file:" + LAKE + "/"));
-      Path data = DIR.resolve("data");
-      return Map.of(
-          "sluice.data-dir",
-          data.toString(),
-          "sluice.warehouse.location",
-          "file:" + data.resolve("warehouse"),
-          "quarkus.datasource.\"embedded\".jdbc.url",
-          "jdbc:h2:file:" + data.resolve("catalog") + ";DB_CLOSE_ON_EXIT=FALSE",
-          "sluice.policy.directory",
-          policies.toString(),
-          "sluice.jobs.poll-interval",
-          "200ms");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return EmbeddedWithPolicy.settings(DIR, BUNDLE, Map.of());
   }
 }

@@ -1,9 +1,7 @@
 package dev.sluice.catalog.sidedoors;
 
+import dev.sluice.catalog.EmbeddedWithPolicy;
 import io.quarkus.test.junit.QuarkusTestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,7 +15,6 @@ public class SideDoorsProfile implements QuarkusTestProfile {
       Path.of("target", "test-data", "side-doors-" + ProcessHandle.current().pid())
           .toAbsolutePath();
   static final Path LAKE = DIR.resolve("lake");
-  static final Path POLICIES = DIR.resolve("policies");
 
   static final String BUNDLE =
       """
@@ -66,27 +63,7 @@ public class SideDoorsProfile implements QuarkusTestProfile {
 
   @Override
   public Map<String, String> getConfigOverrides() {
-    try {
-      Files.createDirectories(POLICIES);
-      Files.createDirectories(LAKE);
-      Files.writeString(
-          POLICIES.resolve("sluice.yaml"), BUNDLE.replace("file:LAKE/", "file:" + LAKE + "/"));
-      Path data = DIR.resolve("data");
-      return Map.of(
-          "sluice.data-dir",
-          data.toString(),
-          "sluice.warehouse.location",
-          "file:" + data.resolve("warehouse"),
-          "quarkus.datasource.\"embedded\".jdbc.url",
-          "jdbc:h2:file:" + data.resolve("catalog") + ";DB_CLOSE_ON_EXIT=FALSE",
-          "sluice.policy.directory",
-          POLICIES.toString(),
-          "sluice.jobs.poll-interval",
-          "200ms",
-          "sluice.trino.client-users",
-          "service-account-trainer=client:trainer");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return EmbeddedWithPolicy.settings(
+        DIR, BUNDLE, Map.of("sluice.trino.client-users", "service-account-trainer=client:trainer"));
   }
 }
