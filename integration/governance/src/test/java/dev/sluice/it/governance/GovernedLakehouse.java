@@ -172,17 +172,26 @@ public final class GovernedLakehouse {
 
   /** Sends a request to Sluice with the bearer token (none when null). */
   public HttpResponse<String> send(String method, String path, String token, String body) {
-    return send(method, path, token, body, null);
+    return send(method, path, token, body, Map.of());
   }
 
   /** Like {@link #send(String, String, String, String)}, with the request id to audit it under. */
   public HttpResponse<String> send(
       String method, String path, String token, String body, String requestId) {
+    return send(
+        method,
+        path,
+        token,
+        body,
+        requestId == null ? Map.of() : Map.of("X-Request-Id", requestId));
+  }
+
+  /** Like {@link #send(String, String, String, String)}, with more request headers. */
+  public HttpResponse<String> send(
+      String method, String path, String token, String body, Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(catalogUri() + path)).timeout(Duration.ofSeconds(60));
-    if (requestId != null) {
-      request.header("X-Request-Id", requestId);
-    }
+    headers.forEach(request::header);
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

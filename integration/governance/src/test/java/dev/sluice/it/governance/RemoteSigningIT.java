@@ -350,14 +350,14 @@ class RemoteSigningIT {
     assertThat(config.body())
         .contains("POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/sign");
 
-    HttpRequest load =
-        HttpRequest.newBuilder(
-                URI.create(lake.catalogUri() + "/v1/namespaces/silver/tables/signed_orders"))
-            .header("Authorization", "Bearer " + platformToken)
-            .header("X-Iceberg-Access-Delegation", "remote-signing")
-            .GET()
-            .build();
-    HttpResponse<String> loaded = http.send(load, HttpResponse.BodyHandlers.ofString());
+    String path = "/v1/namespaces/silver/tables/signed_orders";
+    HttpResponse<String> loaded =
+        lake.send(
+            "GET",
+            path,
+            platformToken,
+            null,
+            Map.of("X-Iceberg-Access-Delegation", "remote-signing"));
     assertThat(loaded.statusCode()).isEqualTo(200);
     JsonNode tableConfig = JSON.readTree(loaded.body()).path("config");
     assertThat(tableConfig.path("s3.remote-signing-enabled").asText()).isEqualTo("true");
@@ -367,14 +367,13 @@ class RemoteSigningIT {
         .doesNotContain(S3ProxyServer.SECRET_KEY)
         .doesNotContain("secret-access-key");
 
-    HttpRequest vended =
-        HttpRequest.newBuilder(
-                URI.create(lake.catalogUri() + "/v1/namespaces/silver/tables/signed_orders"))
-            .header("Authorization", "Bearer " + platformToken)
-            .header("X-Iceberg-Access-Delegation", "something-else")
-            .GET()
-            .build();
-    HttpResponse<String> refused = http.send(vended, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> refused =
+        lake.send(
+            "GET",
+            path,
+            platformToken,
+            null,
+            Map.of("X-Iceberg-Access-Delegation", "something-else"));
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
     assertThat(refused.body()).contains("BadRequestException");
   }
