@@ -99,6 +99,11 @@ public class ErasureRequests {
     if (value.length() > max) {
       throw new BadRequestException(
           "Invalid erasure request: %s is longer than %d characters", field, max);
+    } // stored as text (the subject only hashed and sealed): a NUL or other control character
+    // cannot be stored in PostgreSQL, and is no one's id
+    if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new BadRequestException(
+          "Invalid erasure request: %s contains a control character", field);
     }
   }
 }

@@ -449,6 +449,20 @@ class ErasureTest {
         400,
         "BadRequestException",
         "requestId is required");
+    assertRefused(
+        admin()
+            .body("{\"subject\":\"c-x\",\"reason\":\"r\\u0000\",\"requestId\":\"bad-5\"}")
+            .post("/api/v1/erasures"),
+        400,
+        "BadRequestException",
+        "reason contains a control character");
+    assertRefused(
+        admin()
+            .body("{\"subject\":\"c\\nx\",\"reason\":\"r\",\"requestId\":\"bad-6\"}")
+            .post("/api/v1/erasures"),
+        400,
+        "BadRequestException",
+        "subject contains a control character");
     // an ordinary token may not erase anyone
     assertRefused(
         as(keeperToken())
@@ -457,7 +471,7 @@ class ErasureTest {
         403,
         "ForbiddenException",
         "only role sluice-admin may admin.erasures.create");
-    for (String requestId : List.of("bad-1", "bad-2", "bad-3", "bad-4")) {
+    for (String requestId : List.of("bad-1", "bad-2", "bad-3", "bad-4", "bad-5", "bad-6")) {
       assertThat(erasures.findByRequest(requestId)).as(requestId).isEmpty();
     }
     assertRefused(
