@@ -59,10 +59,7 @@ final class TrinoQueries {
   private final Path workDir;
   private final S3ProxyServer s3;
   private final DecisionTls tls;
-  private final Map<TrinoServer, Started> started = new LinkedHashMap<>();
-
-  /** A running Trino as the targets table will show it. */
-  private record Started(String name, String description, double startupSeconds, double rssMiB) {}
+  private final Map<TrinoServer, RunningTarget> started = new LinkedHashMap<>();
 
   /** {@code tls}: the stores Trino's {@code opa} plugin presents and trusts. */
   TrinoQueries(Report report, Closer closer, Path workDir, S3ProxyServer s3, DecisionTls tls) {
@@ -102,22 +99,13 @@ final class TrinoQueries {
             + (setUp ? ", catalog setup as admin" : "")
             + (decide ? ", opa access control on Sluice over mutual TLS" : ", no access control");
     started.put(
-        trino,
-        new Started(
-            "trino " + label,
-            description,
-            (System.nanoTime() - t0) / 1e9,
-            Targets.memoryMiB(trino.process().pid())[0]));
+        trino, RunningTarget.readySince(t0, "trino " + label, description, trino.process().pid()));
     return trino;
   }
 
   /** Stops Trino and reports its start-up time and memory. */
   void stop(TrinoServer trino) {
-    double[] memory = Targets.memoryMiB(trino.process().pid());
-    Started s = started.remove(trino);
-    report.targets.add(
-        new Report.TargetInfo(
-            s.name(), s.description(), "ok", s.startupSeconds(), s.rssMiB(), memory[0], memory[1]));
+    report.targets.add(started.remove(trino).ended("ok"));
     closer.closeNow(trino);
   }
 
@@ -275,14 +263,26 @@ final class TrinoQueries {
   }
 
   private static Connection connect(TrinoServer trino, String user) throws SQLException {
+    return connect(trino, LAKE, user);
+  }
+
+  /** A JDBC connection to {@code catalog} as {@code user}. */
+  static Connection connect(TrinoServer trino, String catalog, String user) throws SQLException {
     Properties properties = new Properties();
     // Trino without authentication trusts the name; the group file gives the groups
     properties.setProperty("user", user);
     // the driver itself: the benchmark's jar merges no java.sql.Driver service files
-    return new TrinoDriver().connect(trino.jdbcUrl(LAKE), properties);
+    return new TrinoDriver().connect(trino.jdbcUrl(catalog), properties);
   }
 
   private Map<String, String> catalog(SluiceServer sluice, String token) {
+    return catalog(sluice, s3, token);
+  }
+
+  /**
+   * An Iceberg catalog on Sluice's warehouse {@value #WAREHOUSE} with {@code token}, on S3Proxy.
+   */
+  static Map<String, String> catalog(SluiceServer sluice, S3ProxyServer s3, String token) {
     Map<String, String> catalog =
         TrinoServer.icebergRestCatalog(sluice.baseUri(), WAREHOUSE, token);
     catalog.putAll(TrinoServer.onS3(s3));
