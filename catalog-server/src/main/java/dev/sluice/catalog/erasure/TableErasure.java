@@ -54,9 +54,6 @@ final class TableErasure {
   private static final Logger LOG = Logger.getLogger(TableErasure.class);
   static final String TEMPORARY_BRANCH_PREFIX = "sluice-erasure-";
 
-  /** One ref moved to a snapshot without the subject. */
-  record RefRepointed(String ref, String type, long from, long to, String executor) {}
-
   /** What reading everything that is left found. */
   record Verification(int snapshotsScanned, int filesScanned, long matches, List<String> found) {}
 
@@ -73,7 +70,7 @@ final class TableErasure {
       int filesWritten,
       List<String> filesRemoved,
       List<Long> snapshotsExpired,
-      List<RefRepointed> refsRepointed,
+      List<RefRewrites.RefMoved> refsRepointed,
       int filesLeftOutsideLocation,
       Verification verification) {
     static TableReceipt skipped(String table, List<String> columns, String foundBy, String reason) {
@@ -160,10 +157,6 @@ final class TableErasure {
     // the subject: those an earlier run replaced before it died, before expiring what reached them
     Set<String> replaced = new LinkedHashSet<>(rewritten.replacedFiles());
     replaced.addAll(filesHolding(table, names, rows));
-    List<RefRepointed> repointed =
-        rewritten.moved().stream()
-            .map(m -> new RefRepointed(m.ref(), m.type(), m.from(), m.to(), m.executor()))
-            .toList();
     StorageLocation root = StorageLocation.parse(table.location());
     List<Long> expired = new ArrayList<>();
     AtomicInteger outside = new AtomicInteger();
@@ -198,7 +191,7 @@ final class TableErasure {
         rewritten.filesWritten(),
         removed,
         expired,
-        repointed,
+        rewritten.moved(),
         outside.get(),
         verification);
   }

@@ -51,7 +51,20 @@ public final class RefRewrites {
       int deleteFilesRemoved,
       Set<String> replacedFiles,
       List<RefMoved> moved,
-      ExpiredRowsRewrite.Outcome main) {}
+      ExpiredRowsRewrite.Outcome main) {
+    /** Nothing rewritten: no expiry to apply. */
+    public static final Result NOTHING =
+        new Result(0, 0, 0, 0, 0, 0, Set.of(), List.of(), ExpiredRowsRewrite.Outcome.NOTHING);
+
+    /** The executor that moved {@code ref}; null when it was not moved. */
+    public String executorOf(String ref) {
+      return moved.stream()
+          .filter(m -> m.ref().equals(ref))
+          .map(RefMoved::executor)
+          .findFirst()
+          .orElse(null);
+    }
+  }
 
   private RefRewrites() {}
 

@@ -239,7 +239,7 @@ public class RetentionSweep implements JobExecutor {
       return skip(context, text, e.getMessage());
     }
 
-    RefRewrites.Result rewritten = null;
+    RefRewrites.Result rewritten = RefRewrites.Result.NOTHING;
     if (expiry.isPresent()) {
       String temporaryPrefix = TEMPORARY_BRANCH_PREFIX + context.id() + "-";
       RefRewrites.Listener refs = refListener(context, text);
@@ -318,29 +318,22 @@ public class RetentionSweep implements JobExecutor {
             + table.location()
             + " that no retained metadata reaches and older than "
             + now.minus(orphanAge));
-    ExpiredRowsRewrite.Outcome main =
-        rewritten == null ? ExpiredRowsRewrite.Outcome.NOTHING : rewritten.main();
+    ExpiredRowsRewrite.Outcome main = rewritten.main();
     return new TableResult(
         text,
         null,
-        rewritten == null
-            ? null
-            : rewritten.moved().stream()
-                .filter(ref -> ref.ref().equals(SnapshotRef.MAIN_BRANCH))
-                .map(RefRewrites.RefMoved::executor)
-                .findFirst()
-                .orElse(null),
+        rewritten.executorOf(SnapshotRef.MAIN_BRANCH),
         expiry.map(RowExpiry::conditions).orElse(List.of()),
-        rewritten == null ? 0 : rewritten.rowsRemoved(),
+        rewritten.rowsRemoved(),
         main.rowsKept(),
-        rewritten == null ? 0 : rewritten.filesRewritten(),
-        rewritten == null ? 0 : rewritten.bytesRewritten(),
-        rewritten == null ? 0 : rewritten.filesWritten(),
-        rewritten == null ? 0 : rewritten.bytesWritten(),
-        rewritten == null ? 0 : rewritten.deleteFilesRemoved(),
+        rewritten.filesRewritten(),
+        rewritten.bytesRewritten(),
+        rewritten.filesWritten(),
+        rewritten.bytesWritten(),
+        rewritten.deleteFilesRemoved(),
         main.snapshotId(),
         main.attempts(),
-        rewritten == null ? List.of() : rewritten.moved(),
+        rewritten.moved(),
         expired,
         leftOutside.get(),
         orphans.removed(),
