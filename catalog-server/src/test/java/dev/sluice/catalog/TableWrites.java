@@ -2,6 +2,8 @@ package dev.sluice.catalog;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
@@ -11,15 +13,20 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.rest.RESTCatalog;
 
-/** Writes Parquet data and delete files the way an engine would, for tests of rewrites. */
+/**
+ * Writes Parquet data and delete files the way an engine would, and reads back what a reader of a
+ * snapshot sees, for tests of rewrites.
+ */
 public final class TableWrites {
   private TableWrites() {}
 
@@ -82,5 +89,15 @@ public final class TableWrites {
       writer.write(PositionDelete.<Record>create().set(file.location(), position));
     }
     return writer.toDeleteFile();
+  }
+
+  /** The ids (column {@code id}) a reader of {@code snapshot} sees, deletes applied, in order. */
+  public static Set<Long> ids(Table table, long snapshot) throws IOException {
+    Set<Long> ids = new TreeSet<>();
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(table).useSnapshot(snapshot).build()) {
+      rows.forEach(row -> ids.add((Long) row.getField("id")));
+    }
+    return ids;
   }
 }

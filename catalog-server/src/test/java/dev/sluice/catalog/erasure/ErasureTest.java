@@ -8,6 +8,7 @@ import static dev.sluice.catalog.LocalCatalogs.local;
 import static dev.sluice.catalog.TableWrites.append;
 import static dev.sluice.catalog.TableWrites.create;
 import static dev.sluice.catalog.TableWrites.equalityDelete;
+import static dev.sluice.catalog.TableWrites.ids;
 import static dev.sluice.catalog.TableWrites.positionDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -555,15 +556,6 @@ class ErasureTest {
                 source.namespace(),
                 source.name());
     admin().body(event).post("/api/v1/lineage").then().statusCode(201);
-  }
-
-  private static Set<Long> ids(Table table, long snapshot) throws IOException {
-    Set<Long> ids = new TreeSet<>();
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(table).useSnapshot(snapshot).build()) {
-      rows.forEach(row -> ids.add((Long) row.getField("id")));
-    }
-    return ids;
   }
 
   /** "id:customer" of every row a reader of {@code snapshot} sees, in id order. */

@@ -8,6 +8,7 @@ import static dev.sluice.catalog.LocalCatalogs.local;
 import static dev.sluice.catalog.TableWrites.append;
 import static dev.sluice.catalog.TableWrites.create;
 import static dev.sluice.catalog.TableWrites.equalityDelete;
+import static dev.sluice.catalog.TableWrites.ids;
 import static dev.sluice.catalog.TableWrites.positionDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -42,9 +43,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeEach;
@@ -343,16 +342,6 @@ class RetentionSweepTest {
     row.setField("id", id);
     row.setField("event_time", eventTime);
     return row;
-  }
-
-  /** The ids a reader of {@code snapshot} sees, deletes applied. */
-  private static Set<Long> ids(Table table, long snapshot) throws IOException {
-    Set<Long> ids = new TreeSet<>();
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(table).useSnapshot(snapshot).build()) {
-      rows.forEach(row -> ids.add((Long) row.getField("id")));
-    }
-    return ids;
   }
 
   private static Set<String> liveDataFiles(Table table, long snapshot) throws IOException {
