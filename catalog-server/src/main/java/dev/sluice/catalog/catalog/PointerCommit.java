@@ -10,11 +10,10 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.exceptions.CleanableFailure;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
-import org.apache.iceberg.exceptions.NoSuchTableException;
-import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.io.FileIO;
 
 /**
@@ -90,15 +89,22 @@ final class PointerCommit {
       metrics.pointerConflict();
       deleteIf(wroteFile, newLocation);
       throw e;
-    } catch (AlreadyExistsException
-        | NoSuchTableException
-        | NoSuchViewException
-        | NoSuchNamespaceException e) {
+    } catch (RuntimeException e) {
+      if (!isDefinite(e)) {
+        throw new CommitStateUnknownException(e);
+      }
       deleteIf(wroteFile, newLocation);
       throw e;
-    } catch (RuntimeException e) {
-      throw new CommitStateUnknownException(e);
     }
+  }
+
+  /**
+   * Whether the store refused before committing anything: the refusals Iceberg clients may clean up
+   * after ({@link CleanableFailure}, which includes a 503 for an unreachable database), and an
+   * existing name. Anything else may have come from COMMIT itself.
+   */
+  static boolean isDefinite(RuntimeException e) {
+    return e instanceof CleanableFailure || e instanceof AlreadyExistsException;
   }
 
   private void deleteIf(boolean wroteFile, String location) {

@@ -13,6 +13,7 @@ import org.apache.iceberg.UpdateRequirement;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.rest.requests.CommitTransactionRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
@@ -20,7 +21,9 @@ import org.apache.iceberg.rest.requests.UpdateTableRequest;
 /**
  * Commits changes to several tables atomically: every table's new metadata file is written first,
  * then all pointers move in one database transaction, or none does. A pointer that moved meanwhile
- * makes the whole attempt start again from fresh metadata, as a single-table commit would.
+ * makes the whole attempt start again from fresh metadata, as a single-table commit would. Written
+ * files are deleted only after a definite refusal; when the database may have committed (a lost
+ * connection at COMMIT), the outcome is reported unknown and every file stays.
  */
 class TransactionCommitter {
   static final int MAX_ATTEMPTS = 4;
@@ -83,6 +86,12 @@ class TransactionCommitter {
           store.swapAll(swaps);
         } catch (CommitFailedException e) {
           throw new PointerMoved(e);
+        } catch (RuntimeException e) {
+          if (PointerCommit.isDefinite(e)) {
+            throw e;
+          }
+          // COMMIT may have reached the database: the pointers may name the written files
+          throw new CommitStateUnknownException(e);
         }
         swaps.forEach(swap -> metrics.committed());
         return results;
@@ -92,6 +101,8 @@ class TransactionCommitter {
         if (attempt >= MAX_ATTEMPTS) {
           throw e.conflict;
         }
+      } catch (CommitStateUnknownException e) {
+        throw e;
       } catch (RuntimeException e) {
         deleteQuietly(written);
         throw e;

@@ -107,6 +107,11 @@ public class CatalogStore {
       session().persist(entity);
       session().flush();
     } catch (ConstraintViolationException e) {
+      if (DatabaseFailures.violates(e, DatabaseFailures.NAMESPACE_PARENT)) {
+        // the parent was dropped meanwhile; its row lock made this insert wait for the drop
+        throw new NoSuchNamespaceException(
+            e, "Parent namespace does not exist: %s", NamespaceNames.decode(parent));
+      }
       throw new AlreadyExistsException(e, "Namespace already exists: %s", namespace);
     }
   }
@@ -179,6 +184,13 @@ public class CatalogStore {
           "Namespace %s is not empty. Contains %d table(s) or view(s).", namespace, entities);
     }
     session().remove(entity.get());
+    try {
+      session().flush();
+    } catch (ConstraintViolationException e) {
+      // a table or child namespace created meanwhile: the foreign keys refuse the delete
+      throw new NamespaceNotEmptyException(
+          "Namespace %s is not empty: something was created in it meanwhile", namespace);
+    }
     return true;
   }
 
@@ -232,6 +244,11 @@ public class CatalogStore {
   @Transactional
   public void create(
       TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
+    DatabaseFailures.definite(() -> insert(identifier, kind, metadataLocation, location));
+  }
+
+  private void insert(
+      TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
     audit.joinChange(session(), true);
     requireExists(identifier.namespace());
     Optional<CatalogEntity> existing = entity(identifier);
@@ -251,6 +268,11 @@ public class CatalogStore {
       session().persist(entity);
       session().flush();
     } catch (ConstraintViolationException e) {
+      if (DatabaseFailures.violates(e, DatabaseFailures.ENTITY_NAMESPACE)) {
+        // the namespace was dropped meanwhile; its row lock made this insert wait for the drop
+        throw new NoSuchNamespaceException(
+            e, "Namespace does not exist: %s", identifier.namespace());
+      }
       throw new AlreadyExistsException(e, "%s already exists: %s", label(kind), identifier);
     }
   }
@@ -258,6 +280,11 @@ public class CatalogStore {
   /** Points an existing entity at a new metadata file, replacing whatever it pointed at. */
   @Transactional
   public void overwrite(
+      TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
+    DatabaseFailures.definite(() -> replace(identifier, kind, metadataLocation, location));
+  }
+
+  private void replace(
       TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
     audit.joinChange(session(), true);
     CatalogEntity entity = entity(identifier).orElseThrow(() -> notFound(identifier, kind));
@@ -269,20 +296,32 @@ public class CatalogStore {
     entity.location = location;
     entity.pointerVersion++;
     entity.updatedAt = now();
+    session().flush();
   }
 
-  /** Compare-and-swap of one pointer. */
+  /**
+   * Compare-and-swap of one pointer. A failure thrown from here was raised before the transaction
+   * committed, so nothing moved; a failure of the commit itself reaches the caller as whatever the
+   * transaction manager raises, and the caller must treat its outcome as unknown.
+   */
   @Transactional
   public void swap(PointerSwap swap) {
-    audit.joinChange(session(), true);
-    apply(swap);
+    swapAll(List.of(swap));
   }
 
-  /** Compare-and-swap of several pointers: all move, or none does. */
+  /**
+   * Compare-and-swap of several pointers: all move, or none does. Rows are updated in one order
+   * (namespace, then name) whatever the request's order, so two transactions over the same tables
+   * wait for each other instead of deadlocking.
+   */
   @Transactional
   public void swapAll(List<PointerSwap> swaps) {
-    audit.joinChange(session(), true);
-    swaps.forEach(this::apply);
+    DatabaseFailures.definite(
+        () -> {
+          audit.joinChange(session(), true);
+          swaps.stream().sorted(PointerSwap.LOCK_ORDER).forEach(this::apply);
+          session().flush();
+        });
   }
 
   private void apply(PointerSwap swap) {

@@ -2,6 +2,7 @@ package dev.sluice.catalog.persistence;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Comparator;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -14,6 +15,12 @@ public record PointerSwap(
     String expected,
     String next,
     String location) {
+  /** The order rows are locked in: the database's own order of the pointer's key. */
+  public static final Comparator<PointerSwap> LOCK_ORDER =
+      Comparator.comparing(
+              (PointerSwap swap) -> NamespaceNames.encode(swap.identifier().namespace()))
+          .thenComparing(swap -> swap.identifier().name());
+
   public PointerSwap {
     requireNonNull(identifier, "identifier is null");
     requireNonNull(kind, "kind is null");

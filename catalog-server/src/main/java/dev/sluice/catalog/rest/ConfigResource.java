@@ -1,6 +1,7 @@
 package dev.sluice.catalog.rest;
 
 import dev.sluice.catalog.catalog.IcebergCatalogService;
+import dev.sluice.catalog.idempotency.IdempotencyConfig;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -16,9 +17,16 @@ import org.apache.iceberg.rest.responses.ConfigResponse;
 @Produces(MediaType.APPLICATION_JSON)
 public class ConfigResource {
   @Inject IcebergCatalogService catalog;
+  @Inject IdempotencyConfig idempotency;
 
   @GET
   public ConfigResponse config(@QueryParam("warehouse") String warehouse) {
-    return catalog.config(warehouse);
+    ConfigResponse config = catalog.config(warehouse);
+    return ConfigResponse.builder()
+        .withDefaults(config.defaults())
+        .withOverrides(config.overrides())
+        .withEndpoints(config.endpoints())
+        .withIdempotencyKeyLifetime(idempotency.lifetime().toString())
+        .build();
   }
 }

@@ -40,6 +40,15 @@ public class IcebergExceptionMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable failure) {
+    if (!(failure instanceof CommitStateUnknownException)
+        && !(failure instanceof ServiceUnavailableException)
+        && DependencyFailures.unavailable(failure).isPresent()) {
+      LOG.warnf("Request %s failed: %s", MDC.get(RequestIdFilter.MDC_KEY), failure.toString());
+      return IcebergErrors.response(
+          503,
+          ServiceUnavailableException.class.getSimpleName(),
+          DependencyFailures.unavailable(failure).get());
+    }
     int status = status(failure);
     if (failure instanceof CommitFailedException) {
       metrics.commitConflictReturned();

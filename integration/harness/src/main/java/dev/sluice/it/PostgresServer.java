@@ -59,7 +59,14 @@ public final class PostgresServer implements AutoCloseable {
             "-E",
             "UTF8",
             "--no-sync"));
-    server.pg(
+    server.startCluster();
+    Progress.say("PostgreSQL listening on 127.0.0.1:%d", port);
+    return server;
+  }
+
+  private void startCluster() throws IOException, InterruptedException {
+    Path base = dataDir.getParent();
+    pg(
         List.of(
             binDir.resolve("pg_ctl").toString(),
             "-D",
@@ -77,8 +84,29 @@ public final class PostgresServer implements AutoCloseable {
             "-t",
             "60",
             "start"));
-    Progress.say("PostgreSQL listening on 127.0.0.1:%d", port);
-    return server;
+  }
+
+  /**
+   * Stops the cluster the way an outage does (immediate: connections are cut, no checkpoint),
+   * keeping its data for {@link #startAgain}.
+   */
+  public void stop() throws IOException, InterruptedException {
+    pg(
+        List.of(
+            binDir.resolve("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop"));
+    Progress.say("PostgreSQL on port %d stopped", port);
+  }
+
+  /** Starts the cluster again on the same port and data after {@link #stop}. */
+  public void startAgain() throws IOException, InterruptedException {
+    startCluster();
+    Progress.say("PostgreSQL listening on 127.0.0.1:%d again", port);
   }
 
   private static Path findBinDir() {

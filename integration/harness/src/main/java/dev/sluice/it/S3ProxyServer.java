@@ -16,12 +16,13 @@ public final class S3ProxyServer implements AutoCloseable {
   public static final String SECRET_KEY = "sluice-secret-key";
   public static final String REGION = "us-east-1";
 
-  private final ManagedProcess process;
+  private final Path workDir;
   private final int port;
   private final Path dataDir;
+  private ManagedProcess process;
 
-  private S3ProxyServer(ManagedProcess process, int port, Path dataDir) {
-    this.process = process;
+  private S3ProxyServer(Path workDir, int port, Path dataDir) {
+    this.workDir = workDir;
     this.port = port;
     this.dataDir = dataDir;
   }
@@ -37,7 +38,6 @@ public final class S3ProxyServer implements AutoCloseable {
       java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_ONLY_PERMISSIONS);
 
   public static S3ProxyServer start(Path workDir, List<String> buckets) throws IOException {
-    Path jar = Path.of(Components.required("sluice.it.s3proxy.jar"));
     Path dataDir = workDir.resolve("s3-data");
     // jclouds' file store reads "others may read" on a bucket's directory or an object's file as
     // public-read, which S3Proxy then serves without a signature: keep everything owner-only
@@ -64,7 +64,21 @@ public final class S3ProxyServer implements AutoCloseable {
             "jclouds.identity=" + ACCESS_KEY,
             "jclouds.credential=" + SECRET_KEY,
             ""));
-    ManagedProcess process =
+    S3ProxyServer server = new S3ProxyServer(workDir, port, dataDir);
+    server.launch();
+    for (String bucket : buckets) {
+      if (!Waits.httpStatus(server.endpoint() + "/" + bucket + "/", 403)) {
+        server.close();
+        throw new IllegalStateException("S3Proxy serves bucket " + bucket + " without a signature");
+      }
+    }
+    Progress.say("S3Proxy serving %s on %s", buckets, server.endpoint());
+    return server;
+  }
+
+  private void launch() throws IOException {
+    Path jar = Path.of(Components.required("sluice.it.s3proxy.jar"));
+    process =
         ManagedProcess.start(
             "S3Proxy",
             // umask 077: the objects S3Proxy writes are owner-only files, so private objects
@@ -74,25 +88,25 @@ public final class S3ProxyServer implements AutoCloseable {
                 "umask 077 && exec \"$0\" -Xmx512m -jar \"$1\" --properties \"$2\"",
                 Components.java17(),
                 jar.toString(),
-                properties.toString()),
+                workDir.resolve("s3proxy.properties").toString()),
             Map.of(),
             workDir,
             workDir.resolve("s3proxy.log"));
-    S3ProxyServer server = new S3ProxyServer(process, port, dataDir);
-    // an unauthenticated request is refused (403) once the server is up, a bucket's too
+    // an unauthenticated request is refused (403) once the server is up
     Waits.until(
-        "S3Proxy",
-        Duration.ofSeconds(60),
-        () -> Waits.httpStatus(server.endpoint() + "/", 403),
-        process);
-    for (String bucket : buckets) {
-      if (!Waits.httpStatus(server.endpoint() + "/" + bucket + "/", 403)) {
-        server.close();
-        throw new IllegalStateException("S3Proxy serves bucket " + bucket + " without a signature");
-      }
-    }
-    Progress.say("S3Proxy serving %s on %s", buckets, server.endpoint());
-    return server;
+        "S3Proxy", Duration.ofSeconds(60), () -> Waits.httpStatus(endpoint() + "/", 403), process);
+  }
+
+  /** Stops the server as an outage would (its process is killed); objects stay on disk. */
+  public void stop() throws InterruptedException {
+    process.kill();
+    Progress.say("S3Proxy on %s stopped", endpoint());
+  }
+
+  /** Starts the server again on the same port and objects after {@link #stop}. */
+  public void startAgain() throws IOException {
+    launch();
+    Progress.say("S3Proxy serving on %s again", endpoint());
   }
 
   public String endpoint() {
