@@ -128,7 +128,7 @@ class ReplicasUnderFaultsIT {
   }
 
   @Test
-  @Order(1)
+  @Order(0)
   void aCommitThroughOneReplicaIsReadThroughTheOther() throws Exception {
     Outcome written = storm().commit("t0", "through-a", 0);
     assertThat(written.kind()).isEqualTo(Kind.ACKNOWLEDGED);
@@ -136,6 +136,36 @@ class ReplicasUnderFaultsIT {
     assertThat(seen.path("metadata").path("properties").has("through-a")).isTrue();
     assertThat(seen.path("metadata-location").asText())
         .isEqualTo(load(0, "t0").path("metadata-location").asText());
+  }
+
+  @Test
+  @Order(1)
+  void aTokenIssuedOnOneReplicaWorksOnTheOtherAndItsRevocationReachesItWithinFiveSeconds()
+      throws Exception {
+    HttpResponse<String> issued =
+        request(
+            0,
+            "POST",
+            "/api/v1/tokens",
+            "{\"principal\":\"user:replica-reader\",\"roles\":[\"sluice-admin\"]}");
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    JsonNode token = CommitStorm.JSON.readTree(issued.body());
+    String secret = token.path("secret").asText();
+    String id = token.path("token").path("tokenId").asText();
+    assertThat(statusAs(1, secret, "/v1/namespaces")).isEqualTo(200);
+
+    send(0, "DELETE", "/api/v1/tokens/" + id, null, 204);
+    long revoked = System.nanoTime();
+    while (statusAs(1, secret, "/v1/namespaces") == 200) {
+      assertThat(Duration.ofNanos(System.nanoTime() - revoked))
+          .as("revocation through one replica reaches the other")
+          .isLessThan(Duration.ofSeconds(6));
+      Thread.sleep(200);
+    }
+    Progress.say(
+        "token revoked on one replica refused by the other after %d ms",
+        Duration.ofNanos(System.nanoTime() - revoked).toMillis());
+    assertThat(statusAs(1, secret, "/v1/namespaces")).isEqualTo(401);
   }
 
   @Test
@@ -402,6 +432,16 @@ class ReplicasUnderFaultsIT {
         request(replica, "GET", "/v1/namespaces/" + NAMESPACE + "/tables/" + table, null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return CommitStorm.JSON.readTree(response.body());
+  }
+
+  private static int statusAs(int replica, String secret, String path) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(replicas[replica].baseUri() + path))
+                .header("Authorization", "Bearer " + secret)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static int status(int replica, String path) throws Exception {
