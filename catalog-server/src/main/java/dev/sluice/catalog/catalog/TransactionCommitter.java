@@ -2,6 +2,7 @@ package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
+import dev.sluice.catalog.persistence.DatabaseFailures;
 import dev.sluice.catalog.persistence.PointerSwap;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.ServiceUnavailableException;
 import org.apache.iceberg.rest.requests.CommitTransactionRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 
@@ -105,6 +107,11 @@ class TransactionCommitter {
         throw e;
       } catch (RuntimeException e) {
         deleteQuietly(written);
+        if (!PointerCommit.isDefinite(e) && DatabaseFailures.isDatabaseFailure(e)) {
+          // reading the tables' state failed: no pointer was asked to move
+          throw new ServiceUnavailableException(
+              e, "The catalog database failed before anything was committed; retry later");
+        }
         throw e;
       }
     }

@@ -2,6 +2,8 @@ package dev.sluice.catalog.idempotency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.catalog.audit.AuditEntry;
+import dev.sluice.catalog.audit.AuditTrail;
 import dev.sluice.catalog.rest.IcebergErrors;
 import dev.sluice.catalog.rest.IcebergJson;
 import dev.sluice.catalog.security.CurrentPrincipal;
@@ -58,13 +60,18 @@ public class IdempotencyFilter {
   private final IdempotencyStore store;
   private final IdempotencyConfig config;
   private final CurrentPrincipal principal;
+  private final AuditTrail audit;
 
   @Inject
   public IdempotencyFilter(
-      IdempotencyStore store, IdempotencyConfig config, CurrentPrincipal principal) {
+      IdempotencyStore store,
+      IdempotencyConfig config,
+      CurrentPrincipal principal,
+      AuditTrail audit) {
     this.store = store;
     this.config = config;
     this.principal = principal;
+    this.audit = audit;
   }
 
   /** The catalog protocol's mutations; signing and token requests change nothing. */
@@ -96,7 +103,8 @@ public class IdempotencyFilter {
     String key = keys.get(0);
     byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
     request.setEntityStream(new ByteArrayInputStream(body));
-    Claim claim = new Claim(principalHash(principal.get()), key, fingerprint(request, body));
+    Principal caller = principal.get();
+    Claim claim = new Claim(principalHash(caller), key, fingerprint(request, body));
 
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     if (claim(claim, now)) {
@@ -104,6 +112,7 @@ public class IdempotencyFilter {
       return null;
     }
     long deadline = System.nanoTime() + config.inProgressWait().toNanos();
+    long pause = 50;
     while (true) {
       Optional<IdempotencyStore.Entry> entry =
           store.find(claim.principalHash(), key, OffsetDateTime.now(ZoneOffset.UTC));
@@ -122,6 +131,14 @@ public class IdempotencyFilter {
             "Idempotency-Key " + key + " was already used for a different request");
       }
       if (entry.get().done()) {
+        // a replay makes no decision, yet it is a request answered with a catalog outcome
+        audit.record(
+            new AuditEntry(
+                caller.self().toString(),
+                "idempotency.replay",
+                request.getMethod() + " " + request.getUriInfo().getPath(),
+                true,
+                "Idempotency-Key " + key + ": first outcome " + entry.get().status()));
         return replay(entry.get());
       }
       if (System.nanoTime() > deadline) {
@@ -132,7 +149,8 @@ public class IdempotencyFilter {
                 + key
                 + " is still in progress; its outcome is not known yet, retry later");
       }
-      sleep();
+      sleep(pause);
+      pause = Math.min(pause * 2, 1000);
     }
   }
 
@@ -219,9 +237,9 @@ public class IdempotencyFilter {
     return IcebergErrors.response(status, type.getSimpleName(), message);
   }
 
-  private static void sleep() {
+  private static void sleep(long millis) {
     try {
-      Thread.sleep(100);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for an idempotent request", e);

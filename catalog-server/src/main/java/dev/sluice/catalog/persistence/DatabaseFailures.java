@@ -80,6 +80,24 @@ public final class DatabaseFailures {
     return false;
   }
 
+  /**
+   * Whether a failure came from the database or the transaction manager at all, connection or not:
+   * raised before a change's own transaction, it means nothing was committed.
+   */
+  public static boolean isDatabaseFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException
+          || cause instanceof org.hibernate.JDBCException
+          || cause.getClass().getName().startsWith("jakarta.transaction.")) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
   /** A deadlock or serialization failure: the database rolled the transaction back. */
   static boolean isConflict(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -13,9 +13,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 final class DependencyFailures {
   private DependencyFailures() {}
 
-  /** The message for the client when the database or the object store cannot be reached. */
-  static Optional<String> unavailable(Throwable failure) {
-    if (DatabaseFailures.isUnavailable(failure)) {
+  /**
+   * The message for the client when the database or the object store cannot be reached. For a read,
+   * any database failure counts, even one of COMMIT: a read's transaction changed nothing.
+   */
+  static Optional<String> unavailable(Throwable failure, boolean read) {
+    if (DatabaseFailures.isUnavailable(failure)
+        || (read && DatabaseFailures.isDatabaseFailure(failure))) {
       return Optional.of("The catalog database is unavailable; retry later");
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

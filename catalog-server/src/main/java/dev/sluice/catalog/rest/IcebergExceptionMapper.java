@@ -1,11 +1,14 @@
 package dev.sluice.catalog.rest;
 
 import dev.sluice.catalog.catalog.CatalogMetrics;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Optional;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -32,22 +35,34 @@ public class IcebergExceptionMapper implements ExceptionMapper<Throwable> {
   private static final Logger LOG = Logger.getLogger(IcebergExceptionMapper.class);
 
   private final CatalogMetrics metrics;
+  private final HttpServerRequest request;
 
   @Inject
-  public IcebergExceptionMapper(CatalogMetrics metrics) {
+  public IcebergExceptionMapper(CatalogMetrics metrics, HttpServerRequest request) {
     this.metrics = metrics;
+    this.request = request;
+  }
+
+  /** A GET or HEAD: its transactions changed nothing, whatever became of them. */
+  private boolean isRead() {
+    try {
+      return request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
+    } catch (RuntimeException e) {
+      return false; // no request in scope: decide as for a change
+    }
   }
 
   @Override
   public Response toResponse(Throwable failure) {
-    if (!(failure instanceof CommitStateUnknownException)
-        && !(failure instanceof ServiceUnavailableException)
-        && DependencyFailures.unavailable(failure).isPresent()) {
+    Optional<String> unavailable =
+        failure instanceof CommitStateUnknownException
+                || failure instanceof ServiceUnavailableException
+            ? Optional.empty()
+            : DependencyFailures.unavailable(failure, isRead());
+    if (unavailable.isPresent()) {
       LOG.warnf("Request %s failed: %s", MDC.get(RequestIdFilter.MDC_KEY), failure.toString());
       return IcebergErrors.response(
-          503,
-          ServiceUnavailableException.class.getSimpleName(),
-          DependencyFailures.unavailable(failure).get());
+          503, ServiceUnavailableException.class.getSimpleName(), unavailable.get());
     }
     int status = status(failure);
     if (failure instanceof CommitFailedException) {

@@ -74,6 +74,14 @@ class IdempotencyKeysTest {
     assertThat(retry.jsonPath().getString("metadata-location"))
         .isEqualTo(first.jsonPath().getString("metadata-location"))
         .isEqualTo(afterFirst);
+    // the replay is on record, though it decided nothing
+    api()
+        .get("/api/v1/audit?action=idempotency.replay")
+        .then()
+        .statusCode(200)
+        .body(
+            "events.rule",
+            org.hamcrest.Matchers.hasItem("Idempotency-Key " + key + ": first outcome 200"));
     // nothing moved: the retry did not write a second metadata file
     assertThat(loadTable(table).metadataLocation()).isEqualTo(afterFirst);
     assertThat(loadTable(table).tableMetadata().previousFiles()).hasSize(1);
