@@ -3,13 +3,21 @@ package dev.sluice.catalog.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.Session;
 
 /** API tokens in the database; secrets are never stored, only their hashes. */
 @ApplicationScoped
 public class ApiTokenStore {
+  /**
+   * The PostgreSQL advisory lock replicas take to create the first token one at a time ("sluice"
+   * and "token" in ASCII).
+   */
+  static final long BOOTSTRAP_LOCK = 0x736c7569_63650001L;
+
   private final CatalogSessions sessions;
 
   @Inject
@@ -23,6 +31,31 @@ public class ApiTokenStore {
         .session()
         .createSelectionQuery("select count(*) from ApiTokenEntity", Long.class)
         .getSingleResult();
+  }
+
+  /**
+   * Adds the token only when the table is empty; false when a token exists. On PostgreSQL the check
+   * and the insert run under a transaction-scoped advisory lock, so replicas starting together add
+   * one first token: the others wait, then see it.
+   */
+  @Transactional
+  public boolean addIfNone(ApiTokenEntity token) {
+    Session session = sessions.session();
+    if (sessions.postgresql()) {
+      session.doWork(
+          connection -> {
+            try (PreparedStatement lock =
+                connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
+              lock.setLong(1, BOOTSTRAP_LOCK);
+              lock.execute();
+            }
+          });
+    }
+    if (count() > 0) {
+      return false;
+    }
+    session.persist(token);
+    return true;
   }
 
   @Transactional

@@ -1,0 +1,299 @@
+package dev.sluice.it.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.it.PostgresServer;
+import dev.sluice.it.Progress;
+import dev.sluice.it.S3ProxyServer;
+import dev.sluice.it.SluiceServer;
+import dev.sluice.it.WorkDirs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Two replicas of the packaged server on one PostgreSQL and one S3 API, started at the same moment
+ * with the same policy directory: the directory is stored once and the bootstrap token created
+ * once; a policy applied through one replica decides on the other within a second, and an apply
+ * through the other right after works against it; readiness follows the object store while liveness
+ * does not.
+ *
+ * <p>S3Proxy is this test's own (started and stopped here, on a port it keeps), so stopping it
+ * disturbs no other test.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicasIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String DATABASE = "sluice_replicas";
+  private static final String BUCKET = "lake";
+
+  /** The bound the README states for a replica to decide with a version another one applied. */
+  private static final Duration FRESHNESS = Duration.ofSeconds(1);
+
+  private static final String POLICY =
+      """
+      apiVersion: sluice.dev/v1
+      zones:
+        sales:
+          namespaces: [sales]
+          storage: s3://lake/sales/
+          read: [%s]
+          write: [group:data-platform]
+      """;
+
+  private static Path root;
+  private static PostgresServer postgres;
+  private static S3ProxyServer s3;
+  private static SluiceServer a;
+  private static SluiceServer b;
+
+  @BeforeAll
+  static void start() throws Exception {
+    root =
+        WorkDirs.fresh(
+            Path.of(System.getProperty("sluice.it.workdir", "target/it-catalog"))
+                .toAbsolutePath()
+                .resolve("replicas"));
+    Path policies = Files.createDirectories(root.resolve("policies"));
+    Files.writeString(
+        policies.resolve("sluice.yaml"), POLICY.formatted("group:data-platform, group:analysts"));
+    postgres = PostgresServer.start();
+    postgres.createDatabase(DATABASE);
+    s3 = S3ProxyServer.start(root.resolve("s3"), List.of(BUCKET));
+    Map<String, String> config = SluiceServer.onPostgres(postgres, DATABASE);
+    config.putAll(SluiceServer.onS3(s3, "s3://" + BUCKET + "/warehouse/"));
+    config.put("sluice.warehouse.name", "replicas");
+    config.put("sluice.policy.directory", policies.toString());
+
+    // both at once: migrations, the policy directory and the bootstrap token race
+    CompletableFuture<SluiceServer> startA =
+        CompletableFuture.supplyAsync(() -> startReplica("replica-a", config));
+    CompletableFuture<SluiceServer> startB =
+        CompletableFuture.supplyAsync(() -> startReplica("replica-b", config));
+    try {
+      a = startA.join();
+    } finally {
+      try {
+        b = startB.join();
+      } catch (CompletionException e) {
+        if (a != null) {
+          a.close();
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static SluiceServer startReplica(String name, Map<String, String> config) {
+    try {
+      return SluiceServer.start(root.resolve(name), config);
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable closeable : new AutoCloseable[] {a, b, s3, postgres}) {
+      if (closeable != null) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          Progress.say("could not stop %s: %s", closeable, e);
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void replicasStartedTogetherStoreOnePolicyVersionAndOneBootstrapToken() throws Exception {
+    assertThat(a.process().isAlive()).isTrue();
+    assertThat(b.process().isAlive()).isTrue();
+    for (SluiceServer replica : List.of(a, b)) {
+      JsonNode versions = json(send(replica, "GET", "/api/v1/policy/versions", null, 200));
+      assertThat(versions).as("policy versions on %s", replica.baseUri()).hasSize(1);
+      assertThat(versions.get(0).path("source").asText()).isEqualTo("directory");
+      JsonNode tokens = json(send(replica, "GET", "/api/v1/tokens", null, 200));
+      assertThat(tokens).as("tokens on %s", replica.baseUri()).hasSize(1);
+      assertThat(tokens.get(0).path("principal").asText()).isEqualTo("user:sluice:bootstrap-admin");
+    }
+    long created =
+        count(a, "Created the bootstrap admin API token")
+            + count(b, "Created the bootstrap admin API token");
+    assertThat(created).as("replicas that created the bootstrap token").isEqualTo(1);
+    assertThat(postgres.sql(DATABASE, "select count(*) from policy_version").output())
+        .isEqualTo("1");
+  }
+
+  @Test
+  @Order(2)
+  void aPolicyAppliedThroughOneReplicaDecidesOnTheOtherWithinASecond() throws Exception {
+    send(a, "POST", "/v1/namespaces", "{\"namespace\":[\"sales\"]}", 200);
+    send(
+        a,
+        "POST",
+        "/v1/namespaces/sales/tables",
+        """
+        {"name":"orders","schema":{"type":"struct","schema-id":0,"fields":[
+          {"id":1,"name":"id","required":true,"type":"long"}]}}""",
+        200);
+    JsonNode issued =
+        json(
+            send(
+                a,
+                "POST",
+                "/api/v1/tokens",
+                "{\"principal\":\"user:replica-analyst\",\"groups\":[\"analysts\"],"
+                    + "\"description\":\"replicas test\"}",
+                201));
+    String analyst = issued.path("secret").asText();
+    assertThat(loadOrders(b, analyst)).isEqualTo(200);
+
+    // through A: analysts lose read on the sales zone
+    long sent = System.nanoTime();
+    JsonNode applied = apply(a, POLICY.formatted("group:data-platform"));
+    long committed = System.nanoTime();
+    assertThat(applied.path("version").path("version").asInt()).isEqualTo(2);
+    Duration seen = awaitStatus(b, analyst, 403);
+    Progress.say(
+        "replica B refused with A's version %s after A answered the apply (%s after it was sent)",
+        seen, Duration.ofNanos(committed - sent).plus(seen));
+    assertThat(seen).as("B decided with A's apply after").isLessThan(FRESHNESS);
+
+    // through B, right after: it appends to the version A stored, it does not conflict with it
+    JsonNode restored = apply(b, POLICY.formatted("group:data-platform, group:analysts"));
+    assertThat(restored.path("version").path("version").asInt()).isEqualTo(3);
+    assertThat(loadOrders(b, analyst)).isEqualTo(200);
+    Duration back = awaitStatus(a, analyst, 200);
+    Progress.say("replica A allowed again with B's version after %s", back);
+    assertThat(back).as("A decided with B's apply after").isLessThan(FRESHNESS);
+    for (SluiceServer replica : List.of(a, b)) {
+      assertThat(json(send(replica, "GET", "/api/v1/policy", null, 200)).path("version").asInt())
+          .isEqualTo(3);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void readinessFollowsTheObjectStoreAndLivenessDoesNot() throws Exception {
+    assertThat(health(a, "ready")).isEqualTo(200);
+    int port = s3.port();
+    s3.close();
+    s3 = null;
+    awaitHealth(a, "ready", 503, Duration.ofSeconds(15));
+    awaitHealth(b, "ready", 503, Duration.ofSeconds(15));
+    assertThat(health(a, "live")).isEqualTo(200);
+    assertThat(health(b, "live")).isEqualTo(200);
+    JsonNode ready = json(get(a, "/q/health/ready"));
+    assertThat(ready.path("checks").toString()).contains("Warehouse object store").contains("DOWN");
+
+    s3 = S3ProxyServer.start(root.resolve("s3"), List.of(BUCKET), port);
+    awaitHealth(a, "ready", 200, Duration.ofSeconds(15));
+    awaitHealth(b, "ready", 200, Duration.ofSeconds(15));
+    assertThat(a.process().isAlive()).isTrue();
+    assertThat(b.process().isAlive()).isTrue();
+  }
+
+  private static JsonNode apply(SluiceServer replica, String yaml) throws Exception {
+    String body = JSON.writeValueAsString(Map.of("files", Map.of("sluice.yaml", yaml)));
+    return json(send(replica, "POST", "/api/v1/policy/apply", body, 200));
+  }
+
+  private static int loadOrders(SluiceServer replica, String token) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(replica.baseUri() + "/v1/namespaces/sales/tables/orders"))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  /** How long until {@code replica} answers {@code status} to the analyst's load of the table. */
+  private static Duration awaitStatus(SluiceServer replica, String token, int status)
+      throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(10).toNanos();
+    while (loadOrders(replica, token) != status) {
+      assertThat(System.nanoTime())
+          .as("%s never answered %d", replica.baseUri(), status)
+          .isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private static int health(SluiceServer replica, String which) throws Exception {
+    return get(replica, "/q/health/" + which).statusCode();
+  }
+
+  private static void awaitHealth(SluiceServer replica, String which, int status, Duration within)
+      throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    int last;
+    while ((last = health(replica, which)) != status) {
+      assertThat(System.nanoTime())
+          .as("%s /q/health/%s still %d", replica.baseUri(), which, last)
+          .isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private static HttpResponse<String> get(SluiceServer replica, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(replica.baseUri() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> send(
+      SluiceServer replica, String method, String path, String json, int expected)
+      throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(replica.baseUri() + path))
+                .header("Authorization", replica.authorization())
+                .header("Content-Type", "application/json")
+                .method(
+                    method,
+                    json == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as("%s %s on %s: %s", method, path, replica.baseUri(), response.body())
+        .isEqualTo(expected);
+    return response;
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws IOException {
+    return JSON.readTree(response.body());
+  }
+
+  private static long count(SluiceServer replica, String text) throws IOException {
+    return Files.readAllLines(replica.process().log()).stream()
+        .filter(line -> line.contains(text))
+        .count();
+  }
+}
