@@ -12,10 +12,7 @@ import org.hibernate.Session;
 /** API tokens in the database; secrets are never stored, only their hashes. */
 @ApplicationScoped
 public class ApiTokenStore {
-  /**
-   * The PostgreSQL advisory lock replicas take to create the first token one at a time ("sluice"
-   * and "token" in ASCII).
-   */
+  /** The PostgreSQL advisory lock replicas take to create the first token ("sluice", then 1). */
   static final long BOOTSTRAP_LOCK = 0x736c7569_63650001L;
 
   private final CatalogSessions sessions;

@@ -24,11 +24,15 @@ import org.postgresql.PGConnection;
  * connection that {@code LISTEN}s for {@link PolicyStore#CHANNEL}, so an apply elsewhere is taken
  * up as soon as it commits; between notifications it checks the newest version number anyway, so a
  * notification lost to a dropped connection or a PostgreSQL restart delays nothing beyond the
- * interval. A broken listening connection is replaced on the next round.
+ * interval. A broken listening connection is replaced at once (then at most every {@link
+ * #RECONNECT_PAUSE} while that fails), and the newest version is read as soon as it listens again.
  */
 @ApplicationScoped
 public class PolicyRefresher {
   private static final Logger LOG = Logger.getLogger(PolicyRefresher.class);
+
+  /** The longest wait between attempts to listen again, whatever the refresh interval. */
+  static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
   private final PolicyService policies;
   private final Duration interval;
@@ -36,6 +40,7 @@ public class PolicyRefresher {
   private final Instance<AgroalDataSource> dataSource;
   private volatile boolean running;
   private Thread thread;
+  private volatile Connection listening;
   private boolean listenFailing;
   private boolean refreshFailing;
 
@@ -70,57 +75,90 @@ public class PolicyRefresher {
     running = false;
     if (thread != null) {
       thread.interrupt();
+      // ends a wait for notifications at once instead of after the interval
+      closeQuietly(listening);
       thread.join(Duration.ofSeconds(5).toMillis());
     }
   }
 
   private void run() {
-    Connection listening = null;
     while (running) {
-      try {
-        if (listening == null) {
+      if (listening == null) {
+        try {
           listening = listen();
+          if (listenFailing) {
+            LOG.info("Listening for policy versions again");
+            listenFailing = false;
+          }
+        } catch (SQLException e) {
+          if (!listenFailing) {
+            LOG.warnf(
+                "Cannot LISTEN %s (%s); checking the newest version while reconnecting",
+                PolicyStore.CHANNEL, e.getMessage());
+            listenFailing = true;
+          }
+          refresh();
+          pause(interval.compareTo(RECONNECT_PAUSE) < 0 ? interval : RECONNECT_PAUSE);
+          continue;
         }
+        // what was applied while nobody listened
+        refresh();
+      }
+      try {
         // returns at the first notification, or after the interval with none
         listening.unwrap(PGConnection.class).getNotifications((int) interval.toMillis());
-        if (listenFailing) {
-          LOG.infof("Listening for policy versions again");
-          listenFailing = false;
-        }
       } catch (SQLException e) {
-        closeQuietly(listening);
+        release(listening);
         listening = null;
-        if (!listenFailing) {
-          LOG.warnf(
-              "Lost LISTEN %s (%s); checking every %s and reconnecting",
-              PolicyStore.CHANNEL, e.getMessage(), interval);
-          listenFailing = true;
-        }
-        if (!pause()) {
+        if (!running) {
           break;
         }
-      }
-      if (!running) {
-        break;
-      }
-      try {
-        policies.refresh();
-        if (refreshFailing) {
-          LOG.info("Policy refresh reaches the database again");
-          refreshFailing = false;
+        if (!listenFailing) {
+          LOG.warnf("Lost LISTEN %s (%s); reconnecting", PolicyStore.CHANNEL, e.getMessage());
+          listenFailing = true;
         }
-      } catch (RuntimeException e) {
-        if (!refreshFailing) {
-          LOG.warnf(
-              "Could not check the newest policy version (%s); deciding with version %s until"
-                  + " the database answers",
-              e.getMessage(),
-              policies.active().map(p -> String.valueOf(p.version())).orElse("none"));
-          refreshFailing = true;
-        }
+        continue;
+      }
+      refresh();
+    }
+    release(listening);
+  }
+
+  /**
+   * Hands the connection back to the pool without its {@code LISTEN}. A broken one fails the {@code
+   * UNLISTEN} through the pool's wrapper, which then discards it instead of lending it out.
+   */
+  private static void release(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("UNLISTEN *");
+    } catch (SQLException | RuntimeException e) {
+      // broken: the pool learnt it from this failure
+    }
+    closeQuietly(connection);
+  }
+
+  private void refresh() {
+    if (!running) {
+      return;
+    }
+    try {
+      policies.refresh();
+      if (refreshFailing) {
+        LOG.info("Policy refresh reaches the database again");
+        refreshFailing = false;
+      }
+    } catch (RuntimeException e) {
+      if (!refreshFailing) {
+        LOG.warnf(
+            "Could not check the newest policy version (%s); deciding with version %s until"
+                + " the database answers",
+            e.getMessage(), policies.active().map(p -> String.valueOf(p.version())).orElse("none"));
+        refreshFailing = true;
       }
     }
-    closeQuietly(listening);
   }
 
   private Connection listen() throws SQLException {
@@ -137,13 +175,12 @@ public class PolicyRefresher {
     }
   }
 
-  private boolean pause() {
+  private void pause(Duration pause) {
     try {
-      Thread.sleep(interval.toMillis());
-      return true;
+      Thread.sleep(pause.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      running = false;
     }
   }
 

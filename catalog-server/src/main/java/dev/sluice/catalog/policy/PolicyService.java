@@ -78,6 +78,11 @@ public class PolicyService {
     for (int attempt = 1; ; attempt++) {
       ActivePolicy current = refresh().orElse(null);
       if (current != null && current.contentHash().equals(hash)) {
+        if (attempt > 1) {
+          LOG.infof(
+              "Policy directory %s was stored by another replica as version %d",
+              directory, current.version());
+        }
         return;
       }
       PolicyReview review = review(files, current);
@@ -99,7 +104,7 @@ public class PolicyService {
               directory, e.getMessage());
           return;
         }
-        LOG.debugf("Policy directory %s raced another apply; looking again", directory);
+        LOG.debugf("Policy directory %s raced another apply (%s)", directory, e.getMessage());
       }
     }
   }

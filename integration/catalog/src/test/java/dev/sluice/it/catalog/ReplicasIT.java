@@ -16,7 +16,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +51,11 @@ class ReplicasIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String DATABASE = "sluice_replicas";
   private static final String BUCKET = "lake";
+
+  /** The servers' advisory locks (ApiTokenStore.BOOTSTRAP_LOCK, PolicyStore.APPEND_LOCK). */
+  private static final long BOOTSTRAP_LOCK = 0x736c7569_63650001L;
+
+  private static final long POLICY_APPEND_LOCK = 0x736c7569_63650002L;
 
   /** The bound the README states for a replica to decide with a version another one applied. */
   private static final Duration FRESHNESS = Duration.ofSeconds(1);
@@ -84,22 +95,65 @@ class ReplicasIT {
     config.put("sluice.warehouse.name", "replicas");
     config.put("sluice.policy.directory", policies.toString());
 
-    // both at once: migrations, the policy directory and the bootstrap token race
-    CompletableFuture<SluiceServer> startA =
-        CompletableFuture.supplyAsync(() -> startReplica("replica-a", config));
-    CompletableFuture<SluiceServer> startB =
-        CompletableFuture.supplyAsync(() -> startReplica("replica-b", config));
-    try {
-      a = startA.join();
-    } finally {
+    // Both at once, and lined up on the two start-up races: this session holds the advisory locks
+    // the servers take to create the first token and to append a policy version until both
+    // replicas wait on the first, then on the second, so both find no token and no version, and
+    // both try to store one.
+    try (Connection holder =
+        DriverManager.getConnection(postgres.jdbcUrl(DATABASE), "postgres", "")) {
+      advisory(holder, "pg_advisory_lock", BOOTSTRAP_LOCK);
+      advisory(holder, "pg_advisory_lock", POLICY_APPEND_LOCK);
+      // A checks the newest version only every 30 s: within a second, only a notification does it
+      Map<String, String> listenOnly = new HashMap<>(config);
+      listenOnly.put("sluice.policy.refresh-interval", "30s");
+      CompletableFuture<SluiceServer> startA =
+          CompletableFuture.supplyAsync(() -> startReplica("replica-a", listenOnly));
+      CompletableFuture<SluiceServer> startB =
+          CompletableFuture.supplyAsync(() -> startReplica("replica-b", config));
       try {
-        b = startB.join();
-      } catch (CompletionException e) {
-        if (a != null) {
-          a.close();
+        awaitWaiters(holder, BOOTSTRAP_LOCK, 2);
+        advisory(holder, "pg_advisory_unlock", BOOTSTRAP_LOCK);
+        awaitWaiters(holder, POLICY_APPEND_LOCK, 2);
+        advisory(holder, "pg_advisory_unlock", POLICY_APPEND_LOCK);
+      } finally {
+        try {
+          a = startA.join();
+        } finally {
+          b = startB.join();
         }
-        throw e;
       }
+    }
+  }
+
+  private static void advisory(Connection connection, String function, long key)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("select " + function + "(?)")) {
+      statement.setLong(1, key);
+      statement.execute();
+    }
+  }
+
+  /** Waits until {@code count} sessions wait for the advisory lock {@code key}. */
+  private static void awaitWaiters(Connection connection, long key, int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+                  + " and classid = ? and objid = ? and objsubid = 1")) {
+        statement.setLong(1, key >>> 32);
+        statement.setLong(2, key & 0xffffffffL);
+        try (ResultSet result = statement.executeQuery()) {
+          result.next();
+          if (result.getInt(1) >= count) {
+            return;
+          }
+        }
+      }
+      assertThat(System.nanoTime())
+          .as("replicas waiting for advisory lock %x", key)
+          .isLessThan(deadline);
+      Thread.sleep(50);
     }
   }
 
@@ -137,10 +191,24 @@ class ReplicasIT {
       assertThat(tokens).as("tokens on %s", replica.baseUri()).hasSize(1);
       assertThat(tokens.get(0).path("principal").asText()).isEqualTo("user:sluice:bootstrap-admin");
     }
-    long created =
-        count(a, "Created the bootstrap admin API token")
-            + count(b, "Created the bootstrap admin API token");
-    assertThat(created).as("replicas that created the bootstrap token").isEqualTo(1);
+    // one replica created the token and stored the directory; the other, which had found neither,
+    // waited for it and took the first's
+    assertThat(
+            count(a, "Created the bootstrap admin API token")
+                + count(b, "Created the bootstrap admin API token"))
+        .isEqualTo(1);
+    assertThat(
+            count(a, "first admin API token was created by another replica")
+                + count(b, "first admin API token was created by another replica"))
+        .isEqualTo(1);
+    assertThat(
+            count(a, "Policy version 1 applied by startup:")
+                + count(b, "Policy version 1 applied by startup:"))
+        .isEqualTo(1);
+    assertThat(
+            count(a, "was stored by another replica as version 1")
+                + count(b, "was stored by another replica as version 1"))
+        .isEqualTo(1);
     assertThat(postgres.sql(DATABASE, "select count(*) from policy_version").output())
         .isEqualTo("1");
   }
@@ -157,16 +225,7 @@ class ReplicasIT {
         {"name":"orders","schema":{"type":"struct","schema-id":0,"fields":[
           {"id":1,"name":"id","required":true,"type":"long"}]}}""",
         200);
-    JsonNode issued =
-        json(
-            send(
-                a,
-                "POST",
-                "/api/v1/tokens",
-                "{\"principal\":\"user:replica-analyst\",\"groups\":[\"analysts\"],"
-                    + "\"description\":\"replicas test\"}",
-                201));
-    String analyst = issued.path("secret").asText();
+    String analyst = issueAnalystToken();
     assertThat(loadOrders(b, analyst)).isEqualTo(200);
 
     // through A: analysts lose read on the sales zone
@@ -195,6 +254,28 @@ class ReplicasIT {
 
   @Test
   @Order(3)
+  void aReplicaWhoseListeningConnectionIsCutListensAgainAndMissesNothing() throws Exception {
+    String analyst = issueAnalystToken();
+    assertThat(loadOrders(a, analyst)).isEqualTo(200);
+    try (Connection superuser =
+        DriverManager.getConnection(postgres.jdbcUrl(DATABASE), "postgres", "")) {
+      assertThat(terminateListeners(superuser)).as("listening sessions cut").isEqualTo(2);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (listeners(superuser) < 2) {
+        assertThat(System.nanoTime()).as("replicas listening again").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    }
+    // A (30 s between checks) takes B's apply up within a second only through its new connection
+    JsonNode applied = apply(b, POLICY.formatted("group:data-platform"));
+    assertThat(applied.path("version").path("version").asInt()).isEqualTo(4);
+    Duration seen = awaitStatus(a, analyst, 403);
+    Progress.say("replica A, listening again, refused with B's version after %s", seen);
+    assertThat(seen).isLessThan(FRESHNESS);
+  }
+
+  @Test
+  @Order(4)
   void readinessFollowsTheObjectStoreAndLivenessDoesNot() throws Exception {
     assertThat(health(a, "ready")).isEqualTo(200);
     int port = s3.port();
@@ -212,6 +293,42 @@ class ReplicasIT {
     awaitHealth(b, "ready", 200, Duration.ofSeconds(15));
     assertThat(a.process().isAlive()).isTrue();
     assertThat(b.process().isAlive()).isTrue();
+  }
+
+  private static String issueAnalystToken() throws Exception {
+    JsonNode issued =
+        json(
+            send(
+                a,
+                "POST",
+                "/api/v1/tokens",
+                "{\"principal\":\"user:replica-analyst\",\"groups\":[\"analysts\"],"
+                    + "\"description\":\"replicas test\"}",
+                201));
+    return issued.path("secret").asText();
+  }
+
+  private static int terminateListeners(Connection superuser) throws SQLException {
+    try (PreparedStatement statement =
+            superuser.prepareStatement(
+                "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+                    + " where datname = current_database() and query = 'LISTEN sluice_policy'"
+                    + " and pid <> pg_backend_pid()");
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      return result.getInt(1);
+    }
+  }
+
+  private static int listeners(Connection superuser) throws SQLException {
+    try (PreparedStatement statement =
+            superuser.prepareStatement(
+                "select count(*) from pg_stat_activity where datname = current_database()"
+                    + " and query = 'LISTEN sluice_policy'");
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      return result.getInt(1);
+    }
   }
 
   private static JsonNode apply(SluiceServer replica, String yaml) throws Exception {
