@@ -21,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -293,6 +294,54 @@ class ReplicasIT {
     awaitHealth(b, "ready", 200, Duration.ofSeconds(15));
     assertThat(a.process().isAlive()).isTrue();
     assertThat(b.process().isAlive()).isTrue();
+  }
+
+  @Test
+  @Order(5)
+  void readinessFollowsTheDatabaseAndBothReplicasRecoverByThemselves() throws Exception {
+    try (Connection superuser =
+        DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "")) {
+      // unreachable for the replicas: no new session, every open one ended
+      execute(superuser, "alter database " + DATABASE + " with allow_connections false");
+      try {
+        execute(
+            superuser,
+            "select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
+                + DATABASE
+                + "'");
+        awaitHealth(a, "ready", 503, Duration.ofSeconds(15));
+        awaitHealth(b, "ready", 503, Duration.ofSeconds(15));
+        assertThat(health(a, "live")).isEqualTo(200);
+        assertThat(health(b, "live")).isEqualTo(200);
+      } finally {
+        execute(superuser, "alter database " + DATABASE + " with allow_connections true");
+      }
+    }
+    long back = System.nanoTime();
+    awaitHealth(a, "ready", 200, Duration.ofSeconds(60));
+    awaitHealth(b, "ready", 200, Duration.ofSeconds(60));
+    Progress.say(
+        "both replicas ready again %s after the database took connections again",
+        Duration.ofNanos(System.nanoTime() - back));
+    try (Connection superuser =
+        DriverManager.getConnection(postgres.jdbcUrl(DATABASE), "postgres", "")) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (listeners(superuser) < 2) {
+        assertThat(System.nanoTime()).as("replicas listening again").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    }
+    // and they serve: an apply through one is seen by the other
+    String analyst = issueAnalystToken();
+    JsonNode applied = apply(a, POLICY.formatted("group:data-platform, group:analysts"));
+    assertThat(applied.path("version").path("version").asInt()).isEqualTo(5);
+    assertThat(awaitStatus(b, analyst, 200)).isLessThan(FRESHNESS);
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   private static String issueAnalystToken() throws Exception {
