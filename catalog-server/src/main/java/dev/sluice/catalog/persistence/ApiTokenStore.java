@@ -3,18 +3,13 @@ package dev.sluice.catalog.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import org.hibernate.Session;
 
 /** API tokens in the database; secrets are never stored, only their hashes. */
 @ApplicationScoped
 public class ApiTokenStore {
-  /** The PostgreSQL advisory lock replicas take to create the first token ("sluice", then 1). */
-  static final long BOOTSTRAP_LOCK = 0x736c7569_63650001L;
-
   private final CatalogSessions sessions;
 
   @Inject
@@ -37,21 +32,11 @@ public class ApiTokenStore {
    */
   @Transactional
   public boolean addIfNone(ApiTokenEntity token) {
-    Session session = sessions.session();
-    if (sessions.postgresql()) {
-      session.doWork(
-          connection -> {
-            try (PreparedStatement lock =
-                connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
-              lock.setLong(1, BOOTSTRAP_LOCK);
-              lock.execute();
-            }
-          });
-    }
+    AdvisoryLocks.lockForTransaction(sessions, AdvisoryLocks.BOOTSTRAP_TOKEN);
     if (count() > 0) {
       return false;
     }
-    session.persist(token);
+    sessions.session().persist(token);
     return true;
   }
 

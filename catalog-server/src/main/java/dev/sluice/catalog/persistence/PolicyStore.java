@@ -21,9 +21,6 @@ public class PolicyStore {
   /** The {@code LISTEN}/{@code NOTIFY} channel of applied policy versions. */
   public static final String CHANNEL = "sluice_policy";
 
-  /** The advisory lock appends take on PostgreSQL ("sluice" in ASCII, then 2). */
-  static final long APPEND_LOCK = 0x736c7569_63650002L;
-
   private final CatalogSessions sessions;
   private final AuditTrail audit;
 
@@ -86,20 +83,9 @@ public class PolicyStore {
       String source,
       String diffJson,
       String diffMarkdown) {
-    if (sessions.postgresql()) {
-      // appends from any replica queue here, so a lost race reads the winner's version below and
-      // fails cleanly instead of on the unique version number
-      sessions
-          .session()
-          .doWork(
-              connection -> {
-                try (PreparedStatement lock =
-                    connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                  lock.setLong(1, APPEND_LOCK);
-                  lock.execute();
-                }
-              });
-    }
+    // appends from any replica queue here, so a lost race reads the winner's version below and
+    // fails cleanly instead of on the unique version number
+    AdvisoryLocks.lockForTransaction(sessions, AdvisoryLocks.POLICY_APPEND);
     int latest = latest().map(v -> v.version).orElse(0);
     if (latest != expectedLatest) {
       throw new CommitFailedException(

@@ -51,7 +51,7 @@ class ReplicasIT {
   private static final String DATABASE = "sluice_replicas";
   private static final String BUCKET = "lake";
 
-  /** The servers' advisory locks (ApiTokenStore.BOOTSTRAP_LOCK, PolicyStore.APPEND_LOCK). */
+  /** The servers' advisory locks (AdvisoryLocks.BOOTSTRAP_TOKEN and POLICY_APPEND). */
   private static final long BOOTSTRAP_LOCK = 0x736c7569_63650001L;
 
   private static final long POLICY_APPEND_LOCK = 0x736c7569_63650002L;
