@@ -25,6 +25,21 @@ public class ApiTokenStore {
         .getSingleResult();
   }
 
+  /**
+   * Adds the token only when the table is empty; false when a token exists. On PostgreSQL the check
+   * and the insert run under a transaction-scoped advisory lock, so replicas starting together add
+   * one first token: the others wait, then see it.
+   */
+  @Transactional
+  public boolean addIfNone(ApiTokenEntity token) {
+    AdvisoryLocks.lockForTransaction(sessions, AdvisoryLocks.BOOTSTRAP_TOKEN);
+    if (count() > 0) {
+      return false;
+    }
+    sessions.session().persist(token);
+    return true;
+  }
+
   @Transactional
   public void add(ApiTokenEntity token) {
     sessions.session().persist(token);

@@ -20,6 +20,7 @@ public class CatalogSessions {
   public static final String EMBEDDED = "embedded";
 
   private final Session session;
+  private final boolean postgresql;
 
   @Inject
   CatalogSessions(
@@ -28,6 +29,12 @@ public class CatalogSessions {
       @ConfigProperty(name = "quarkus.datasource.\"postgresql\".active", defaultValue = "false")
           boolean postgresqlActive) {
     this.session = postgresqlActive ? postgresql.get() : embedded.get();
+    this.postgresql = postgresqlActive;
+  }
+
+  /** Whether this process runs on PostgreSQL (shared by replicas) rather than embedded H2. */
+  public boolean postgresql() {
+    return postgresql;
   }
 
   /** The transaction-scoped session of the active persistence unit. */

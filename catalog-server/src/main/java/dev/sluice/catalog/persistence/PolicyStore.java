@@ -4,6 +4,7 @@ import dev.sluice.catalog.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -11,9 +12,15 @@ import java.util.Optional;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.hibernate.exception.ConstraintViolationException;
 
-/** Applied policy versions in the database. */
+/**
+ * Applied policy versions in the database. On PostgreSQL an append notifies {@value #CHANNEL} with
+ * the new version number when it commits, so other replicas take it up without waiting for a poll.
+ */
 @ApplicationScoped
 public class PolicyStore {
+  /** The {@code LISTEN}/{@code NOTIFY} channel of applied policy versions. */
+  public static final String CHANNEL = "sluice_policy";
+
   private final CatalogSessions sessions;
   private final AuditTrail audit;
 
@@ -31,6 +38,17 @@ public class PolicyStore {
             "from PolicyVersionEntity order by version desc", PolicyVersionEntity.class)
         .setMaxResults(1)
         .uniqueResultOptional();
+  }
+
+  /** The newest version number, 0 when none was applied: what replicas poll, kept cheap. */
+  @Transactional
+  public int latestVersion() {
+    Integer latest =
+        sessions
+            .session()
+            .createSelectionQuery("select max(version) from PolicyVersionEntity", Integer.class)
+            .getSingleResult();
+    return latest == null ? 0 : latest;
   }
 
   @Transactional
@@ -65,6 +83,9 @@ public class PolicyStore {
       String source,
       String diffJson,
       String diffMarkdown) {
+    // appends from any replica queue here, so a lost race reads the winner's version below and
+    // fails cleanly instead of on the unique version number
+    AdvisoryLocks.lockForTransaction(sessions, AdvisoryLocks.POLICY_APPEND);
     int latest = latest().map(v -> v.version).orElse(0);
     if (latest != expectedLatest) {
       throw new CommitFailedException(
@@ -85,6 +106,21 @@ public class PolicyStore {
       sessions.session().flush();
     } catch (ConstraintViolationException e) {
       throw new CommitFailedException(e, "Policy changed concurrently: version taken");
+    }
+    if (sessions.postgresql()) {
+      // delivered by PostgreSQL only when this transaction commits
+      String version = String.valueOf(entity.version);
+      sessions
+          .session()
+          .doWork(
+              connection -> {
+                try (PreparedStatement notify =
+                    connection.prepareStatement("select pg_notify(?, ?)")) {
+                  notify.setString(1, CHANNEL);
+                  notify.setString(2, version);
+                  notify.execute();
+                }
+              });
     }
     return entity;
   }

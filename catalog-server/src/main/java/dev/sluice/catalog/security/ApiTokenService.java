@@ -92,7 +92,11 @@ public class ApiTokenService {
     this.config = config;
   }
 
-  /** Creates the first admin token when none exists, printing its secret once. */
+  /**
+   * Creates the first admin token when none exists, printing its secret once. Replicas starting
+   * together on one PostgreSQL create one: the insert is serialised by an advisory lock, and only
+   * the replica whose insert committed prints the secret.
+   */
   void bootstrap(@Observes @Priority(10) StartupEvent event) {
     if (store.count() > 0) {
       return;
@@ -102,7 +106,12 @@ public class ApiTokenService {
     String secret = configured.orElseGet(this::newSecret);
     Principal admin =
         new Principal(BOOTSTRAP_ADMIN, Principal.Kind.USER, Set.of(), Set.of(config.adminRole()));
-    store(secret, admin, "bootstrap administrator", null, "sluice");
+    ApiTokenEntity token = entity(secret, admin, "bootstrap administrator", null, "sluice");
+    if (!store.addIfNone(token)) {
+      LOG.info("The first admin API token was created by another replica");
+      return;
+    }
+    refused.invalidate(token.secretHash);
     if (configured.isPresent()) {
       LOG.info("Created the bootstrap admin API token from sluice.auth.bootstrap-admin-token");
     } else {
@@ -187,6 +196,18 @@ public class ApiTokenService {
       String description,
       OffsetDateTime expiresAt,
       String createdBy) {
+    ApiTokenEntity entity = entity(secret, principal, description, expiresAt, createdBy);
+    store.add(entity);
+    refused.invalidate(entity.secretHash);
+    return view(entity);
+  }
+
+  private static ApiTokenEntity entity(
+      String secret,
+      Principal principal,
+      String description,
+      OffsetDateTime expiresAt,
+      String createdBy) {
     ApiTokenEntity entity = new ApiTokenEntity();
     entity.tokenId = UUID.randomUUID().toString();
     entity.secretHash = hash(secret);
@@ -198,9 +219,7 @@ public class ApiTokenService {
     entity.createdBy = createdBy;
     entity.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
     entity.expiresAt = expiresAt;
-    store.add(entity);
-    refused.invalidate(entity.secretHash);
-    return view(entity);
+    return entity;
   }
 
   private String newSecret() {

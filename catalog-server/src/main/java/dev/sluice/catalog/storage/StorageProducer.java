@@ -45,6 +45,37 @@ public class StorageProducer {
     return props;
   }
 
+  /** A client builder for the configured S3 API; the caller picks the HTTP client. */
+  public static S3ClientBuilder s3ClientBuilder(S3Config config) {
+    return s3ClientBuilder(
+        config.endpoint().orElse(null),
+        config.region(),
+        config.pathStyleAccess(),
+        config.accessKeyId().orElse(null),
+        config.secretAccessKey().orElse(null));
+  }
+
+  private static S3ClientBuilder s3ClientBuilder(
+      String endpoint, String region, boolean pathStyle, String accessKey, String secretKey) {
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .region(Region.of(region))
+            .forcePathStyle(pathStyle)
+            // S3-compatible servers differ in checksum support; send them only when required
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    if (endpoint != null) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    if (accessKey != null && secretKey != null) {
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+    } else {
+      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    return builder;
+  }
+
   private static S3FileIO s3(S3Config config) {
     String endpoint = config.endpoint().orElse(null);
     String region = config.region();
@@ -53,26 +84,10 @@ public class StorageProducer {
     String secretKey = config.secretAccessKey().orElse(null);
     // built lazily on first use, so a file: warehouse never needs S3 settings
     SerializableSupplier<S3Client> client =
-        () -> {
-          S3ClientBuilder builder =
-              S3Client.builder()
-                  .region(Region.of(region))
-                  .forcePathStyle(pathStyle)
-                  .httpClientBuilder(UrlConnectionHttpClient.builder())
-                  // S3-compatible servers differ in checksum support; send them only when required
-                  .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                  .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-          if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-          }
-          if (accessKey != null && secretKey != null) {
-            builder.credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
-          } else {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-          }
-          return builder.build();
-        };
+        () ->
+            s3ClientBuilder(endpoint, region, pathStyle, accessKey, secretKey)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build();
     S3FileIO io = new S3FileIO(client);
     io.initialize(Map.of("init-creation-stacktrace", "false"));
     return io;
