@@ -219,7 +219,15 @@ class ReplicasUnderFaultsIT {
                 Duration.ofSeconds(2),
                 () -> {
                   s3.stop();
-                  Thread.sleep(3000);
+                  // readiness follows the object store (checked at most every 1.5 s)
+                  long stopped = System.nanoTime();
+                  while (status(1, "/q/health/ready") != 503) {
+                    assertThat(Duration.ofNanos(System.nanoTime() - stopped))
+                        .isLessThan(Duration.ofSeconds(5));
+                    Thread.sleep(100);
+                  }
+                  assertThat(status(1, "/q/health/live")).isEqualTo(200);
+                  Thread.sleep(2000);
                   s3.startAgain();
                 });
     awaitRecovery();
