@@ -88,7 +88,7 @@ public final class LineageGraph {
     seen.add(start);
     frontier.add(start);
     for (int level = 0; level < depth && !frontier.isEmpty(); level++) {
-      Map<NodeId, Set<NodeId>> neighbours = source.neighbours(frontier, forward);
+      Map<NodeId, Set<NodeId>> neighbours = neighbours(frontier, forward, judge);
       Set<NodeId> reached = new HashSet<>();
       neighbours.values().forEach(reached::addAll);
       judge.prepare(reached);
@@ -107,6 +107,39 @@ public final class LineageGraph {
       frontier = next;
     }
     return new Subgraph(new ArrayList<>(seen), new ArrayList<>(edges));
+  }
+
+  /**
+   * The neighbours of each node: a dataset's jobs are read, a job's datasets come from what the
+   * judge read to judge it (or are read now).
+   */
+  private Map<NodeId, Set<NodeId>> neighbours(List<NodeId> nodes, boolean forward, Judge judge) {
+    List<DatasetId> datasets = new ArrayList<>();
+    List<JobId> jobs = new ArrayList<>();
+    for (NodeId node : nodes) {
+      if (node instanceof DatasetId d) {
+        datasets.add(d);
+      } else {
+        jobs.add((JobId) node);
+      }
+    }
+    Map<NodeId, Set<NodeId>> found = new HashMap<>();
+    if (!datasets.isEmpty()) {
+      source
+          .jobsOf(datasets, forward)
+          .forEach((dataset, jobsOf) -> found.put(dataset, Set.copyOf(jobsOf)));
+    }
+    if (!jobs.isEmpty()) {
+      Map<JobId, JobDatasets> its = judge.datasetsOf(jobs);
+      for (JobId job : jobs) {
+        JobDatasets datasetsOfJob = its.get(job);
+        Set<DatasetId> next = forward ? datasetsOfJob.outputs() : datasetsOfJob.inputs();
+        if (!next.isEmpty()) {
+          found.put(job, Set.copyOf(next));
+        }
+      }
+    }
+    return found;
   }
 
   /**
@@ -249,7 +282,7 @@ public final class LineageGraph {
     private final Map<DatasetId, Boolean> datasetAnswers = new HashMap<>();
     private final Map<JobId, Boolean> jobAnswers = new HashMap<>();
     private final Map<JobId, Optional<Boolean>> jobRules = new HashMap<>();
-    private final Map<JobId, Set<DatasetId>> jobDatasets = new HashMap<>();
+    private final Map<JobId, JobDatasets> jobDatasets = new HashMap<>();
 
     Judge(Visibility visibility) {
       this.visibility = visibility;
@@ -263,22 +296,25 @@ public final class LineageGraph {
       if (visibility == Visibility.ALL) {
         return;
       }
-      List<JobId> unread = new ArrayList<>();
+      List<JobId> judgedByDatasets = new ArrayList<>();
       for (NodeId node : nodes) {
-        if (node instanceof JobId job
-            && !jobAnswers.containsKey(job)
-            && !jobDatasets.containsKey(job)
-            && rule(job).isEmpty()) {
-          unread.add(job);
+        if (node instanceof JobId job && !jobAnswers.containsKey(job) && rule(job).isEmpty()) {
+          judgedByDatasets.add(job);
         }
       }
-      if (unread.isEmpty()) {
-        return;
+      datasetsOf(judgedByDatasets);
+    }
+
+    /** The datasets of each job, read once per answer. */
+    Map<JobId, JobDatasets> datasetsOf(Collection<JobId> jobs) {
+      List<JobId> unread = jobs.stream().filter(j -> !jobDatasets.containsKey(j)).toList();
+      if (!unread.isEmpty()) {
+        Map<JobId, JobDatasets> read = source.datasetsOf(unread);
+        for (JobId job : unread) {
+          jobDatasets.put(job, read.getOrDefault(job, JobDatasets.NONE));
+        }
       }
-      Map<JobId, Set<DatasetId>> read = source.datasetsOf(unread);
-      for (JobId job : unread) {
-        jobDatasets.put(job, read.getOrDefault(job, Set.of()));
-      }
+      return jobDatasets;
     }
 
     boolean sees(NodeId node) {
@@ -307,9 +343,7 @@ public final class LineageGraph {
             rule(job)
                 .orElseGet(
                     () -> {
-                      Set<DatasetId> its =
-                          jobDatasets.computeIfAbsent(
-                              job, j -> source.datasetsOf(List.of(j)).getOrDefault(j, Set.of()));
+                      Set<DatasetId> its = datasetsOf(List.of(job)).get(job).all();
                       return its.isEmpty() || its.stream().anyMatch(this::sees);
                     });
         jobAnswers.put(job, known);

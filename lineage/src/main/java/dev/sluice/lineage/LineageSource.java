@@ -18,14 +18,11 @@ public interface LineageSource {
   /** Whether the dataset or job is known. */
   boolean contains(NodeId node);
 
-  /**
-   * Each node's neighbours along the data flow ({@code downstream}: the jobs reading a dataset, the
-   * datasets a job writes) or against it (the jobs writing a dataset, the datasets a job reads).
-   */
-  Map<NodeId, Set<NodeId>> neighbours(Collection<? extends NodeId> nodes, boolean downstream);
+  /** Each dataset's jobs: those reading it ({@code downstream}) or those writing it. */
+  Map<DatasetId, Set<JobId>> jobsOf(Collection<DatasetId> datasets, boolean downstream);
 
-  /** The datasets each job reads or writes. */
-  Map<JobId, Set<DatasetId>> datasetsOf(Collection<JobId> jobs);
+  /** The datasets each job reads and writes. */
+  Map<JobId, JobDatasets> datasetsOf(Collection<JobId> jobs);
 
   /**
    * The column edges touching each column: those it was derived through ({@code towardsSources},

@@ -77,18 +77,14 @@ public final class MemoryLineageSource implements LineageSource {
   }
 
   @Override
-  public Map<NodeId, Set<NodeId>> neighbours(
-      Collection<? extends NodeId> nodes, boolean downstream) {
+  public Map<DatasetId, Set<JobId>> jobsOf(Collection<DatasetId> datasetList, boolean downstream) {
     return read(
         () -> {
-          Map<NodeId, Set<NodeId>> found = new HashMap<>();
-          for (NodeId node : nodes) {
-            Set<? extends NodeId> its =
-                node instanceof DatasetId dataset
-                    ? (downstream ? readers : writers).get(dataset)
-                    : (downstream ? jobOutputs : jobInputs).get((JobId) node);
+          Map<DatasetId, Set<JobId>> found = new HashMap<>();
+          for (DatasetId dataset : datasetList) {
+            Set<JobId> its = (downstream ? readers : writers).get(dataset);
             if (its != null) {
-              found.put(node, Set.copyOf(its));
+              found.put(dataset, Set.copyOf(its));
             }
           }
           return found;
@@ -96,15 +92,18 @@ public final class MemoryLineageSource implements LineageSource {
   }
 
   @Override
-  public Map<JobId, Set<DatasetId>> datasetsOf(Collection<JobId> jobList) {
+  public Map<JobId, JobDatasets> datasetsOf(Collection<JobId> jobList) {
     return read(
         () -> {
-          Map<JobId, Set<DatasetId>> found = new HashMap<>();
+          Map<JobId, JobDatasets> found = new HashMap<>();
           for (JobId job : jobList) {
-            Set<DatasetId> all = new HashSet<>(jobInputs.getOrDefault(job, Set.of()));
-            all.addAll(jobOutputs.getOrDefault(job, Set.of()));
-            if (!all.isEmpty()) {
-              found.put(job, all);
+            Set<DatasetId> inputs = jobInputs.get(job);
+            Set<DatasetId> outputs = jobOutputs.get(job);
+            if (inputs != null || outputs != null) {
+              found.put(
+                  job,
+                  new JobDatasets(
+                      inputs == null ? Set.of() : inputs, outputs == null ? Set.of() : outputs));
             }
           }
           return found;

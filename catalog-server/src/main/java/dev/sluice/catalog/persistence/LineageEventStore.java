@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -106,16 +108,42 @@ public class LineageEventStore {
 
   private static List<Boolean> insert(
       Connection connection, Dialect dialect, List<LineageEventEntity> events) throws SQLException {
-    String sql =
-        dialect.insertIfAbsent(
-            "lineage_event", List.of(COLUMNS.split(",\\s*")), List.of("event_hash"));
+    List<String> columns = List.of(COLUMNS.split(",\\s*"));
     OffsetDateTime now = now();
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      for (LineageEventEntity event : events) {
-        bindEvent(insert, event, now);
-        if (dialect.bindKeysTwice()) {
-          insert.setString(12, event.eventHash);
+    if (dialect == Dialect.POSTGRESQL) {
+      // one multi-row statement per chunk; the rows it inserted come back
+      Set<String> inserted = new HashSet<>();
+      int per = LineageTables.rowsPerStatement(columns.size());
+      for (int from = 0; from < events.size(); from += per) {
+        List<LineageEventEntity> chunk = events.subList(from, Math.min(events.size(), from + per));
+        try (PreparedStatement insert =
+            connection.prepareStatement(
+                LineageTables.multiRowInsert("lineage_event", columns, chunk.size())
+                    + " on conflict (event_hash) do nothing returning event_hash")) {
+          int i = 1;
+          for (LineageEventEntity event : chunk) {
+            i = bindEvent(insert, i, event, now);
+          }
+          try (ResultSet rows = insert.executeQuery()) {
+            while (rows.next()) {
+              inserted.add(rows.getString(1));
+            }
+          }
         }
+      }
+      List<Boolean> stored = new ArrayList<>(events.size());
+      for (LineageEventEntity event : events) {
+        // a second copy in the same request is not new
+        stored.add(inserted.remove(event.eventHash));
+      }
+      return stored;
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            dialect.insertIfAbsent("lineage_event", columns, List.of("event_hash")))) {
+      for (LineageEventEntity event : events) {
+        int next = bindEvent(insert, 1, event, now);
+        insert.setString(next, event.eventHash);
         insert.addBatch();
       }
       int[] counts = insert.executeBatch();
@@ -127,19 +155,23 @@ public class LineageEventStore {
     }
   }
 
-  private static void bindEvent(
-      PreparedStatement insert, LineageEventEntity event, OffsetDateTime now) throws SQLException {
-    insert.setString(1, event.eventHash);
-    insert.setString(2, event.kind);
-    insert.setString(3, event.runId);
-    insert.setString(4, event.jobNamespace);
-    insert.setString(5, event.jobName);
-    insert.setObject(6, event.eventTime);
-    insert.setString(7, event.source);
-    insert.setString(8, event.sender);
-    insert.setString(9, event.senderCredential);
-    insert.setString(10, event.eventJson);
-    insert.setObject(11, now);
+  /** Binds the event's columns from parameter {@code from}; returns the next parameter. */
+  private static int bindEvent(
+      PreparedStatement insert, int from, LineageEventEntity event, OffsetDateTime now)
+      throws SQLException {
+    int i = from;
+    insert.setString(i++, event.eventHash);
+    insert.setString(i++, event.kind);
+    insert.setString(i++, event.runId);
+    insert.setString(i++, event.jobNamespace);
+    insert.setString(i++, event.jobName);
+    insert.setObject(i++, event.eventTime);
+    insert.setString(i++, event.source);
+    insert.setString(i++, event.sender);
+    insert.setString(i++, event.senderCredential);
+    insert.setString(i++, event.eventJson);
+    insert.setObject(i++, now);
+    return i;
   }
 
   /**
@@ -157,7 +189,7 @@ public class LineageEventStore {
                       + COLUMNS
                       + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   new String[] {"id"})) {
-            bindEvent(insert, event, now());
+            bindEvent(insert, 1, event, now());
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
               keys.next();

@@ -10,15 +10,18 @@ import dev.sluice.lineage.ColumnEdge;
 import dev.sluice.lineage.ColumnRef;
 import dev.sluice.lineage.DatasetId;
 import dev.sluice.lineage.DatasetVersion;
+import dev.sluice.lineage.JobDatasets;
 import dev.sluice.lineage.JobId;
 import dev.sluice.lineage.LineageSource;
 import dev.sluice.lineage.NodeId;
 import dev.sluice.lineage.NodeKind;
 import dev.sluice.lineage.RunState;
 import dev.sluice.lineage.RunView;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,28 +38,42 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.hibernate.jdbc.ReturningWork;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The lineage projection as the tables hold it: what every replica reads, so all answer the same.
- * Each look-up is one short read transaction with one query per {@value LineageTables#IN_LIST}
- * keys; nothing is held in memory between look-ups.
+ * Each look-up is one query per {@value LineageTables#IN_LIST} keys on a pooled connection in
+ * auto-commit mode (no transaction to open and close: the tables only grow, so each query sees a
+ * consistent picture); nothing is held in memory between look-ups.
  */
 @ApplicationScoped
 public class LineageTableSource implements LineageSource {
-  private final CatalogSessions sessions;
+  private final AgroalDataSource dataSource;
 
   @Inject
-  LineageTableSource(CatalogSessions sessions) {
-    this.sessions = sessions;
+  LineageTableSource(
+      @DataSource(CatalogSessions.POSTGRESQL) Instance<AgroalDataSource> postgresql,
+      @DataSource(CatalogSessions.EMBEDDED) Instance<AgroalDataSource> embedded,
+      @ConfigProperty(name = "quarkus.datasource.\"postgresql\".active", defaultValue = "false")
+          boolean postgresqlActive) {
+    this.dataSource = postgresqlActive ? postgresql.get() : embedded.get();
   }
 
-  private <T> T work(ReturningWork<T> work) {
-    return sessions.session().doReturningWork(work);
+  /** Reads on a pooled connection (enlisted in the caller's transaction, if it has one). */
+  private <T> T work(Reads<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      return work.read(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Lineage tables could not be read: " + e.getMessage(), e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Reads<T> {
+    T read(Connection connection) throws SQLException;
   }
 
   @Override
-  @Transactional
   public boolean contains(NodeId node) {
     return work(
         connection -> {
@@ -71,37 +88,21 @@ public class LineageTableSource implements LineageSource {
   }
 
   @Override
-  @Transactional
-  public Map<NodeId, Set<NodeId>> neighbours(
-      Collection<? extends NodeId> nodes, boolean downstream) {
-    List<NodeId> datasets =
-        nodes.stream().filter(n -> n.kind() == NodeKind.DATASET).map(NodeId.class::cast).toList();
-    List<NodeId> jobs =
-        nodes.stream().filter(n -> n.kind() == NodeKind.JOB).map(NodeId.class::cast).toList();
-    Map<NodeId, Set<NodeId>> found = new HashMap<>();
-    // from a dataset: its readers (downstream) or writers; from a job: what it writes or reads
-    found.putAll(edges(datasets, "dataset_id", "job_id", downstream ? "I" : "O"));
-    found.putAll(edges(jobs, "job_id", "dataset_id", downstream ? "O" : "I"));
-    return found;
-  }
-
-  private Map<NodeId, Set<NodeId>> edges(
-      List<NodeId> from, String fromColumn, String toColumn, String direction) {
-    if (from.isEmpty()) {
+  public Map<DatasetId, Set<JobId>> jobsOf(Collection<DatasetId> datasets, boolean downstream) {
+    if (datasets.isEmpty()) {
       return Map.of();
     }
+    // downstream: the jobs that read the dataset; upstream: those that write it
+    String direction = downstream ? "I" : "O";
     return work(
         connection -> {
-          Map<NodeId, Set<NodeId>> found = new HashMap<>();
-          Map<String, NodeId> keyed = keyed(from);
+          Map<DatasetId, Set<JobId>> found = new HashMap<>();
+          Map<String, NodeId> keyed = keyed(datasets);
           for (List<String> chunk : chunks(new ArrayList<>(keyed.keySet()))) {
             String sql =
-                "select f.node_key, t.kind, t.namespace, t.name from lineage_node f"
-                    + " join lineage_job_dataset e on e."
-                    + fromColumn
-                    + " = f.id and e.direction = ?"
-                    + " join lineage_node t on t.id = e."
-                    + toColumn
+                "select f.node_key, t.namespace, t.name from lineage_node f"
+                    + " join lineage_job_dataset e on e.dataset_id = f.id and e.direction = ?"
+                    + " join lineage_node t on t.id = e.job_id"
                     + " where f.node_key in ("
                     + marks(chunk)
                     + ")";
@@ -111,10 +112,9 @@ public class LineageTableSource implements LineageSource {
               try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                   found
-                      .computeIfAbsent(keyed.get(rows.getString(1)), k -> new HashSet<>())
-                      .add(
-                          LineageTables.node(
-                              rows.getString(2), rows.getString(3), rows.getString(4)));
+                      .computeIfAbsent(
+                          (DatasetId) keyed.get(rows.getString(1)), k -> new HashSet<>())
+                      .add(new JobId(rows.getString(2), rows.getString(3)));
                 }
               }
             }
@@ -124,18 +124,18 @@ public class LineageTableSource implements LineageSource {
   }
 
   @Override
-  @Transactional
-  public Map<JobId, Set<DatasetId>> datasetsOf(Collection<JobId> jobs) {
+  public Map<JobId, JobDatasets> datasetsOf(Collection<JobId> jobs) {
     if (jobs.isEmpty()) {
       return Map.of();
     }
     return work(
         connection -> {
-          Map<JobId, Set<DatasetId>> found = new HashMap<>();
+          Map<JobId, Set<DatasetId>> inputs = new HashMap<>();
+          Map<JobId, Set<DatasetId>> outputs = new HashMap<>();
           Map<String, NodeId> keyed = keyed(jobs);
           for (List<String> chunk : chunks(new ArrayList<>(keyed.keySet()))) {
             String sql =
-                "select f.node_key, t.namespace, t.name from lineage_node f"
+                "select f.node_key, e.direction, t.namespace, t.name from lineage_node f"
                     + " join lineage_job_dataset e on e.job_id = f.id"
                     + " join lineage_node t on t.id = e.dataset_id"
                     + " where f.node_key in ("
@@ -145,11 +145,20 @@ public class LineageTableSource implements LineageSource {
               bind(select, 1, chunk);
               try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                  found
+                  ("I".equals(rows.getString(2)) ? inputs : outputs)
                       .computeIfAbsent((JobId) keyed.get(rows.getString(1)), k -> new HashSet<>())
-                      .add(new DatasetId(rows.getString(2), rows.getString(3)));
+                      .add(new DatasetId(rows.getString(3), rows.getString(4)));
                 }
               }
+            }
+          }
+          Map<JobId, JobDatasets> found = new HashMap<>();
+          for (JobId job : jobs) {
+            if (inputs.containsKey(job) || outputs.containsKey(job)) {
+              found.put(
+                  job,
+                  new JobDatasets(
+                      inputs.getOrDefault(job, Set.of()), outputs.getOrDefault(job, Set.of())));
             }
           }
           return found;
@@ -157,7 +166,6 @@ public class LineageTableSource implements LineageSource {
   }
 
   @Override
-  @Transactional
   public Map<ColumnRef, Set<ColumnEdge>> columnEdges(
       Collection<ColumnRef> columns, boolean towardsSources) {
     if (columns.isEmpty()) {
@@ -208,7 +216,6 @@ public class LineageTableSource implements LineageSource {
   }
 
   @Override
-  @Transactional
   public Optional<RunView> run(UUID runId) {
     return work(
         connection -> {
@@ -224,7 +231,6 @@ public class LineageTableSource implements LineageSource {
   }
 
   @Override
-  @Transactional
   public Map<JobId, List<RunView>> runsOf(Collection<JobId> jobs) {
     if (jobs.isEmpty()) {
       return Map.of();
@@ -315,7 +321,6 @@ public class LineageTableSource implements LineageSource {
   }
 
   @Override
-  @Transactional
   public List<NodeId> search(String needle) {
     String pattern = "%" + LikePatterns.literal(needle) + "%";
     return work(
@@ -339,13 +344,11 @@ public class LineageTableSource implements LineageSource {
   }
 
   @Override
-  @Transactional
   public long datasetCount() {
     return count(NodeKind.DATASET);
   }
 
   @Override
-  @Transactional
   public long jobCount() {
     return count(NodeKind.JOB);
   }

@@ -55,7 +55,7 @@ final class LineageTables {
 
     /**
      * Inserts a row unless one with the same {@code key} columns exists. The parameters are the
-     * columns in order, then (for H2) the key columns again; see {@link #bindKeysTwice}.
+     * columns in order, then (for H2) the key columns again.
      */
     String insertIfAbsent(String table, List<String> columns, List<String> key) {
       String names = String.join(", ", columns);
@@ -83,10 +83,79 @@ final class LineageTables {
           + String.join(" and ", key.stream().map(k -> k + " = ?").toList())
           + ")";
     }
+  }
 
-    boolean bindKeysTwice() {
-      return this == H2;
+  /**
+   * Inserts each row unless one with the same {@code key} exists: on PostgreSQL as multi-row
+   * statements (one round trip and one statement per {@link #rowsPerStatement} rows), on H2 as a
+   * batch.
+   */
+  static void insertIfAbsent(
+      Connection connection,
+      Dialect dialect,
+      String table,
+      List<String> columns,
+      List<String> key,
+      List<Object[]> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
     }
+    if (dialect == Dialect.POSTGRESQL) {
+      int per = rowsPerStatement(columns.size());
+      for (int from = 0; from < rows.size(); from += per) {
+        List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + per));
+        try (PreparedStatement insert =
+            connection.prepareStatement(
+                multiRowInsert(table, columns, chunk.size())
+                    + " on conflict ("
+                    + String.join(", ", key)
+                    + ") do nothing")) {
+          int i = 1;
+          for (Object[] row : chunk) {
+            for (Object value : row) {
+              insert.setObject(i++, value);
+            }
+          }
+          insert.executeUpdate();
+        }
+      }
+      return;
+    }
+    int[] keyIndexes = key.stream().mapToInt(columns::indexOf).toArray();
+    try (PreparedStatement insert =
+        connection.prepareStatement(dialect.insertIfAbsent(table, columns, key))) {
+      for (Object[] row : rows) {
+        int i = 1;
+        for (Object value : row) {
+          insert.setObject(i++, value);
+        }
+        for (int k : keyIndexes) {
+          insert.setObject(i++, row[k]);
+        }
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** Rows per multi-row statement: PostgreSQL takes at most 32767 parameters. */
+  static int rowsPerStatement(int columns) {
+    return Math.max(1, Math.min(1000, 30000 / columns));
+  }
+
+  static String multiRowInsert(String table, List<String> columns, int rows) {
+    String row = "(" + String.join(", ", columns.stream().map(c -> "?").toList()) + ")";
+    StringBuilder sql =
+        new StringBuilder("insert into ")
+            .append(table)
+            .append(" (")
+            .append(String.join(", ", columns))
+            .append(") values ");
+    for (int r = 0; r < rows; r++) {
+      sql.append(r == 0 ? "" : ", ").append(row);
+    }
+    return sql.toString();
   }
 
   /** The unique key of a node: SHA-256 of kind, namespace and name. */
@@ -143,27 +212,26 @@ final class LineageTables {
     if (unknown.isEmpty()) {
       return ids;
     }
-    String sql =
-        dialect.insertIfAbsent(
-            "lineage_node",
-            List.of("node_key", "kind", "namespace", "name", "namespace_lower", "name_lower"),
-            List.of("node_key"));
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      for (Map.Entry<String, NodeId> entry : unknown) {
-        NodeId node = entry.getValue();
-        insert.setString(1, entry.getKey());
-        insert.setString(2, node.kind().name());
-        insert.setString(3, node.namespace());
-        insert.setString(4, node.name());
-        insert.setString(5, node.namespace().toLowerCase(Locale.ROOT));
-        insert.setString(6, node.name().toLowerCase(Locale.ROOT));
-        if (dialect.bindKeysTwice()) {
-          insert.setString(7, entry.getKey());
-        }
-        insert.addBatch();
-      }
-      insert.executeBatch();
+    List<Object[]> rows = new ArrayList<>(unknown.size());
+    for (Map.Entry<String, NodeId> entry : unknown) {
+      NodeId node = entry.getValue();
+      rows.add(
+          new Object[] {
+            entry.getKey(),
+            node.kind().name(),
+            node.namespace(),
+            node.name(),
+            node.namespace().toLowerCase(Locale.ROOT),
+            node.name().toLowerCase(Locale.ROOT)
+          });
     }
+    insertIfAbsent(
+        connection,
+        dialect,
+        "lineage_node",
+        List.of("node_key", "kind", "namespace", "name", "namespace_lower", "name_lower"),
+        List.of("node_key"),
+        rows);
     readIds(connection, unknown.stream().map(Map.Entry::getKey).toList(), ids);
     return ids;
   }
@@ -210,25 +278,14 @@ final class LineageTables {
     if (rows.isEmpty()) {
       return;
     }
-    String sql =
-        dialect.insertIfAbsent(
-            "lineage_job_dataset",
-            List.of("job_id", "direction", "dataset_id"),
-            List.of("job_id", "direction", "dataset_id"));
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      for (JobDataset row : rows) {
-        insert.setLong(1, row.job());
-        insert.setString(2, row.direction());
-        insert.setLong(3, row.dataset());
-        if (dialect.bindKeysTwice()) {
-          insert.setLong(4, row.job());
-          insert.setString(5, row.direction());
-          insert.setLong(6, row.dataset());
-        }
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
+    List<String> columns = List.of("job_id", "direction", "dataset_id");
+    insertIfAbsent(
+        connection,
+        dialect,
+        "lineage_job_dataset",
+        columns,
+        columns,
+        rows.stream().map(r -> new Object[] {r.job(), r.direction(), r.dataset()}).toList());
   }
 
   private static void columnEdges(
@@ -243,33 +300,32 @@ final class LineageTables {
     if (edges.isEmpty()) {
       return;
     }
-    String sql =
-        dialect.insertIfAbsent(
-            "lineage_column_edge",
-            List.of(
-                "edge_key",
-                "source_dataset_id",
-                "source_field",
-                "target_dataset_id",
-                "target_field",
-                "transformation"),
-            List.of("edge_key"));
-    try (PreparedStatement insert = connection.prepareStatement(sql)) {
-      for (Map.Entry<String, ColumnEdge> entry : edges.entrySet()) {
-        ColumnEdge edge = entry.getValue();
-        insert.setString(1, entry.getKey());
-        insert.setLong(2, ids.get(nodeKey(edge.source().dataset())));
-        insert.setString(3, edge.source().field());
-        insert.setLong(4, ids.get(nodeKey(edge.target().dataset())));
-        insert.setString(5, edge.target().field());
-        insert.setString(6, edge.transformation());
-        if (dialect.bindKeysTwice()) {
-          insert.setString(7, entry.getKey());
-        }
-        insert.addBatch();
-      }
-      insert.executeBatch();
+    List<Object[]> rows = new ArrayList<>(edges.size());
+    for (Map.Entry<String, ColumnEdge> entry : edges.entrySet()) {
+      ColumnEdge edge = entry.getValue();
+      rows.add(
+          new Object[] {
+            entry.getKey(),
+            ids.get(nodeKey(edge.source().dataset())),
+            edge.source().field(),
+            ids.get(nodeKey(edge.target().dataset())),
+            edge.target().field(),
+            edge.transformation()
+          });
     }
+    insertIfAbsent(
+        connection,
+        dialect,
+        "lineage_column_edge",
+        List.of(
+            "edge_key",
+            "source_dataset_id",
+            "source_field",
+            "target_dataset_id",
+            "target_field",
+            "transformation"),
+        List.of("edge_key"),
+        rows);
   }
 
   static String edgeKey(ColumnEdge edge) {
@@ -310,20 +366,56 @@ final class LineageTables {
           + " state_rank = case when state_rank < ? then ? else state_rank end"
           + " where run_id = ?";
 
+  /**
+   * What the events of one batch say about one run, folded as the table folds them: the earliest
+   * START, the latest terminal event, the most advanced state (the first of equals).
+   */
+  private static final class RunChange {
+    final long job;
+    Instant started;
+    Instant ended;
+    RunState state;
+    Instant stateTime;
+
+    RunChange(long job) {
+      this.job = job;
+    }
+
+    void apply(LineageEvent event) {
+      if (event.state().isEmpty()) {
+        return;
+      }
+      RunState next = event.state().get();
+      Instant time = event.eventTime();
+      if (next == RunState.START && (started == null || time.isBefore(started))) {
+        started = time;
+      }
+      if (next.isTerminal() && (ended == null || time.isAfter(ended))) {
+        ended = time;
+      }
+      if (state == null
+          || next.rank() > state.rank()
+          || (next.rank() == state.rank() && time.isAfter(stateTime))) {
+        state = next;
+        stateTime = time;
+      }
+    }
+  }
+
   private static void runs(
       Connection connection, Dialect dialect, List<LineageEvent> events, Map<String, Long> ids)
       throws SQLException {
-    // the first event of each run names its job; runs in key order
-    TreeMap<String, Long> runJobs = new TreeMap<>();
-    List<LineageEvent> byRun = new ArrayList<>();
+    // runs in key order; the first event of each names its job
+    TreeMap<String, RunChange> changes = new TreeMap<>();
     TreeSet<RunDataset> versions = new TreeSet<>(RunDataset.ORDER);
     for (LineageEvent event : events) {
       if (event.kind() != LineageEvent.Kind.RUN) {
         continue;
       }
       String run = event.runId().orElseThrow().toString();
-      runJobs.putIfAbsent(run, ids.get(nodeKey(event.job().orElseThrow())));
-      byRun.add(event);
+      changes
+          .computeIfAbsent(run, r -> new RunChange(ids.get(nodeKey(event.job().orElseThrow()))))
+          .apply(event);
       for (DatasetVersion v : event.inputs()) {
         versions.add(new RunDataset(run, "I", ids.get(nodeKey(v.dataset())), v.version()));
       }
@@ -331,54 +423,53 @@ final class LineageTables {
         versions.add(new RunDataset(run, "O", ids.get(nodeKey(v.dataset())), v.version()));
       }
     }
-    if (runJobs.isEmpty()) {
+    if (changes.isEmpty()) {
       return;
     }
-    String insertRun =
-        dialect.insertIfAbsent(
-            "lineage_run", List.of("run_id", "job_id", "state", "state_rank"), List.of("run_id"));
-    try (PreparedStatement insert = connection.prepareStatement(insertRun)) {
-      for (Map.Entry<String, Long> run : runJobs.entrySet()) {
-        insert.setString(1, run.getKey());
-        insert.setLong(2, run.getValue());
-        insert.setString(3, RunState.NEW.name());
-        insert.setInt(4, RunState.NEW.rank());
-        if (dialect.bindKeysTwice()) {
-          insert.setString(5, run.getKey());
-        }
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
-    byRun.sort(Comparator.comparing(e -> e.runId().orElseThrow().toString()));
+    insertIfAbsent(
+        connection,
+        dialect,
+        "lineage_run",
+        List.of("run_id", "job_id", "state", "state_rank"),
+        List.of("run_id"),
+        changes.entrySet().stream()
+            .map(
+                e ->
+                    new Object[] {
+                      e.getKey(), e.getValue().job, RunState.NEW.name(), RunState.NEW.rank()
+                    })
+            .toList());
     try (PreparedStatement update = connection.prepareStatement(UPDATE_RUN)) {
       int batched = 0;
-      for (LineageEvent event : byRun) {
-        if (event.state().isEmpty()) {
+      for (Map.Entry<String, RunChange> entry : changes.entrySet()) {
+        RunChange change = entry.getValue();
+        if (change.state == null) {
           continue;
         }
-        RunState state = event.state().get();
-        OffsetDateTime time = utc(event.eventTime());
+        OffsetDateTime started = change.started == null ? null : utc(change.started);
+        OffsetDateTime ended = change.ended == null ? null : utc(change.ended);
+        OffsetDateTime time = utc(change.stateTime);
+        int rank = change.state.rank();
         int i = 1;
-        update.setBoolean(i++, state == RunState.START);
-        update.setObject(i++, time);
-        update.setObject(i++, time);
-        update.setBoolean(i++, state.isTerminal());
-        update.setObject(i++, time);
-        update.setObject(i++, time);
+        update.setBoolean(i++, started != null);
+        update.setObject(i++, started == null ? time : started);
+        update.setObject(i++, started == null ? time : started);
+        update.setBoolean(i++, ended != null);
+        update.setObject(i++, ended == null ? time : ended);
+        update.setObject(i++, ended == null ? time : ended);
         for (int twice = 0; twice < 2; twice++) {
-          update.setInt(i++, state.rank());
-          update.setInt(i++, state.rank());
+          update.setInt(i++, rank);
+          update.setInt(i++, rank);
           update.setObject(i++, time);
           if (twice == 0) {
-            update.setString(i++, state.name());
+            update.setString(i++, change.state.name());
           } else {
             update.setObject(i++, time);
           }
         }
-        update.setInt(i++, state.rank());
-        update.setInt(i++, state.rank());
-        update.setString(i, event.runId().orElseThrow().toString());
+        update.setInt(i++, rank);
+        update.setInt(i++, rank);
+        update.setString(i, entry.getKey());
         update.addBatch();
         batched++;
       }
@@ -386,30 +477,16 @@ final class LineageTables {
         update.executeBatch();
       }
     }
-    if (versions.isEmpty()) {
-      return;
-    }
-    String insertVersion =
-        dialect.insertIfAbsent(
-            "lineage_run_dataset",
-            List.of("run_id", "direction", "dataset_id", "version"),
-            List.of("run_id", "direction", "dataset_id", "version"));
-    try (PreparedStatement insert = connection.prepareStatement(insertVersion)) {
-      for (RunDataset row : versions) {
-        insert.setString(1, row.run());
-        insert.setString(2, row.direction());
-        insert.setLong(3, row.dataset());
-        insert.setString(4, row.version());
-        if (dialect.bindKeysTwice()) {
-          insert.setString(5, row.run());
-          insert.setString(6, row.direction());
-          insert.setLong(7, row.dataset());
-          insert.setString(8, row.version());
-        }
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
+    List<String> columns = List.of("run_id", "direction", "dataset_id", "version");
+    insertIfAbsent(
+        connection,
+        dialect,
+        "lineage_run_dataset",
+        columns,
+        columns,
+        versions.stream()
+            .map(v -> new Object[] {v.run(), v.direction(), v.dataset(), v.version()})
+            .toList());
   }
 
   // ---- helpers shared with the reads ----
