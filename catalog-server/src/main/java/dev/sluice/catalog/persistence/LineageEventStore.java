@@ -8,6 +8,9 @@ import dev.sluice.catalog.persistence.LineageTables.Dialect;
 import dev.sluice.lineage.LineageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,15 +47,19 @@ public class LineageEventStore {
   private final boolean postgresql;
   // H2 is one process: its writers of the projection take turns instead of racing on inserts
   private final ReentrantLock embeddedWriters = new ReentrantLock();
+  private final LineageTables.Known known = new LineageTables.Known();
+  private final TransactionSynchronizationRegistry transactions;
 
   @Inject
   LineageEventStore(
       CatalogSessions sessions,
       AuditTrail audit,
+      TransactionSynchronizationRegistry transactions,
       @ConfigProperty(name = "quarkus.datasource.\"postgresql\".active", defaultValue = "false")
           boolean postgresql) {
     this.sessions = sessions;
     this.audit = audit;
+    this.transactions = transactions;
     this.postgresql = postgresql;
   }
 
@@ -101,9 +108,27 @@ public class LineageEventStore {
                   fresh.add(parsed.get(i));
                 }
               }
-              LineageTables.project(connection, dialect, fresh);
+              LineageTables.project(connection, dialect, fresh, learning());
               return stored;
             });
+  }
+
+  /** What this transaction learns of the projection, remembered if it commits. */
+  private LineageTables.Known.Learned learning() {
+    LineageTables.Known.Learned learned = known.new Learned();
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              learned.remember();
+            }
+          }
+        });
+    return learned;
   }
 
   private static List<Boolean> insert(
@@ -253,7 +278,7 @@ public class LineageEventStore {
                   }
                 }
               }
-              LineageTables.project(connection, dialect(), read.apply(stored));
+              LineageTables.project(connection, dialect(), read.apply(stored), learning());
               for (List<Long> chunk : chunks(ids)) {
                 try (PreparedStatement delete =
                     connection.prepareStatement(

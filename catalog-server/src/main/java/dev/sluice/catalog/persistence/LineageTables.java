@@ -1,5 +1,7 @@
 package dev.sluice.catalog.persistence;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.lineage.ColumnEdge;
 import dev.sluice.lineage.DatasetId;
 import dev.sluice.lineage.DatasetVersion;
@@ -180,20 +182,52 @@ final class LineageTables {
     return instant.atOffset(ZoneOffset.UTC);
   }
 
-  /** Projects {@code events} (already validated) into the tables. */
-  static void project(Connection connection, Dialect dialect, List<LineageEvent> events)
+  /**
+   * Rows of the projection that are committed: node ids and job–dataset edges. Once written they
+   * never change, so a bounded cache of them spares a replica reading or inserting them again; a
+   * row is remembered only after the transaction that wrote or read it committed.
+   */
+  static final class Known {
+    private static final int MAX_ROWS = 200_000;
+    private final Cache<String, Long> nodeIds = Caffeine.newBuilder().maximumSize(MAX_ROWS).build();
+    private final Cache<JobDataset, Boolean> edges =
+        Caffeine.newBuilder().maximumSize(MAX_ROWS).build();
+
+    /** What one transaction learned, to remember once it committed. */
+    final class Learned {
+      private final Map<String, Long> nodeIds = new HashMap<>();
+      private final List<JobDataset> edges = new ArrayList<>();
+
+      Known known() {
+        return Known.this;
+      }
+
+      void remember() {
+        Known.this.nodeIds.putAll(nodeIds);
+        edges.forEach(edge -> Known.this.edges.put(edge, Boolean.TRUE));
+      }
+    }
+  }
+
+  /**
+   * Projects {@code events} (already validated) into the tables; what it learns goes to {@code
+   * learned}.
+   */
+  static void project(
+      Connection connection, Dialect dialect, List<LineageEvent> events, Known.Learned learned)
       throws SQLException {
     if (events.isEmpty()) {
       return;
     }
-    Map<String, Long> ids = nodes(connection, dialect, events);
-    jobDatasets(connection, dialect, events, ids);
+    Map<String, Long> ids = nodes(connection, dialect, events, learned);
+    jobDatasets(connection, dialect, events, ids, learned);
     columnEdges(connection, dialect, events, ids);
     runs(connection, dialect, events, ids);
   }
 
   private static Map<String, Long> nodes(
-      Connection connection, Dialect dialect, List<LineageEvent> events) throws SQLException {
+      Connection connection, Dialect dialect, List<LineageEvent> events, Known.Learned learned)
+      throws SQLException {
     TreeMap<String, NodeId> nodes = new TreeMap<>();
     for (LineageEvent event : events) {
       event.inputs().forEach(v -> nodes.putIfAbsent(nodeKey(v.dataset()), v.dataset()));
@@ -204,9 +238,12 @@ final class LineageTables {
         nodes.putIfAbsent(nodeKey(edge.target().dataset()), edge.target().dataset());
       }
     }
-    Map<String, Long> ids = new HashMap<>();
-    // most nodes of a batch are known already: read first, insert only the rest
-    readIds(connection, nodes.keySet(), ids);
+    Map<String, Long> ids = new HashMap<>(learned.known().nodeIds.getAllPresent(nodes.keySet()));
+    // most nodes of a batch exist already: read first, insert only the rest
+    List<String> unread = nodes.keySet().stream().filter(k -> !ids.containsKey(k)).toList();
+    readIds(connection, unread, ids);
+    unread.forEach(key -> learned.nodeIds.put(key, ids.get(key)));
+    learned.nodeIds.values().removeIf(java.util.Objects::isNull);
     List<Map.Entry<String, NodeId>> unknown =
         nodes.entrySet().stream().filter(e -> !ids.containsKey(e.getKey())).toList();
     if (unknown.isEmpty()) {
@@ -233,6 +270,7 @@ final class LineageTables {
         List.of("node_key"),
         rows);
     readIds(connection, unknown.stream().map(Map.Entry::getKey).toList(), ids);
+    unknown.forEach(e -> learned.nodeIds.put(e.getKey(), ids.get(e.getKey())));
     return ids;
   }
 
@@ -260,7 +298,11 @@ final class LineageTables {
   }
 
   private static void jobDatasets(
-      Connection connection, Dialect dialect, List<LineageEvent> events, Map<String, Long> ids)
+      Connection connection,
+      Dialect dialect,
+      List<LineageEvent> events,
+      Map<String, Long> ids,
+      Known.Learned learned)
       throws SQLException {
     TreeSet<JobDataset> rows = new TreeSet<>(JobDataset.ORDER);
     for (LineageEvent event : events) {
@@ -275,9 +317,11 @@ final class LineageTables {
           .outputs()
           .forEach(v -> rows.add(new JobDataset(job, "O", ids.get(nodeKey(v.dataset())))));
     }
+    rows.removeAll(learned.known().edges.getAllPresent(rows).keySet());
     if (rows.isEmpty()) {
       return;
     }
+    learned.edges.addAll(rows);
     List<String> columns = List.of("job_id", "direction", "dataset_id");
     insertIfAbsent(
         connection,
