@@ -61,7 +61,7 @@ public class CatalogLineageEmitter {
    * operation}; once it returns, projects the events its transactions stored.
    */
   public <T> T describing(String catalog, String principal, String operation, Supplier<T> commit) {
-    if (!config.emitCommits()) {
+    if (!config.emitCommits() || !Arc.container().requestContext().isActive()) {
       return commit.get();
     }
     pending.context(new PendingCommitEvents.CommitContext(catalog, principal, operation));
