@@ -1,9 +1,7 @@
 package dev.sluice.lineage;
 
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -13,65 +11,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Function;
 
 /**
- * The lineage graph in memory: datasets and jobs joined by read and write edges, column edges, and
- * runs with the dataset versions they used. Events are applied in any order and any number of times
- * with the same result. Answers are sorted by name. Every question may be asked through a {@link
- * Visibility}, which the answer then neither shows nor passes through. Safe for concurrent use.
+ * The lineage graph: datasets and jobs joined by read and write edges, column edges, and runs with
+ * the dataset versions they used, read from a {@link LineageSource}. Answers are sorted by name.
+ * Every question may be asked through a {@link Visibility}, which the answer then neither shows nor
+ * passes through. Walks read one level at a time, so a database source costs one query per level.
+ * Safe for concurrent use when the source is.
  */
 public final class LineageGraph {
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final LineageSource source;
 
-  private final Set<DatasetId> datasets = new HashSet<>();
-  private final Set<JobId> jobs = new HashSet<>();
-  private final Map<JobId, Set<DatasetId>> jobInputs = new HashMap<>();
-  private final Map<JobId, Set<DatasetId>> jobOutputs = new HashMap<>();
-  private final Map<DatasetId, Set<JobId>> readers = new HashMap<>();
-  private final Map<DatasetId, Set<JobId>> writers = new HashMap<>();
-  private final Map<ColumnRef, Set<ColumnEdge>> columnSources = new HashMap<>();
-  private final Map<ColumnRef, Set<ColumnEdge>> columnTargets = new HashMap<>();
-  private final Map<UUID, MutableRun> runs = new HashMap<>();
-  private final Map<JobId, Set<UUID>> runsByJob = new HashMap<>();
-
-  /** Projects one event into the graph. */
-  public void apply(LineageEvent event) {
-    lock.writeLock().lock();
-    try {
-      event.inputs().forEach(v -> datasets.add(v.dataset()));
-      event.outputs().forEach(v -> datasets.add(v.dataset()));
-      event.job().ifPresent(job -> link(job, event));
-      for (ColumnEdge edge : event.columnEdges()) {
-        datasets.add(edge.source().dataset());
-        datasets.add(edge.target().dataset());
-        columnSources.computeIfAbsent(edge.target(), k -> new HashSet<>()).add(edge);
-        columnTargets.computeIfAbsent(edge.source(), k -> new HashSet<>()).add(edge);
-      }
-      if (event.kind() == LineageEvent.Kind.RUN) {
-        UUID runId = event.runId().orElseThrow();
-        JobId job = event.job().orElseThrow();
-        MutableRun run = runs.computeIfAbsent(runId, id -> new MutableRun(id, job));
-        run.apply(event);
-        runsByJob.computeIfAbsent(job, k -> new HashSet<>()).add(runId);
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+  /** A graph held in memory; {@link #apply} projects events into it. */
+  public LineageGraph() {
+    this(new MemoryLineageSource());
   }
 
-  private void link(JobId job, LineageEvent event) {
-    jobs.add(job);
-    for (DatasetVersion input : event.inputs()) {
-      jobInputs.computeIfAbsent(job, k -> new HashSet<>()).add(input.dataset());
-      readers.computeIfAbsent(input.dataset(), k -> new HashSet<>()).add(job);
+  /** A graph over a projection kept elsewhere (a database). */
+  public LineageGraph(LineageSource source) {
+    this.source = source;
+  }
+
+  /**
+   * Projects one event into a graph held in memory.
+   *
+   * @throws UnsupportedOperationException when the graph reads a projection kept elsewhere
+   */
+  public void apply(LineageEvent event) {
+    if (!(source instanceof MemoryLineageSource memory)) {
+      throw new UnsupportedOperationException("this graph is projected elsewhere");
     }
-    for (DatasetVersion output : event.outputs()) {
-      jobOutputs.computeIfAbsent(job, k -> new HashSet<>()).add(output.dataset());
-      writers.computeIfAbsent(output.dataset(), k -> new HashSet<>()).add(job);
-    }
+    memory.apply(event);
   }
 
   public boolean contains(NodeId node) {
@@ -80,10 +50,7 @@ public final class LineageGraph {
 
   /** Whether the node is known and {@code visibility} shows it. */
   public boolean contains(NodeId node, Visibility visibility) {
-    boolean known =
-        read(
-            () -> node instanceof DatasetId d ? datasets.contains(d) : jobs.contains((JobId) node));
-    return known && new Judge(visibility).sees(node);
+    return source.contains(node) && new Judge(visibility).sees(node);
   }
 
   /** Nodes and edges reached from {@code start} along the data flow, up to {@code depth} edges. */
@@ -107,9 +74,9 @@ public final class LineageGraph {
   }
 
   /**
-   * A breadth-first walk that never enters a node the judge hides. Each step reads its neighbours
-   * under the lock and judges them outside it: judging may be slow (a catalog look-up) and must not
-   * hold up ingest. The graph only grows, so the steps see a consistent picture.
+   * A breadth-first walk that never enters a node the judge hides. Each level's neighbours are read
+   * in one look-up and judged after it: judging may be slow (a catalog look-up) and holds up no
+   * writer. The graph only grows, so the levels see a consistent picture.
    */
   private Subgraph walk(NodeId start, int depth, boolean forward, Judge judge) {
     if (!judge.sees(start)) {
@@ -117,13 +84,17 @@ public final class LineageGraph {
     }
     Set<NodeId> seen = new LinkedHashSet<>();
     Set<Edge> edges = new HashSet<>();
-    Deque<NodeId> frontier = new ArrayDeque<>();
+    List<NodeId> frontier = new ArrayList<>();
     seen.add(start);
     frontier.add(start);
     for (int level = 0; level < depth && !frontier.isEmpty(); level++) {
-      Deque<NodeId> next = new ArrayDeque<>();
+      Map<NodeId, Set<NodeId>> neighbours = neighbours(frontier, forward, judge);
+      Set<NodeId> reached = new HashSet<>();
+      neighbours.values().forEach(reached::addAll);
+      judge.prepare(reached);
+      List<NodeId> next = new ArrayList<>();
       for (NodeId node : frontier) {
-        for (NodeId neighbour : neighbours(node, forward)) {
+        for (NodeId neighbour : neighbours.getOrDefault(node, Set.of())) {
           if (!judge.sees(neighbour)) {
             continue;
           }
@@ -138,25 +109,37 @@ public final class LineageGraph {
     return new Subgraph(new ArrayList<>(seen), new ArrayList<>(edges));
   }
 
-  private Set<NodeId> neighbours(NodeId node, boolean forward) {
-    return read(
-        () -> {
-          Set<? extends NodeId> found =
-              node instanceof DatasetId dataset
-                  ? (forward ? readers : writers).getOrDefault(dataset, Set.of())
-                  : (forward ? jobOutputs : jobInputs).getOrDefault((JobId) node, Set.of());
-          return Set.copyOf(found);
-        });
-  }
-
-  /** The datasets a job reads or writes. */
-  private Set<DatasetId> datasetsOf(JobId job) {
-    return read(
-        () -> {
-          Set<DatasetId> all = new HashSet<>(jobInputs.getOrDefault(job, Set.of()));
-          all.addAll(jobOutputs.getOrDefault(job, Set.of()));
-          return all;
-        });
+  /**
+   * The neighbours of each node: a dataset's jobs are read, a job's datasets come from what the
+   * judge read to judge it (or are read now).
+   */
+  private Map<NodeId, Set<NodeId>> neighbours(List<NodeId> nodes, boolean forward, Judge judge) {
+    List<DatasetId> datasets = new ArrayList<>();
+    List<JobId> jobs = new ArrayList<>();
+    for (NodeId node : nodes) {
+      if (node instanceof DatasetId d) {
+        datasets.add(d);
+      } else {
+        jobs.add((JobId) node);
+      }
+    }
+    Map<NodeId, Set<NodeId>> found = new HashMap<>();
+    if (!datasets.isEmpty()) {
+      source
+          .jobsOf(datasets, forward)
+          .forEach((dataset, jobsOf) -> found.put(dataset, Set.copyOf(jobsOf)));
+    }
+    if (!jobs.isEmpty()) {
+      Map<JobId, JobDatasets> its = judge.datasetsOf(jobs);
+      for (JobId job : jobs) {
+        JobDatasets datasetsOfJob = its.get(job);
+        Set<DatasetId> next = forward ? datasetsOfJob.outputs() : datasetsOfJob.inputs();
+        if (!next.isEmpty()) {
+          found.put(job, Set.copyOf(next));
+        }
+      }
+    }
+    return found;
   }
 
   /**
@@ -168,30 +151,31 @@ public final class LineageGraph {
   }
 
   /** As {@link #impact(DatasetId)}, through visible nodes only, runs showing visible versions. */
-  public Impact impact(DatasetId source, Visibility visibility) {
+  public Impact impact(DatasetId start, Visibility visibility) {
     Judge judge = new Judge(visibility);
-    Subgraph down = walk(source, Integer.MAX_VALUE, true, judge);
+    Subgraph down = walk(start, Integer.MAX_VALUE, true, judge);
     List<DatasetId> affected = new ArrayList<>();
     List<JobId> affectedJobs = new ArrayList<>();
     for (NodeId node : down.nodes()) {
-      if (node instanceof DatasetId d && !d.equals(source)) {
+      if (node instanceof DatasetId d && !d.equals(start)) {
         affected.add(d);
       } else if (node instanceof JobId j) {
         affectedJobs.add(j);
       }
     }
     Set<DatasetId> tainted = new HashSet<>(affected);
-    tainted.add(source);
+    tainted.add(start);
     List<RunView> affectedRuns = new ArrayList<>();
+    Map<JobId, List<RunView>> runs = source.runsOf(affectedJobs);
     for (JobId job : affectedJobs) {
-      for (RunView run : runViews(job)) {
+      for (RunView run : runs.getOrDefault(job, List.of())) {
         RunView shown = judge.filter(run);
         if (shown.inputs().stream().anyMatch(v -> tainted.contains(v.dataset()))) {
           affectedRuns.add(shown);
         }
       }
     }
-    return new Impact(source, affected, affectedJobs, affectedRuns);
+    return new Impact(start, affected, affectedJobs, affectedRuns);
   }
 
   /** The column edges that {@code column} was derived through, up to {@code depth} hops. */
@@ -201,7 +185,7 @@ public final class LineageGraph {
 
   /** As {@link #columnLineage(ColumnRef, int)}, through columns of visible datasets only. */
   public List<ColumnEdge> columnLineage(ColumnRef column, int depth, Visibility visibility) {
-    return columnWalk(column, depth, columnSources, ColumnEdge::source, new Judge(visibility));
+    return columnWalk(column, depth, true, new Judge(visibility));
   }
 
   /** The columns derived from {@code column}, up to {@code depth} hops. */
@@ -211,15 +195,11 @@ public final class LineageGraph {
 
   /** As {@link #columnDescendants(ColumnRef, int)}, through columns of visible datasets only. */
   public List<ColumnEdge> columnDescendants(ColumnRef column, int depth, Visibility visibility) {
-    return columnWalk(column, depth, columnTargets, ColumnEdge::target, new Judge(visibility));
+    return columnWalk(column, depth, false, new Judge(visibility));
   }
 
   private List<ColumnEdge> columnWalk(
-      ColumnRef start,
-      int depth,
-      Map<ColumnRef, Set<ColumnEdge>> index,
-      Function<ColumnEdge, ColumnRef> step,
-      Judge judge) {
+      ColumnRef start, int depth, boolean towardsSources, Judge judge) {
     if (!judge.sees(start.dataset())) {
       return List.of();
     }
@@ -227,11 +207,11 @@ public final class LineageGraph {
     Set<ColumnRef> seen = new HashSet<>(List.of(start));
     List<ColumnRef> frontier = List.of(start);
     for (int level = 0; level < depth && !frontier.isEmpty(); level++) {
+      Map<ColumnRef, Set<ColumnEdge>> edgesOf = source.columnEdges(frontier, towardsSources);
       List<ColumnRef> next = new ArrayList<>();
       for (ColumnRef column : frontier) {
-        Set<ColumnEdge> edges = read(() -> Set.copyOf(index.getOrDefault(column, Set.of())));
-        for (ColumnEdge edge : edges) {
-          ColumnRef other = step.apply(edge);
+        for (ColumnEdge edge : edgesOf.getOrDefault(column, Set.of())) {
+          ColumnRef other = towardsSources ? edge.source() : edge.target();
           if (!judge.sees(other.dataset())) {
             continue;
           }
@@ -252,7 +232,7 @@ public final class LineageGraph {
 
   /** The run, when its job is visible, with its visible dataset versions. */
   public Optional<RunView> run(UUID runId, Visibility visibility) {
-    Optional<RunView> run = read(() -> Optional.ofNullable(runs.get(runId)).map(MutableRun::view));
+    Optional<RunView> run = source.run(runId);
     Judge judge = new Judge(visibility);
     return run.filter(r -> judge.sees(r.job())).map(judge::filter);
   }
@@ -267,13 +247,10 @@ public final class LineageGraph {
     if (!judge.sees(job)) {
       return List.of();
     }
-    return runViews(job).stream().map(judge::filter).sorted(RunView.ORDER).toList();
-  }
-
-  private List<RunView> runViews(JobId job) {
-    return read(
-        () ->
-            runsByJob.getOrDefault(job, Set.of()).stream().map(id -> runs.get(id).view()).toList());
+    return source.runsOf(List.of(job)).getOrDefault(job, List.of()).stream()
+        .map(judge::filter)
+        .sorted(RunView.ORDER)
+        .toList();
   }
 
   /** Datasets and jobs whose name or namespace contains {@code text}, ignoring case. */
@@ -286,47 +263,17 @@ public final class LineageGraph {
    * ones are judged no further than needed to fill it.
    */
   public List<NodeId> search(String text, int limit, Visibility visibility) {
-    String needle = text.toLowerCase(Locale.ROOT);
-    List<NodeId> hits =
-        read(
-            () -> {
-              List<NodeId> found = new ArrayList<>();
-              for (DatasetId d : datasets) {
-                if (matches(d, needle)) {
-                  found.add(d);
-                }
-              }
-              for (JobId j : jobs) {
-                if (matches(j, needle)) {
-                  found.add(j);
-                }
-              }
-              return found;
-            });
+    List<NodeId> hits = source.search(text.toLowerCase(Locale.ROOT));
     Judge judge = new Judge(visibility);
     return hits.stream().sorted(NodeId.ORDER).filter(judge::sees).limit(limit).toList();
   }
 
-  private static boolean matches(NodeId node, String needle) {
-    return node.name().toLowerCase(Locale.ROOT).contains(needle)
-        || node.namespace().toLowerCase(Locale.ROOT).contains(needle);
+  public long datasetCount() {
+    return source.datasetCount();
   }
 
-  public int datasetCount() {
-    return read(datasets::size);
-  }
-
-  public int jobCount() {
-    return read(jobs::size);
-  }
-
-  private <T> T read(java.util.function.Supplier<T> query) {
-    lock.readLock().lock();
-    try {
-      return query.get();
-    } finally {
-      lock.readLock().unlock();
-    }
+  public long jobCount() {
+    return source.jobCount();
   }
 
   /** One answer's view of a {@link Visibility}: each node is judged once per answer. */
@@ -334,9 +281,40 @@ public final class LineageGraph {
     private final Visibility visibility;
     private final Map<DatasetId, Boolean> datasetAnswers = new HashMap<>();
     private final Map<JobId, Boolean> jobAnswers = new HashMap<>();
+    private final Map<JobId, Optional<Boolean>> jobRules = new HashMap<>();
+    private final Map<JobId, JobDatasets> jobDatasets = new HashMap<>();
 
     Judge(Visibility visibility) {
       this.visibility = visibility;
+    }
+
+    /**
+     * Reads, in one look-up, the datasets of the jobs among {@code nodes} that will be judged by
+     * them; the answers are the same as judging each alone.
+     */
+    void prepare(Collection<NodeId> nodes) {
+      if (visibility == Visibility.ALL) {
+        return;
+      }
+      List<JobId> judgedByDatasets = new ArrayList<>();
+      for (NodeId node : nodes) {
+        if (node instanceof JobId job && !jobAnswers.containsKey(job) && rule(job).isEmpty()) {
+          judgedByDatasets.add(job);
+        }
+      }
+      datasetsOf(judgedByDatasets);
+    }
+
+    /** The datasets of each job, read once per answer. */
+    Map<JobId, JobDatasets> datasetsOf(Collection<JobId> jobs) {
+      List<JobId> unread = jobs.stream().filter(j -> !jobDatasets.containsKey(j)).toList();
+      if (!unread.isEmpty()) {
+        Map<JobId, JobDatasets> read = source.datasetsOf(unread);
+        for (JobId job : unread) {
+          jobDatasets.put(job, read.getOrDefault(job, JobDatasets.NONE));
+        }
+      }
+      return jobDatasets;
     }
 
     boolean sees(NodeId node) {
@@ -362,16 +340,19 @@ public final class LineageGraph {
       Boolean known = jobAnswers.get(job);
       if (known == null) {
         known =
-            visibility
-                .jobRule(job)
+            rule(job)
                 .orElseGet(
                     () -> {
-                      Set<DatasetId> its = datasetsOf(job);
+                      Set<DatasetId> its = datasetsOf(List.of(job)).get(job).all();
                       return its.isEmpty() || its.stream().anyMatch(this::sees);
                     });
         jobAnswers.put(job, known);
       }
       return known;
+    }
+
+    private Optional<Boolean> rule(JobId job) {
+      return jobRules.computeIfAbsent(job, visibility::jobRule);
     }
 
     /** The run with only the dataset versions this reader may see. */
@@ -387,69 +368,6 @@ public final class LineageGraph {
           run.endedAt(),
           run.inputs().stream().filter(v -> sees(v.dataset())).toList(),
           run.outputs().stream().filter(v -> sees(v.dataset())).toList());
-    }
-  }
-
-  /** A run's projection; guarded by the graph's lock. */
-  private static final class MutableRun {
-    final UUID id;
-    final JobId job;
-    RunState state = RunState.NEW;
-    Instant stateTime = Instant.MIN;
-    Instant startedAt;
-    Instant endedAt;
-    final Set<DatasetVersion> inputs = new HashSet<>();
-    final Set<DatasetVersion> outputs = new HashSet<>();
-
-    MutableRun(UUID id, JobId job) {
-      this.id = id;
-      this.job = job;
-    }
-
-    void apply(LineageEvent event) {
-      inputs.addAll(event.inputs());
-      outputs.addAll(event.outputs());
-      Instant time = event.eventTime();
-      event
-          .state()
-          .ifPresent(
-              next -> {
-                if (next == RunState.START && (startedAt == null || time.isBefore(startedAt))) {
-                  startedAt = time;
-                }
-                if (next.isTerminal()) {
-                  endedAt = endedAt == null || time.isAfter(endedAt) ? time : endedAt;
-                }
-                boolean advances =
-                    next.rank() > state.rank()
-                        || (next.rank() == state.rank() && time.isAfter(stateTime));
-                if (advances) {
-                  state = next;
-                  stateTime = time;
-                }
-              });
-    }
-
-    RunView view() {
-      return new RunView(
-          id,
-          job,
-          state,
-          Optional.ofNullable(startedAt),
-          Optional.ofNullable(endedAt),
-          known(inputs),
-          known(outputs));
-    }
-
-    /** An unversioned mention (e.g. from START) gives way to the versioned one (from COMPLETE). */
-    private static List<DatasetVersion> known(Set<DatasetVersion> versions) {
-      Set<DatasetId> versioned = new HashSet<>();
-      versions.stream()
-          .filter(v -> !v.version().isEmpty())
-          .forEach(v -> versioned.add(v.dataset()));
-      return versions.stream()
-          .filter(v -> !v.version().isEmpty() || !versioned.contains(v.dataset()))
-          .toList();
     }
   }
 }

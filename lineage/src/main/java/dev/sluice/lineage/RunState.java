@@ -22,7 +22,8 @@ public enum RunState {
     return rank == 3;
   }
 
-  int rank() {
+  /** Terminal states outrank running ones, which outrank START, which outranks NEW. */
+  public int rank() {
     return rank;
   }
 

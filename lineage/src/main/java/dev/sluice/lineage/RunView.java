@@ -3,9 +3,12 @@ package dev.sluice.lineage;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** A run as the graph knows it: its job, state, times and the exact dataset versions it used. */
@@ -35,5 +38,17 @@ public record RunView(
     requireNonNull(endedAt, "endedAt is null");
     inputs = inputs.stream().sorted(DatasetVersion.ORDER).toList();
     outputs = outputs.stream().sorted(DatasetVersion.ORDER).toList();
+  }
+
+  /**
+   * The versions a run shows: an unversioned mention (e.g. from START) gives way to the versioned
+   * one (from COMPLETE) of the same dataset.
+   */
+  public static List<DatasetVersion> known(Collection<DatasetVersion> versions) {
+    Set<DatasetId> versioned = new HashSet<>();
+    versions.stream().filter(v -> !v.version().isEmpty()).forEach(v -> versioned.add(v.dataset()));
+    return versions.stream()
+        .filter(v -> !v.version().isEmpty() || !versioned.contains(v.dataset()))
+        .toList();
   }
 }

@@ -131,7 +131,8 @@ public class IcebergCatalogService {
             locations,
             metrics,
             (identifier, metadata) ->
-                columns.checkRegistered("table.register", identifier, metadata));
+                columns.checkRegistered("table.register", identifier, metadata),
+            lineage::written);
     this.transactions = new TransactionCommitter(catalog, store, metrics);
   }
 
@@ -280,8 +281,8 @@ public class IcebergCatalogService {
       }
       return delegation.apply(staged, identifier, mode);
     }
-    LoadTableResponse created = CatalogHandlers.createTable(catalog, namespace, request);
-    committed(identifier, created.tableMetadata(), "create");
+    LoadTableResponse created =
+        committing("create", () -> CatalogHandlers.createTable(catalog, namespace, request));
     return delegation.apply(created, identifier, mode);
   }
 
@@ -296,9 +297,8 @@ public class IcebergCatalogService {
     }
     // the file's location is judged before the server reads a byte of it
     catalog.locations().checkMetadataFile(identifier, request.metadataLocation());
-    LoadTableResponse registered = CatalogHandlers.registerTable(catalog, namespace, request);
-    committed(
-        TableIdentifier.of(namespace, request.name()), registered.tableMetadata(), "register");
+    LoadTableResponse registered =
+        committing("register", () -> CatalogHandlers.registerTable(catalog, namespace, request));
     return delegation.apply(registered, identifier, mode);
   }
 
@@ -330,18 +330,21 @@ public class IcebergCatalogService {
   public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {
     authorizer.requireTable("table.commit", identifier, Action.WRITE);
     columns.checkUpdates("table.commit", identifier, request.updates());
-    LoadTableResponse response;
-    if (request.requirements().stream()
-        .anyMatch(org.apache.iceberg.UpdateRequirement.AssertTableDoesNotExist.class::isInstance)) {
-      // the create step of a staged create
-      response = CatalogHandlers.updateTable(catalog, identifier, request);
-    } else {
-      response =
-          LoadTableResponse.builder()
-              .withTableMetadata(transactions.commit(identifier, request))
-              .build();
-    }
-    committed(identifier, response.tableMetadata(), "commit");
+    LoadTableResponse response =
+        committing(
+            "commit",
+            () -> {
+              if (request.requirements().stream()
+                  .anyMatch(
+                      org.apache.iceberg.UpdateRequirement.AssertTableDoesNotExist.class
+                          ::isInstance)) {
+                // the create step of a staged create
+                return CatalogHandlers.updateTable(catalog, identifier, request);
+              }
+              return LoadTableResponse.builder()
+                  .withTableMetadata(transactions.commit(identifier, request))
+                  .build();
+            });
     return new LoadedTable(
         response, etag(response.metadataLocation(), SnapshotMode.ALL, Optional.empty()));
   }
@@ -413,11 +416,7 @@ public class IcebergCatalogService {
       authorizer.requireTable("transaction.commit", change.identifier(), Action.WRITE);
       columns.checkUpdates("transaction.commit", change.identifier(), change.updates());
     }
-    List<TableMetadata> committed = transactions.commit(request);
-    List<UpdateTableRequest> changes = request.tableChanges();
-    for (int i = 0; i < changes.size(); i++) {
-      committed(changes.get(i).identifier(), committed.get(i), "transaction");
-    }
+    committing("transaction", () -> transactions.commit(request));
   }
 
   // ---- views ----
@@ -474,10 +473,10 @@ public class IcebergCatalogService {
 
   // ---- helpers ----
 
-  /** Records a successful commit as lineage, naming who made it. */
-  private void committed(TableIdentifier identifier, TableMetadata metadata, String operation) {
-    lineage.tableCommitted(
-        catalog.name(), identifier, metadata, authorizer.principal().self().toString(), operation);
+  /** Runs a commit whose table commits are recorded as lineage, naming who made them. */
+  private <T> T committing(String operation, java.util.function.Supplier<T> commit) {
+    return lineage.describing(
+        catalog.name(), authorizer.principal().self().toString(), operation, commit);
   }
 
   private static SnapshotMode snapshotMode(String snapshots) {

@@ -36,6 +36,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   private final String catalogName;
   private final PointerCommit pointers;
   private final RegistrationCheck registrationCheck;
+  private final CommitObserver commits;
 
   /** Judges a table's metadata before it is registered (classifications the zone forbids). */
   @FunctionalInterface
@@ -43,6 +44,14 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     void check(TableIdentifier identifier, TableMetadata metadata);
 
     RegistrationCheck NONE = (identifier, metadata) -> {};
+  }
+
+  /** Told of each table metadata file written for a commit, before the pointer moves to it. */
+  @FunctionalInterface
+  public interface CommitObserver {
+    void written(TableIdentifier identifier, String metadataLocation, TableMetadata metadata);
+
+    CommitObserver NONE = (identifier, metadataLocation, metadata) -> {};
   }
 
   /** The namespace property engines read a namespace's storage location from. */
@@ -54,8 +63,10 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
       FileIO io,
       StorageLocations locations,
       CatalogMetrics metrics,
-      RegistrationCheck registrationCheck) {
+      RegistrationCheck registrationCheck,
+      CommitObserver commits) {
     this.catalogName = catalogName;
+    this.commits = commits;
     this.store = store;
     this.io = io;
     this.locations = locations;
@@ -84,7 +95,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
 
   /** Operations on one table's pointer, for callers that commit outside the handlers. */
   public SluiceTableOperations tableOps(TableIdentifier identifier) {
-    return new SluiceTableOperations(pointers, io, locations, identifier, catalogName);
+    return new SluiceTableOperations(pointers, io, locations, identifier, catalogName, commits);
   }
 
   @Override

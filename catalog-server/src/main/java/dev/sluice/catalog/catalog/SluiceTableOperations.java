@@ -16,14 +16,17 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   private final TableIdentifier identifier;
   private final String fullName;
   private final PointerCommit pointers;
+  private final SluiceCatalog.CommitObserver commits;
 
   SluiceTableOperations(
       PointerCommit pointers,
       FileIO io,
       StorageLocations locations,
       TableIdentifier identifier,
-      String catalogName) {
+      String catalogName,
+      SluiceCatalog.CommitObserver commits) {
     this.pointers = pointers;
+    this.commits = commits;
     this.io = io;
     this.locations = locations;
     this.identifier = identifier;
@@ -46,7 +49,9 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
    */
   public Written writeNextMetadata(TableMetadata base, TableMetadata metadata) {
     StorageLocation location = checkLocations(base, metadata);
-    return new Written(writeNewMetadataIfRequired(false, metadata), location);
+    String file = writeNewMetadataIfRequired(false, metadata);
+    commits.written(identifier, file, metadata);
+    return new Written(file, location);
   }
 
   /** A metadata file written for a commit, and the table's location after it. */
@@ -82,6 +87,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     StorageLocation location = checkLocations(base, metadata);
     String newLocation = writeNewMetadataIfRequired(newTable, metadata);
     boolean wroteFile = !newLocation.equals(metadata.metadataFileLocation());
+    commits.written(identifier, newLocation, metadata);
     pointers.move(
         identifier,
         Kind.TABLE,

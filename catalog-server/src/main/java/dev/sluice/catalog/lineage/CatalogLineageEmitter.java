@@ -5,6 +5,7 @@ import dev.sluice.lineage.DatasetId;
 import dev.sluice.policy.model.TableName;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
+import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.Namespace;
@@ -23,8 +25,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Emits one OpenLineage run event per table commit: the table as output dataset, its Iceberg
- * snapshot id as the dataset version, its schema, and who committed. The event is stored like any
- * received one and forwarded if configured. Emitting never fails the commit it describes.
+ * snapshot id as the dataset version, its schema, and who committed. The event is built when the
+ * commit's metadata file is written, before the pointer moves, and stored in the pointer's own
+ * transaction ({@link LineageOutbox}): a commit is never stored without its event. It is projected
+ * as soon as the commit is, and forwarded if configured. Building an event never fails the commit
+ * it describes; failing to store it fails the commit's transaction.
  */
 @ApplicationScoped
 public class CatalogLineageEmitter {
@@ -33,34 +38,67 @@ public class CatalogLineageEmitter {
   static final String COMMIT_FACET = "sluice_commit";
   static final String COMMIT_SUFFIX = ".commit";
 
-  private final LineageService lineage;
-  private final LineageForwarder forwarder;
+  private final LineageOutbox outbox;
+  private final LineageProjector projector;
+  private final PendingCommitEvents pending;
   private final LineageConfig config;
   private final OpenLineage openLineage = new OpenLineage(PRODUCER);
 
   @Inject
   public CatalogLineageEmitter(
-      LineageService lineage, LineageForwarder forwarder, LineageConfig config) {
-    this.lineage = lineage;
-    this.forwarder = forwarder;
+      LineageOutbox outbox,
+      LineageProjector projector,
+      PendingCommitEvents pending,
+      LineageConfig config) {
+    this.outbox = outbox;
+    this.projector = projector;
+    this.pending = pending;
     this.config = config;
   }
 
-  /** Describes a commit that already happened. */
-  public void tableCommitted(
-      String catalog,
-      TableIdentifier table,
-      TableMetadata metadata,
-      String principal,
-      String operation) {
-    if (!config.emitCommits() || metadata == null) {
+  /**
+   * Runs {@code commit}, describing each table commit it makes as {@code principal}'s {@code
+   * operation}; once it returns, projects the events its transactions stored.
+   */
+  public <T> T describing(String catalog, String principal, String operation, Supplier<T> commit) {
+    if (!config.emitCommits() || !Arc.container().requestContext().isActive()) {
+      return commit.get();
+    }
+    pending.context(new PendingCommitEvents.CommitContext(catalog, principal, operation));
+    try {
+      return commit.get();
+    } finally {
+      pending.context(null);
+      projector.projectNow(pending.takeCommitted());
+    }
+  }
+
+  /**
+   * A metadata file was written for {@code table}; the pointer has not moved yet. Builds the event
+   * that describes the commit, for the transaction that moves the pointer to store.
+   */
+  public void written(TableIdentifier table, String metadataLocation, TableMetadata metadata) {
+    if (!config.emitCommits() || metadata == null || !Arc.container().requestContext().isActive()) {
       return;
+    }
+    PendingCommitEvents.CommitContext context = pending.context();
+    if (context == null) {
+      return; // not a commit the catalog describes (e.g. a background job's)
     }
     try {
       String json =
-          OpenLineageClientUtils.toJson(event(catalog, table, metadata, principal, operation));
-      lineage.ingest(json, LineageService.Sender.CATALOG);
-      forwarder.forward(json);
+          OpenLineageClientUtils.toJson(
+              event(
+                  context.catalog(),
+                  table,
+                  metadata,
+                  metadataLocation,
+                  context.principal(),
+                  context.operation()));
+      LineageService.Body body = LineageService.read(json);
+      outbox.describe(
+          metadataLocation,
+          LineageService.entity(body.events().get(0), LineageService.Sender.CATALOG));
     } catch (RuntimeException e) {
       LOG.warnf(e, "Lineage event for the commit of %s not recorded", table);
     }
@@ -70,6 +108,7 @@ public class CatalogLineageEmitter {
       String catalog,
       TableIdentifier table,
       TableMetadata metadata,
+      String metadataLocation,
       String principal,
       String operation) {
     Snapshot current = metadata.currentSnapshot();
@@ -101,7 +140,7 @@ public class CatalogLineageEmitter {
     commit.getAdditionalProperties().put("operation", operation);
     commit.getAdditionalProperties().put("catalog", catalog);
     commit.getAdditionalProperties().put("table", table.toString());
-    commit.getAdditionalProperties().put("metadataLocation", metadata.metadataFileLocation());
+    commit.getAdditionalProperties().put("metadataLocation", metadataLocation);
     if (!version.isEmpty()) {
       commit.getAdditionalProperties().put("snapshotId", version);
     }

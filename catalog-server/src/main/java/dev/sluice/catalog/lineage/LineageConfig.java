@@ -39,7 +39,25 @@ public interface LineageConfig {
   @WithDefault("5s")
   Duration forwardTimeout();
 
-  /** Events waiting to be forwarded; beyond this, new ones are dropped and counted. */
+  /**
+   * Events waiting to be forwarded (all replicas); beyond this, the oldest are dropped and counted.
+   */
   @WithDefault("10000")
   int forwardQueueSize();
+
+  /** Attempts to forward one event before it is dropped and counted. */
+  @WithDefault("20")
+  int forwardMaxAttempts();
+
+  /** The wait after a first failed forward; it doubles with each failure, up to 5 minutes. */
+  @WithDefault("1s")
+  Duration forwardRetryDelay();
+
+  /**
+   * How often each replica looks for stored events that are not projected yet: a catalog commit
+   * event left by a replica that stopped before projecting it, or events stored before the
+   * projection existed. A commit's own event is projected as soon as the commit is.
+   */
+  @WithDefault("1s")
+  Duration projectionInterval();
 }

@@ -1,84 +1,157 @@
 package dev.sluice.catalog.lineage;
 
+import dev.sluice.catalog.persistence.LineageEventStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Forwards catalog-emitted events to an external OpenLineage endpoint from one background thread.
- * Callers only enqueue: a slow, failing or absent endpoint never blocks or fails a commit. When the
- * queue is full, new events are dropped and counted.
+ * Forwards catalog-emitted events to an external OpenLineage endpoint, at least once, from the
+ * forward queue that the commit's own transaction fills ({@link LineageOutbox}). A replica leases
+ * due events (their next attempt moves past the lease, taken with {@code FOR UPDATE SKIP LOCKED}),
+ * so one replica sends each; one that dies while sending hands them on when the lease runs out. A
+ * failure is tried again after {@link LineageConfig#forwardRetryDelay()}, doubling up to 5 minutes,
+ * until {@link LineageConfig#forwardMaxAttempts()}; then the event is dropped and counted. Commits
+ * never wait for the endpoint.
  */
 @ApplicationScoped
 public class LineageForwarder {
   private static final Logger LOG = Logger.getLogger(LineageForwarder.class);
+  private static final int BATCH = 50;
+  private static final Duration MAX_DELAY = Duration.ofMinutes(5);
 
   private final Optional<URI> target;
   private final LineageConfig config;
-  private final BlockingQueue<String> queue;
+  private final LineageEventStore store;
   private final Counter forwarded;
   private final Counter failed;
   private final Counter dropped;
   private final HttpClient client;
-  private final Thread worker;
-  private volatile boolean running = true;
+  private final Semaphore wake = new Semaphore(0);
+  private volatile Thread worker;
+  private volatile boolean running;
 
   @Inject
-  public LineageForwarder(LineageConfig config, MeterRegistry registry) {
+  public LineageForwarder(LineageConfig config, LineageEventStore store, MeterRegistry registry) {
     this.config = config;
+    this.store = store;
     this.target = config.forwardUrl();
-    this.queue = new ArrayBlockingQueue<>(Math.max(1, config.forwardQueueSize()));
     this.forwarded = registry.counter("sluice.lineage.forwarded");
     this.failed = registry.counter("sluice.lineage.forward.failures");
     this.dropped = registry.counter("sluice.lineage.forward.dropped");
     this.client = HttpClient.newBuilder().connectTimeout(config.forwardTimeout()).build();
-    if (target.isPresent()) {
-      this.worker = new Thread(this::run, "lineage-forwarder");
-      worker.setDaemon(true);
-      worker.start();
-      LOG.infof("Forwarding catalog lineage events to %s", target.get());
-    } else {
-      this.worker = null;
-    }
   }
 
-  /** Queues an event for forwarding; returns at once. */
-  public void forward(String json) {
+  void onStart(@Observes StartupEvent event) {
     if (target.isEmpty()) {
       return;
     }
-    if (!queue.offer(json)) {
-      dropped.increment();
+    running = true;
+    worker = new Thread(this::run, "lineage-forwarder");
+    worker.setDaemon(true);
+    worker.start();
+    LOG.infof("Forwarding catalog lineage events to %s", target.get());
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    running = false;
+    Thread thread = worker;
+    if (thread != null) {
+      thread.interrupt();
     }
+  }
+
+  /** A commit on this replica queued events: send without waiting for the next look. */
+  void onAppended(@Observes LineageOutbox.Appended appended) {
+    wake.release();
   }
 
   private void run() {
     while (running) {
-      String json;
+      boolean full = false;
       try {
-        json = queue.poll(1, TimeUnit.SECONDS);
+        int trimmed = store.trimForward(Math.max(1, config.forwardQueueSize()));
+        if (trimmed > 0) {
+          dropped.increment(trimmed);
+          LOG.warnf("Dropped %d lineage events waiting to be forwarded (queue full)", trimmed);
+        }
+        full = forwardDue() == BATCH;
+      } catch (RuntimeException e) {
+        LOG.warnf("Lineage forwarding failed, trying again: %s", e.toString());
+      }
+      if (full) {
+        continue;
+      }
+      try {
+        wake.tryAcquire(1, TimeUnit.SECONDS);
+        wake.drainPermits();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (json != null) {
-        send(json);
-      }
     }
   }
 
-  private void send(String json) {
+  /** Sends one leased batch of due events, oldest first; returns how many were leased. */
+  private int forwardDue() {
+    // long enough to send every event of the batch even if each takes the whole timeout
+    Duration lease = config.forwardTimeout().multipliedBy(BATCH + 1L);
+    List<LineageEventStore.Due> due = store.leaseForward(BATCH, lease);
+    for (LineageEventStore.Due event : due) {
+      if (!running) {
+        break; // the lease hands the rest on
+      }
+      boolean sent;
+      try {
+        sent = send(event.json());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break; // stopping: the lease hands this event and the rest on
+      }
+      if (sent) {
+        forwarded.increment();
+        store.forwardDone(event.id());
+        continue;
+      }
+      failed.increment();
+      int attempts = event.attempts() + 1;
+      if (attempts >= config.forwardMaxAttempts()) {
+        dropped.increment();
+        store.forwardDone(event.id());
+        LOG.warnf("Lineage event %d dropped after %d forward attempts", event.id(), attempts);
+      } else {
+        store.forwardFailed(
+            event.id(), attempts, OffsetDateTime.now(ZoneOffset.UTC).plus(delay(attempts)));
+      }
+    }
+    return due.size();
+  }
+
+  private Duration delay(int attempts) {
+    Duration delay = config.forwardRetryDelay();
+    for (int i = 1; i < attempts && delay.compareTo(MAX_DELAY) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
+  }
+
+  private boolean send(String json) throws InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(target.get())
             .timeout(config.forwardTimeout())
@@ -88,24 +161,15 @@ public class LineageForwarder {
     try {
       HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() / 100 == 2) {
-        forwarded.increment();
-      } else {
-        failed.increment();
-        LOG.warnf("Lineage forward to %s answered %d", target.get(), response.statusCode());
+        return true;
       }
+      LOG.warnf("Lineage forward to %s answered %d", target.get(), response.statusCode());
+      return false;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      throw e;
     } catch (Exception e) {
-      failed.increment();
       LOG.warnf("Lineage forward to %s failed: %s", target.get(), e.toString());
-    }
-  }
-
-  @PreDestroy
-  void stop() {
-    running = false;
-    if (worker != null) {
-      worker.interrupt();
+      return false;
     }
   }
 }

@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sluice.catalog.persistence.LineageEventEntity;
 import dev.sluice.catalog.persistence.LineageEventStore;
+import dev.sluice.catalog.persistence.LineageTableSource;
+import dev.sluice.lineage.ColumnEdge;
+import dev.sluice.lineage.DatasetVersion;
 import dev.sluice.lineage.InvalidLineageEventException;
 import dev.sluice.lineage.LineageEvent;
 import dev.sluice.lineage.LineageEventParser;
 import dev.sluice.lineage.LineageGraph;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,75 +27,37 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Receives OpenLineage events: each is validated, stored as received, then projected into the
- * in-memory {@link LineageGraph} that answers lineage questions. At start the graph is rebuilt by
- * replaying the stored events; projection does not depend on their order.
+ * Receives OpenLineage events: each is validated, then stored as received and projected into the
+ * lineage tables in the same transaction. Every replica reads the same tables ({@link
+ * LineageTableSource}), so an event posted to one is answered by all at once, and nothing is
+ * replayed at start. Events stored unprojected (the catalog's own, written with its commits, and
+ * those stored before the tables existed) are projected by {@link LineageProjector}.
  */
 @ApplicationScoped
 public class LineageService {
   private static final Logger LOG = Logger.getLogger(LineageService.class);
   private static final ObjectMapper CANONICAL =
       new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-  private static final int REPLAY_PAGE = 2000;
   static final String CATALOG_SOURCE = "catalog";
   static final String API_SOURCE = "api";
 
   private final LineageEventStore store;
   private final LineageAccess access;
-  private final LineageGraph graph = new LineageGraph();
+  private final LineageGraph graph;
 
   @Inject
-  public LineageService(LineageEventStore store, LineageAccess access) {
+  public LineageService(LineageEventStore store, LineageAccess access, LineageTableSource tables) {
     this.store = store;
     this.access = access;
+    this.graph = new LineageGraph(tables);
   }
 
-  void onStart(@Observes StartupEvent event) {
-    long started = System.nanoTime();
-    long replayed = 0;
-    long after = 0;
-    while (true) {
-      List<LineageEventEntity> page = store.page(after, REPLAY_PAGE);
-      for (LineageEventEntity stored : page) {
-        after = stored.id;
-        LineageEvent parsed;
-        try {
-          parsed = LineageEventParser.parse(stored.eventJson);
-        } catch (InvalidLineageEventException e) {
-          LOG.warnf("Stored lineage event %d no longer parses: %s", stored.id, e.getMessage());
-          continue;
-        }
-        if (!CATALOG_SOURCE.equals(stored.source)
-            && parsed.job().filter(access::isCatalogJob).isPresent()) {
-          // received before the API refused them: only the catalog writes its own jobs
-          LOG.warnf(
-              "Stored lineage event %d claims catalog job %s and was not sent by the catalog;"
-                  + " not replayed",
-              stored.id, parsed.job().get());
-          continue;
-        }
-        graph.apply(parsed);
-        replayed++;
-      }
-      if (page.size() < REPLAY_PAGE) {
-        break;
-      }
-    }
-    if (replayed > 0) {
-      LOG.infof(
-          "Lineage graph rebuilt from %d events in %d ms (%d datasets, %d jobs)",
-          replayed,
-          (System.nanoTime() - started) / 1_000_000,
-          graph.datasetCount(),
-          graph.jobCount());
-    }
-  }
-
+  /** The graph as the lineage tables hold it. */
   public LineageGraph graph() {
     return graph;
   }
 
-  /** Validates, stores and projects one event the catalog itself emits. */
+  /** Validates, stores and projects one event. */
   public Ingested ingest(String json, Sender sender) {
     return store(read(json).events(), sender).get(0);
   }
@@ -105,16 +68,17 @@ public class LineageService {
    *
    * @throws InvalidLineageEventException when an event is not valid OpenLineage
    */
-  public Body read(String body) {
+  public static Body read(String body) {
     JsonNode tree = LineageEventParser.readTree(body);
     if (!tree.isArray()) {
-      return new Body(List.of(new Received(LineageEventParser.parse(tree), tree, body)), false);
+      return new Body(
+          List.of(new Received(fits(LineageEventParser.parse(tree)), tree, body)), false);
     }
     List<Received> received = new ArrayList<>(tree.size());
     for (int i = 0; i < tree.size(); i++) {
       JsonNode event = tree.get(i);
       try {
-        received.add(new Received(LineageEventParser.parse(event), event, event.toString()));
+        received.add(new Received(fits(LineageEventParser.parse(event)), event, event.toString()));
       } catch (InvalidLineageEventException e) {
         throw new InvalidLineageEventException("Event " + i + ": " + e.getMessage(), e);
       }
@@ -122,16 +86,27 @@ public class LineageService {
     return new Body(received, true);
   }
 
-  /** Stores and projects events already read; re-sending an identical event stores nothing. */
+  /**
+   * Stores and projects events already read, in one transaction; re-sending an identical event
+   * stores nothing.
+   */
   public List<Ingested> store(List<Received> events, Sender sender) {
-    List<Ingested> results = new ArrayList<>(events.size());
+    List<LineageEventEntity> entities = new ArrayList<>(events.size());
+    List<LineageEvent> parsed = new ArrayList<>(events.size());
     for (Received event : events) {
-      results.add(record(event, sender));
+      entities.add(entity(event, sender));
+      parsed.add(event.event());
+    }
+    List<Boolean> stored = store.projecting(() -> store.appendAndProject(entities, parsed));
+    List<Ingested> results = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      results.add(new Ingested(stored.get(i), parsed.get(i)));
     }
     return results;
   }
 
-  private Ingested record(Received received, Sender sender) {
+  /** The row that stores {@code received}. */
+  static LineageEventEntity entity(Received received, Sender sender) {
     LineageEvent event = received.event();
     LineageEventEntity entity = new LineageEventEntity();
     entity.eventHash = canonicalHash(received.tree());
@@ -144,15 +119,78 @@ public class LineageService {
     entity.sender = sender.principal();
     entity.senderCredential = sender.credential();
     entity.eventJson = received.json();
-    boolean stored;
-    try {
-      // the catalog's own events carry a fresh run id: no earlier copy can exist
-      stored = store.append(entity, !CATALOG_SOURCE.equals(sender.source()));
-    } catch (LineageEventStore.DuplicateEventException e) {
-      stored = false;
+    return entity;
+  }
+
+  /**
+   * What stored events project as: those that no longer parse are skipped, and so are those that
+   * claim a catalog job but were not sent by the catalog (received before the API refused them).
+   */
+  List<LineageEvent> projectable(List<LineageEventStore.Stored> stored) {
+    List<LineageEvent> events = new ArrayList<>(stored.size());
+    for (LineageEventStore.Stored event : stored) {
+      LineageEvent parsed;
+      try {
+        parsed = LineageEventParser.parse(event.json());
+      } catch (InvalidLineageEventException e) {
+        LOG.warnf("Stored lineage event %d no longer parses: %s", event.id(), e.getMessage());
+        continue;
+      }
+      if (!CATALOG_SOURCE.equals(event.source())
+          && parsed.job().filter(access::isCatalogJob).isPresent()) {
+        LOG.warnf(
+            "Stored lineage event %d claims catalog job %s and was not sent by the catalog;"
+                + " not projected",
+            event.id(), parsed.job().get());
+        continue;
+      }
+      events.add(parsed);
     }
-    graph.apply(event);
-    return new Ingested(stored, event);
+    return events;
+  }
+
+  /** The longest name, namespace, field or version the lineage tables hold. */
+  static final int MAX_NAME = 1024;
+
+  static final int MAX_TRANSFORMATION = 4000;
+
+  /** Refuses an event with a name the lineage tables cannot hold, before anything is stored. */
+  private static LineageEvent fits(LineageEvent event) {
+    event.job().ifPresent(job -> fits("job", job.namespace(), job.name()));
+    for (DatasetVersion version : event.inputs()) {
+      fits("input", version.dataset().namespace(), version.dataset().name(), version.version());
+    }
+    for (DatasetVersion version : event.outputs()) {
+      fits("output", version.dataset().namespace(), version.dataset().name(), version.version());
+    }
+    for (ColumnEdge edge : event.columnEdges()) {
+      fits(
+          "column lineage",
+          edge.source().dataset().namespace(),
+          edge.source().dataset().name(),
+          edge.source().field(),
+          edge.target().dataset().namespace(),
+          edge.target().dataset().name(),
+          edge.target().field());
+      if (edge.transformation().length() > MAX_TRANSFORMATION) {
+        throw new InvalidLineageEventException(
+            "Column lineage transformation longer than " + MAX_TRANSFORMATION + " characters");
+      }
+    }
+    return event;
+  }
+
+  private static void fits(String what, String... names) {
+    for (String name : names) {
+      if (name.length() > MAX_NAME) {
+        throw new InvalidLineageEventException(
+            "A "
+                + what
+                + " name, namespace, field or version is longer than "
+                + MAX_NAME
+                + " characters");
+      }
+    }
   }
 
   /** Same content, same hash: key order and white space do not matter. */

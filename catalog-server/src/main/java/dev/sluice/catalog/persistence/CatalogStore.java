@@ -1,6 +1,7 @@
 package dev.sluice.catalog.persistence;
 
 import dev.sluice.catalog.audit.AuditTrail;
+import dev.sluice.catalog.lineage.LineageOutbox;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.zones.StorageLocation;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,12 +35,14 @@ public class CatalogStore {
   private final CatalogSessions sessions;
   private final AuditTrail audit;
   private final JobStore jobs;
+  private final LineageOutbox lineage;
 
   @Inject
-  CatalogStore(CatalogSessions sessions, AuditTrail audit, JobStore jobs) {
+  CatalogStore(CatalogSessions sessions, AuditTrail audit, JobStore jobs, LineageOutbox lineage) {
     this.sessions = sessions;
     this.audit = audit;
     this.jobs = jobs;
+    this.lineage = lineage;
   }
 
   private Session session() {
@@ -250,6 +253,7 @@ public class CatalogStore {
   private void insert(
       TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
     audit.joinChange(session(), true);
+    lineage.joinChange(session(), List.of(metadataLocation));
     requireExists(identifier.namespace());
     Optional<CatalogEntity> existing = entity(identifier);
     if (existing.isPresent()) {
@@ -287,6 +291,7 @@ public class CatalogStore {
   private void replace(
       TableIdentifier identifier, Kind kind, String metadataLocation, String location) {
     audit.joinChange(session(), true);
+    lineage.joinChange(session(), List.of(metadataLocation));
     CatalogEntity entity = entity(identifier).orElseThrow(() -> notFound(identifier, kind));
     if (entity.kind != kind) {
       throw alreadyExists(identifier, kind, entity.kind);
@@ -319,6 +324,7 @@ public class CatalogStore {
     DatabaseFailures.definite(
         () -> {
           audit.joinChange(session(), true);
+          lineage.joinChange(session(), swaps.stream().map(PointerSwap::next).toList());
           swaps.stream().sorted(PointerSwap.LOCK_ORDER).forEach(this::apply);
           session().flush();
         });

@@ -167,13 +167,55 @@ final class LineageBench {
       RestCatalogClient client =
           new RestCatalogClient(server.baseUri(), null, writerToken(admin, server.baseUri()));
       String uri = server.baseUri() + "/api/v1/lineage";
-      ingest(client, uri);
+      long ingested = ingest(client, uri);
       query(client, uri);
       double[] memory = Targets.memoryMiB(server.process().pid());
       report.lineage.put("server RSS at end MiB", memory[0]);
       report.lineage.put("server peak RSS MiB", memory[1]);
+      closer.closeNow(server);
+      restart(config, ingested);
     } finally {
       closer.closeNow(server);
+    }
+  }
+
+  /**
+   * Starts the server again on the same database: how long a replica takes to be ready with this
+   * many events stored, and that it answers at once.
+   */
+  private void restart(Map<String, String> config, long stored) throws Exception {
+    long t0 = System.nanoTime();
+    SluiceServer again = closer.register(SluiceServer.start(workDir.resolve("restart"), config));
+    try {
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      RestCatalogClient admin = new RestCatalogClient(again.baseUri(), null, again.adminToken());
+      String uri = again.baseUri() + "/api/v1/lineage";
+      String name = startDatasets(Math.max(1, layers - 3)).get(0);
+      long q0 = System.nanoTime();
+      Response response =
+          admin.expect(
+              "GET",
+              uri
+                  + "/graph?type=dataset&namespace="
+                  + RestCatalogClient.encode(DATASET_NAMESPACE)
+                  + "&name="
+                  + RestCatalogClient.encode(name)
+                  + "&direction=downstream&depth=5",
+              null,
+              200);
+      double firstQueryMs = (System.nanoTime() - q0) / 1e6;
+      int nodes = RestCatalogClient.JSON.readTree(response.body()).path("nodes").size();
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("events stored", stored);
+      figures.put("start-up to ready s", seconds);
+      figures.put("first graph query ms", firstQueryMs);
+      figures.put("first graph query nodes", nodes);
+      double[] memory = Targets.memoryMiB(again.process().pid());
+      figures.put("RSS after first query MiB", memory[0]);
+      report.lineage.put("restarted replica", figures);
+      Progress.say("lineage restart: %s", figures);
+    } finally {
+      closer.closeNow(again);
     }
   }
 
@@ -187,7 +229,7 @@ final class LineageBench {
     return RestCatalogClient.JSON.readTree(response.body()).path("secret").asText();
   }
 
-  private void ingest(RestCatalogClient client, String uri) throws Exception {
+  private long ingest(RestCatalogClient client, String uri) throws Exception {
     int batch = Settings.lineageBatch();
     int clients = Settings.lineageClients();
     long budget = Settings.lineageIngestBudgetSeconds() * 1_000_000_000L;
@@ -266,6 +308,7 @@ final class LineageBench {
     }
     report.lineage.put("ingest", figures);
     Progress.say("lineage ingest: %s", figures);
+    return ingested;
   }
 
   private void query(RestCatalogClient client, String uri) throws Exception {

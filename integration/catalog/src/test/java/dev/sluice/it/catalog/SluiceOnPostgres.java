@@ -91,6 +91,14 @@ final class SluiceOnPostgres implements AutoCloseable {
     return sluice.baseUri();
   }
 
+  /**
+   * Another replica on the same database and warehouse (its own process and port), as production
+   * runs several behind a load balancer; the caller stops it.
+   */
+  SluiceServer startReplica(String name) throws IOException {
+    return SluiceServer.start(workDir.resolve("replica-" + name), config);
+  }
+
   /** Sends a request with the admin token; returns status and body. */
   HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
     return send(method, path, null);
