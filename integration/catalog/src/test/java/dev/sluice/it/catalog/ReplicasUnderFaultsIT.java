@@ -169,6 +169,35 @@ class ReplicasUnderFaultsIT {
   }
 
   @Test
+  @Order(1)
+  void aCommitRetriedThroughTheOtherReplicaWithItsKeyIsAnsweredOnceAndAppliedOnce()
+      throws Exception {
+    String path = "/v1/namespaces/" + NAMESPACE + "/tables/t3";
+    String before = load(0, "t3").path("metadata-location").asText();
+    String body =
+        "{\"requirements\":[{\"type\":\"assert-table-uuid\",\"uuid\":\""
+            + load(0, "t3").path("metadata").path("table-uuid").asText()
+            + "\"}],\"updates\":[{\"action\":\"set-properties\",\"updates\":"
+            + "{\"retried\":\"once\"}}]}";
+    String key = java.util.UUID.randomUUID().toString();
+
+    HttpResponse<String> first = requestWithKey(0, path, body, key);
+    HttpResponse<String> retry = requestWithKey(1, path, body, key);
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(retry.statusCode()).isEqualTo(200);
+    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    String committed = CommitStorm.JSON.readTree(first.body()).path("metadata-location").asText();
+    assertThat(CommitStorm.JSON.readTree(retry.body()).path("metadata-location").asText())
+        .isEqualTo(committed);
+    JsonNode table = load(1, "t3");
+    assertThat(table.path("metadata-location").asText()).isEqualTo(committed);
+    // one commit: the file before it is the one before the first request
+    JsonNode log = table.path("metadata").path("metadata-log");
+    assertThat(log.get(log.size() - 1).path("metadata-file").asText()).isEqualTo(before);
+  }
+
+  @Test
   @Order(2)
   void killingOneReplicaMidStormLosesNoAcknowledgedCommit() throws Exception {
     List<Outcome> outcomes =
@@ -440,6 +469,19 @@ class ReplicasUnderFaultsIT {
         request(replica, "GET", "/v1/namespaces/" + NAMESPACE + "/tables/" + table, null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return CommitStorm.JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> requestWithKey(
+      int replica, String path, String body, String key) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(replicas[replica].baseUri() + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", replicas[replica].authorization())
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static int statusAs(int replica, String secret, String path) throws Exception {
