@@ -1,5 +1,6 @@
 package dev.sluice.catalog.audit;
 
+import dev.sluice.catalog.persistence.AfterCommit;
 import dev.sluice.catalog.persistence.AuditEventEntity;
 import dev.sluice.catalog.persistence.AuditStore;
 import dev.sluice.catalog.rest.RequestIdFilter;
@@ -9,8 +10,6 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -84,18 +83,7 @@ public class AuditTrail {
     String address = pending.clientAddress();
     String credential = pending.credential();
     store.appendInto(session, entries.stream().map(e -> entity(e, address, credential)).toList());
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              pending.written(entries.size());
-            }
-          }
-        });
+    AfterCommit.run(transactions, () -> pending.written(entries.size()));
   }
 
   /** At the end of a request: the decisions no change carried, in their own transaction. */

@@ -17,8 +17,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,9 +41,7 @@ public class LineageForwarder {
   private final Counter failed;
   private final Counter dropped;
   private final HttpClient client;
-  private final Semaphore wake = new Semaphore(0);
-  private volatile Thread worker;
-  private volatile boolean running;
+  private final BackgroundLoop loop;
 
   @Inject
   public LineageForwarder(LineageConfig config, LineageEventStore store, MeterRegistry registry) {
@@ -56,55 +52,38 @@ public class LineageForwarder {
     this.failed = registry.counter("sluice.lineage.forward.failures");
     this.dropped = registry.counter("sluice.lineage.forward.dropped");
     this.client = HttpClient.newBuilder().connectTimeout(config.forwardTimeout()).build();
+    this.loop = new BackgroundLoop("lineage-forwarder", Duration.ofSeconds(1), this::pass);
   }
 
   void onStart(@Observes StartupEvent event) {
     if (target.isEmpty()) {
       return;
     }
-    running = true;
-    worker = new Thread(this::run, "lineage-forwarder");
-    worker.setDaemon(true);
-    worker.start();
+    loop.start();
     LOG.infof("Forwarding catalog lineage events to %s", target.get());
   }
 
   void onStop(@Observes ShutdownEvent event) {
-    running = false;
-    Thread thread = worker;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    loop.stop();
   }
 
   /** A commit on this replica queued events: send without waiting for the next look. */
   void onAppended(@Observes LineageOutbox.Appended appended) {
-    wake.release();
+    loop.wake();
   }
 
-  private void run() {
-    while (running) {
-      boolean full = false;
-      try {
-        int trimmed = store.trimForward(Math.max(1, config.forwardQueueSize()));
-        if (trimmed > 0) {
-          dropped.increment(trimmed);
-          LOG.warnf("Dropped %d lineage events waiting to be forwarded (queue full)", trimmed);
-        }
-        full = forwardDue() == BATCH;
-      } catch (RuntimeException e) {
-        LOG.warnf("Lineage forwarding failed, trying again: %s", e.toString());
+  /** One round: trims the queue, sends a leased batch; true when a full batch was sent. */
+  private boolean pass() {
+    try {
+      int trimmed = store.trimForward(Math.max(1, config.forwardQueueSize()));
+      if (trimmed > 0) {
+        dropped.increment(trimmed);
+        LOG.warnf("Dropped %d lineage events waiting to be forwarded (queue full)", trimmed);
       }
-      if (full) {
-        continue;
-      }
-      try {
-        wake.tryAcquire(1, TimeUnit.SECONDS);
-        wake.drainPermits();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+      return forwardDue() == BATCH;
+    } catch (RuntimeException e) {
+      LOG.warnf("Lineage forwarding failed, trying again: %s", e.toString());
+      return false;
     }
   }
 
@@ -114,7 +93,7 @@ public class LineageForwarder {
     Duration lease = config.forwardTimeout().multipliedBy(BATCH + 1L);
     List<LineageEventStore.Due> due = store.leaseForward(BATCH, lease);
     for (LineageEventStore.Due event : due) {
-      if (!running) {
+      if (!loop.running()) {
         break; // the lease hands the rest on
       }
       boolean sent;

@@ -1,13 +1,12 @@
 package dev.sluice.catalog.lineage;
 
+import dev.sluice.catalog.persistence.AfterCommit;
 import dev.sluice.catalog.persistence.LineageEventEntity;
 import dev.sluice.catalog.persistence.LineageEventStore;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,18 +74,11 @@ public class LineageOutbox {
     if (ids.isEmpty()) {
       return;
     }
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              pending.committed(ids);
-              appended.fire(new Appended(ids));
-            }
-          }
+    AfterCommit.run(
+        transactions,
+        () -> {
+          pending.committed(ids);
+          appended.fire(new Appended(ids));
         });
   }
 }

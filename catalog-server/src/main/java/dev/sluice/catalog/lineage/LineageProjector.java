@@ -8,8 +8,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,36 +24,27 @@ public class LineageProjector {
 
   private final LineageEventStore store;
   private final LineageService lineage;
-  private final LineageConfig config;
-  private final Semaphore wake = new Semaphore(0);
-  private volatile Thread worker;
-  private volatile boolean running;
+  private final BackgroundLoop loop;
+  private boolean backlogReported;
 
   @Inject
   public LineageProjector(LineageEventStore store, LineageService lineage, LineageConfig config) {
     this.store = store;
     this.lineage = lineage;
-    this.config = config;
+    this.loop = new BackgroundLoop("lineage-projector", config.projectionInterval(), this::pass);
   }
 
   void onStart(@Observes StartupEvent event) {
-    running = true;
-    worker = new Thread(this::run, "lineage-projector");
-    worker.setDaemon(true);
-    worker.start();
+    loop.start();
   }
 
   void onStop(@Observes ShutdownEvent event) {
-    running = false;
-    Thread thread = worker;
-    if (thread != null) {
-      thread.interrupt();
-    }
+    loop.stop();
   }
 
   /** A commit on this replica wrote an event: project without waiting for the next look. */
   void onAppended(@Observes LineageOutbox.Appended appended) {
-    wake.release();
+    loop.wake();
   }
 
   /**
@@ -91,26 +80,17 @@ public class LineageProjector {
     }
   }
 
-  private void run() {
-    long waitMillis = Math.max(10, config.projectionInterval().toMillis());
-    boolean backlogReported = false;
-    while (running) {
-      try {
-        long projected = drain();
-        if (projected >= BATCH || backlogReported) {
-          LOG.infof("Projected %d stored lineage events", projected);
-          backlogReported = projected >= BATCH;
-        }
-      } catch (RuntimeException e) {
-        LOG.warnf("Lineage projection failed, trying again: %s", e.toString());
+  /** One look at the unprojected events; all of them are projected, so none is left waiting. */
+  private boolean pass() {
+    try {
+      long projected = drain();
+      if (projected >= BATCH || backlogReported) {
+        LOG.infof("Projected %d stored lineage events", projected);
+        backlogReported = projected >= BATCH;
       }
-      try {
-        wake.tryAcquire(waitMillis, TimeUnit.MILLISECONDS);
-        wake.drainPermits();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    } catch (RuntimeException e) {
+      LOG.warnf("Lineage projection failed, trying again: %s", e.toString());
     }
+    return false;
   }
 }

@@ -2,6 +2,8 @@ package dev.sluice.catalog.persistence;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ServiceUnavailableException;
@@ -49,35 +51,9 @@ public final class DatabaseFailures {
    * outcome is unknown, and a 503 would tell the client that nothing happened.
    */
   public static boolean isUnavailable(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause.getClass().getName().startsWith("jakarta.transaction.")) {
-        return false;
-      }
-    }
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof JDBCConnectionException
-          || cause instanceof SQLTransientConnectionException) {
-        return true;
-      }
-      if (cause instanceof SQLException sql) {
-        String state = sql.getSQLState();
-        if (state != null
-            && (state.startsWith("08")
-                || state.equals("57P01")
-                || state.equals("57P02")
-                || state.equals("57P03"))) {
-          return true;
-        }
-        String message = String.valueOf(sql.getMessage()).toLowerCase(Locale.ROOT);
-        if (message.contains("acquisition timeout")) {
-          return true;
-        }
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return false;
+    List<Throwable> causes = causes(failure);
+    return causes.stream().noneMatch(DatabaseFailures::fromTransactionManager)
+        && causes.stream().anyMatch(DatabaseFailures::isLostConnection);
   }
 
   /**
@@ -85,31 +61,57 @@ public final class DatabaseFailures {
    * raised before a change's own transaction, it means nothing was committed.
    */
   public static boolean isDatabaseFailure(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SQLException
-          || cause instanceof org.hibernate.JDBCException
-          || cause.getClass().getName().startsWith("jakarta.transaction.")) {
-        return true;
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return false;
+    return causes(failure).stream()
+        .anyMatch(
+            cause ->
+                cause instanceof SQLException
+                    || cause instanceof org.hibernate.JDBCException
+                    || fromTransactionManager(cause));
   }
 
   /** A deadlock or serialization failure: the database rolled the transaction back. */
   static boolean isConflict(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SQLException sql
-          && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
-        return true;
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
+    return causes(failure).stream()
+        .anyMatch(
+            cause ->
+                cause instanceof SQLException sql
+                    && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())));
+  }
+
+  /** The failure and its causes, outermost first; a cause naming itself ends the chain. */
+  public static List<Throwable> causes(Throwable failure) {
+    List<Throwable> causes = new ArrayList<>();
+    for (Throwable cause = failure;
+        cause != null && !causes.contains(cause);
+        cause = cause.getCause()) {
+      causes.add(cause);
     }
-    return false;
+    return causes;
+  }
+
+  private static boolean fromTransactionManager(Throwable cause) {
+    return cause.getClass().getName().startsWith("jakarta.transaction.");
+  }
+
+  private static boolean isLostConnection(Throwable cause) {
+    if (cause instanceof JDBCConnectionException
+        || cause instanceof SQLTransientConnectionException) {
+      return true;
+    }
+    if (!(cause instanceof SQLException sql)) {
+      return false;
+    }
+    String state = sql.getSQLState();
+    if (state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03"))) {
+      return true;
+    }
+    return String.valueOf(sql.getMessage())
+        .toLowerCase(Locale.ROOT)
+        .contains("acquisition timeout");
   }
 
   /**

@@ -8,8 +8,6 @@ import dev.sluice.catalog.persistence.LineageTables.Dialect;
 import dev.sluice.lineage.LineageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -116,18 +114,7 @@ public class LineageEventStore {
   /** What this transaction learns of the projection, remembered if it commits. */
   private LineageTables.Known.Learned learning() {
     LineageTables.Known.Learned learned = known.new Learned();
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              learned.remember();
-            }
-          }
-        });
+    AfterCommit.run(transactions, learned::remember);
     return learned;
   }
 

@@ -22,13 +22,9 @@ final class DependencyFailures {
         || (read && DatabaseFailures.isDatabaseFailure(failure))) {
       return Optional.of("The catalog database is unavailable; retry later");
     }
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SdkClientException || fromObjectStoreClient(cause)) {
-        return Optional.of("The object store is unavailable; retry later");
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
+    if (DatabaseFailures.causes(failure).stream()
+        .anyMatch(cause -> cause instanceof SdkClientException || fromObjectStoreClient(cause))) {
+      return Optional.of("The object store is unavailable; retry later");
     }
     return Optional.empty();
   }
