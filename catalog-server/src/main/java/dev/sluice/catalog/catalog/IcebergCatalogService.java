@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -106,6 +107,7 @@ public class IcebergCatalogService {
   public IcebergCatalogService(
       CatalogStore store,
       GuardedFileIO io,
+      TableMetadataCache metadataCache,
       StoragePolicies storage,
       WarehouseConfig warehouse,
       S3Config s3,
@@ -128,6 +130,7 @@ public class IcebergCatalogService {
             warehouse.name(),
             store,
             io,
+            metadataCache,
             locations,
             metrics,
             (identifier, metadata) ->
@@ -304,27 +307,64 @@ public class IcebergCatalogService {
 
   /**
    * The table, or its ETag alone when it matches {@code ifNoneMatch}; with the table config that
-   * {@code accessDelegation} (the {@code X-Iceberg-Access-Delegation} header) asks for.
+   * {@code accessDelegation} (the {@code X-Iceberg-Access-Delegation} header) asks for. The ETag
+   * comes from the pointer alone, so a client whose copy is current is answered without the
+   * metadata file being read, after the same checks as a full answer.
    */
   public LoadedTable loadTable(
       TableIdentifier identifier, String snapshots, String ifNoneMatch, String accessDelegation) {
     SnapshotMode mode = snapshotMode(snapshots);
     Decision access = authorizer.requireAny("table.load", identifier, READ_OR_WRITE);
     Optional<AccessDelegation.Mode> delegated = delegation.choose(accessDelegation, identifier);
-    LoadTableResponse response = CatalogHandlers.loadTable(catalog, identifier, mode);
-    TableMetadata metadata = response.tableMetadata();
+    Optional<String> pointer = catalog.currentTableMetadata(identifier);
+    if (pointer.isEmpty()) {
+      // Iceberg's handler refuses it (404) as it always did, metadata table names included
+      CatalogHandlers.loadTable(catalog, identifier, mode);
+      throw new NoSuchTableException("Table does not exist: %s", identifier);
+    }
+    String metadataLocation = pointer.get();
+    SluiceTableOperations ops = catalog.tableOps(identifier);
+    // read on first use only: the checks below need it for some callers, a full answer always
+    Supplier<TableMetadata> metadata = memoized(() -> ops.readFrom(metadataLocation));
     authorizer.requireUnrestrictedRead(
         "table.load",
         identifier,
         access,
-        () -> TableColumns.current(metadata),
-        () -> TableColumns.of(metadata));
+        () -> TableColumns.current(metadata.get()),
+        () -> TableColumns.of(metadata.get()));
     // the config differs with the delegation asked for, so the ETag does too
-    String etag = etag(response.metadataLocation(), mode, delegated);
+    String etag = etag(metadataLocation, mode, delegated);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       return new LoadedTable(null, etag);
     }
+    LoadTableResponse response =
+        LoadTableResponse.builder().withTableMetadata(withSnapshots(metadata.get(), mode)).build();
     return new LoadedTable(delegation.apply(response, identifier, delegated), etag);
+  }
+
+  /** The snapshots the client asked for, as Iceberg's {@code CatalogHandlers.loadTable} gives. */
+  private static TableMetadata withSnapshots(TableMetadata metadata, SnapshotMode mode) {
+    if (mode == SnapshotMode.ALL) {
+      return metadata;
+    }
+    return TableMetadata.buildFrom(metadata)
+        .withMetadataLocation(metadata.metadataFileLocation())
+        .suppressHistoricalSnapshots()
+        .build();
+  }
+
+  private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
   }
 
   public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {
@@ -474,7 +514,7 @@ public class IcebergCatalogService {
   // ---- helpers ----
 
   /** Runs a commit whose table commits are recorded as lineage, naming who made them. */
-  private <T> T committing(String operation, java.util.function.Supplier<T> commit) {
+  private <T> T committing(String operation, Supplier<T> commit) {
     return lineage.describing(
         catalog.name(), authorizer.principal().self().toString(), operation, commit);
   }

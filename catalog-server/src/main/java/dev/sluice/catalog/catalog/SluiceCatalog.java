@@ -37,6 +37,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   private final PointerCommit pointers;
   private final RegistrationCheck registrationCheck;
   private final CommitObserver commits;
+  private final TableMetadataCache metadataCache;
 
   /** Judges a table's metadata before it is registered (classifications the zone forbids). */
   @FunctionalInterface
@@ -61,6 +62,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
       String catalogName,
       CatalogStore store,
       FileIO io,
+      TableMetadataCache metadataCache,
       StorageLocations locations,
       CatalogMetrics metrics,
       RegistrationCheck registrationCheck,
@@ -69,6 +71,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     this.commits = commits;
     this.store = store;
     this.io = io;
+    this.metadataCache = metadataCache;
     this.locations = locations;
     this.pointers = new PointerCommit(store, io, metrics);
     this.registrationCheck = registrationCheck;
@@ -95,7 +98,13 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
 
   /** Operations on one table's pointer, for callers that commit outside the handlers. */
   public SluiceTableOperations tableOps(TableIdentifier identifier) {
-    return new SluiceTableOperations(pointers, io, locations, identifier, catalogName, commits);
+    return new SluiceTableOperations(
+        pointers, io, metadataCache, locations, identifier, catalogName, commits);
+  }
+
+  /** The metadata file a table's pointer names now (one database read), if the table exists. */
+  public Optional<String> currentTableMetadata(TableIdentifier identifier) {
+    return pointers.current(identifier, Kind.TABLE);
   }
 
   @Override

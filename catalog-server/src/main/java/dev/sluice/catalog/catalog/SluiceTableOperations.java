@@ -17,10 +17,12 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   private final String fullName;
   private final PointerCommit pointers;
   private final SluiceCatalog.CommitObserver commits;
+  private final TableMetadataCache metadataCache;
 
   SluiceTableOperations(
       PointerCommit pointers,
       FileIO io,
+      TableMetadataCache metadataCache,
       StorageLocations locations,
       TableIdentifier identifier,
       String catalogName,
@@ -28,6 +30,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     this.pointers = pointers;
     this.commits = commits;
     this.io = io;
+    this.metadataCache = metadataCache;
     this.locations = locations;
     this.identifier = identifier;
     this.fullName = catalogName + "." + identifier;
@@ -75,7 +78,22 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
       disableRefresh();
       return;
     }
-    refreshFromMetadataLocation(location.get());
+    readFrom(location.get());
+  }
+
+  /**
+   * The table's metadata as the file at {@code metadataLocation} holds it, a location its pointer
+   * named a moment ago; read as a refresh reads it (retried on transient failures), through the
+   * cache.
+   */
+  public TableMetadata readFrom(String metadataLocation) {
+    refreshFromMetadataLocation(metadataLocation, null, 20, metadataCache::read);
+    return current();
+  }
+
+  /** Tells the cache of a metadata file this server wrote and a pointer now names. */
+  void committed(String metadataLocation, TableMetadata metadata) {
+    metadataCache.written(metadataLocation, metadata);
   }
 
   @Override
@@ -95,5 +113,8 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
         newLocation,
         wroteFile,
         location);
+    if (wroteFile) {
+      committed(newLocation, metadata);
+    }
   }
 }

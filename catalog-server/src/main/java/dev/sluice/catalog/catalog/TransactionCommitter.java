@@ -77,9 +77,10 @@ class TransactionCommitter {
       List<String> written = new ArrayList<>();
       List<PointerSwap> swaps = new ArrayList<>();
       List<TableMetadata> results = new ArrayList<>();
+      List<Runnable> remember = new ArrayList<>();
       try {
         for (UpdateTableRequest change : changes) {
-          results.add(prepare(change, written, swaps));
+          results.add(prepare(change, written, swaps, remember));
         }
         if (swaps.isEmpty()) {
           return results;
@@ -96,6 +97,7 @@ class TransactionCommitter {
           throw new CommitStateUnknownException(e);
         }
         swaps.forEach(swap -> metrics.committed());
+        remember.forEach(Runnable::run);
         return results;
       } catch (PointerMoved e) {
         deleteQuietly(written);
@@ -117,9 +119,15 @@ class TransactionCommitter {
     }
   }
 
-  /** Writes the table's next metadata file; returns the metadata the table will have. */
+  /**
+   * Writes the table's next metadata file; returns the metadata the table will have. {@code
+   * remember} gets what puts the file in the metadata cache once its pointer has moved.
+   */
   private TableMetadata prepare(
-      UpdateTableRequest change, List<String> written, List<PointerSwap> swaps) {
+      UpdateTableRequest change,
+      List<String> written,
+      List<PointerSwap> swaps,
+      List<Runnable> remember) {
     TableIdentifier identifier = change.identifier();
     SluiceTableOperations ops = catalog.tableOps(identifier);
     TableMetadata base = ops.current();
@@ -139,6 +147,7 @@ class TransactionCommitter {
     }
     SluiceTableOperations.Written next = ops.writeNextMetadata(base, updated);
     written.add(next.metadataFile());
+    remember.add(() -> ops.committed(next.metadataFile(), updated));
     swaps.add(
         new PointerSwap(
             identifier,

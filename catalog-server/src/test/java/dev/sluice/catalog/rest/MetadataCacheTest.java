@@ -1,0 +1,112 @@
+package dev.sluice.catalog.rest;
+
+import static dev.sluice.catalog.rest.CatalogApi.api;
+import static dev.sluice.catalog.rest.CatalogApi.createNamespace;
+import static dev.sluice.catalog.rest.CatalogApi.createTable;
+import static dev.sluice.catalog.rest.CatalogApi.json;
+import static dev.sluice.catalog.rest.CatalogApi.loadTable;
+import static dev.sluice.catalog.rest.CatalogApi.local;
+import static dev.sluice.catalog.rest.CatalogApi.tablePath;
+import static dev.sluice.catalog.rest.CatalogApi.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.rest.requests.ImmutableRegisterTableRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.rest.responses.LoadTableResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Metadata files never change, so a load whose pointer names a file already parsed does not read it
+ * again; the pointer itself is read on every load, so a pointer moved by anyone is followed at
+ * once.
+ */
+@QuarkusTest
+@TestProfile(CatalogTestProfile.class)
+class MetadataCacheTest {
+  private static TableIdentifier newTable() {
+    return TableIdentifier.of(createNamespace(unique("cache")), "events");
+  }
+
+  @Test
+  void aLoadWhosePointerDidNotMoveNeedsNoFile() throws IOException {
+    TableIdentifier table = newTable();
+    LoadTableResponse created = createTable(table);
+    Response first = api().get(tablePath(table));
+    first.then().statusCode(200);
+
+    // the file disappears behind the server's back: the parsed copy still answers
+    Files.delete(local(created.metadataLocation()));
+    LoadTableResponse again = loadTable(table);
+    assertThat(again.metadataLocation()).isEqualTo(created.metadataLocation());
+    assertThat(again.tableMetadata().schema().sameSchema(created.tableMetadata().schema()))
+        .isTrue();
+    assertThat(again.tableMetadata().uuid()).isEqualTo(created.tableMetadata().uuid());
+    assertThat(api().get(tablePath(table)).header("ETag")).isEqualTo(first.header("ETag"));
+  }
+
+  @Test
+  void aCommitIsServedWithoutReadingTheFileItWrote() throws IOException {
+    TableIdentifier table = newTable();
+    createTable(table);
+    UpdateTableRequest update =
+        new UpdateTableRequest(
+            List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
+    Response committed = api().body(json(update)).post(tablePath(table));
+    committed.then().statusCode(200);
+    String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
+
+    Files.delete(local(written));
+    LoadTableResponse loaded = loadTable(table);
+    assertThat(loaded.metadataLocation()).isEqualTo(written);
+    assertThat(loaded.tableMetadata().properties()).containsEntry("owner", "sales");
+  }
+
+  @Test
+  void aPointerMovedElsewhereIsFollowedAtOnce() throws IOException {
+    TableIdentifier table = newTable();
+    LoadTableResponse created = createTable(table);
+    String before = created.metadataLocation();
+    String etag = api().get(tablePath(table)).header("ETag");
+
+    // someone else writes the next file and registers it over the table: no commit of this
+    // server wrote it
+    TableMetadata current =
+        TableMetadataParser.read(org.apache.iceberg.Files.localInput(local(before).toFile()));
+    TableMetadata next =
+        TableMetadata.buildFrom(current).setProperties(Map.of("moved", "elsewhere")).build();
+    String after = next.location() + "/metadata/00001-" + UUID.randomUUID() + ".metadata.json";
+    Files.writeString(local(after), TableMetadataParser.toJson(next));
+    api()
+        .body(
+            json(
+                ImmutableRegisterTableRequest.builder()
+                    .name(table.name())
+                    .metadataLocation(after)
+                    .overwrite(true)
+                    .build()))
+        .post("/v1/namespaces/" + CatalogApi.path(table.namespace()) + "/register")
+        .then()
+        .statusCode(200);
+    // the old file's parsed copy is no answer any more, even with it gone
+    Files.delete(local(before));
+
+    LoadTableResponse loaded = loadTable(table);
+    assertThat(loaded.metadataLocation()).isEqualTo(after);
+    assertThat(loaded.tableMetadata().properties()).containsEntry("moved", "elsewhere");
+    Response conditional = api().header("If-None-Match", etag).get(tablePath(table));
+    conditional.then().statusCode(200);
+    assertThat(conditional.header("ETag")).isNotEqualTo(etag);
+  }
+}
