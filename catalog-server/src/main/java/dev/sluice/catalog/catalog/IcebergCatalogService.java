@@ -102,6 +102,7 @@ public class IcebergCatalogService {
   private final ClassifiedColumns columns;
   private final JobsConfig jobs;
   private final AccessDelegation delegation;
+  private final TableMetadataCache metadataCache;
 
   @Inject
   public IcebergCatalogService(
@@ -116,6 +117,7 @@ public class IcebergCatalogService {
       CatalogLineageEmitter lineage,
       CatalogAuthorizer authorizer,
       AccessDelegation delegation) {
+    this.metadataCache = metadataCache;
     this.store = store;
     this.delegation = delegation;
     this.lineage = lineage;
@@ -309,7 +311,8 @@ public class IcebergCatalogService {
    * The table, or its ETag alone when it matches {@code ifNoneMatch}; with the table config that
    * {@code accessDelegation} (the {@code X-Iceberg-Access-Delegation} header) asks for. The ETag
    * comes from the pointer alone, so a client whose copy is current is answered without the
-   * metadata file being read, after the same checks as a full answer.
+   * metadata file being read (only its presence is checked), after the same checks as a full
+   * answer.
    */
   public LoadedTable loadTable(
       TableIdentifier identifier, String snapshots, String ifNoneMatch, String accessDelegation) {
@@ -335,6 +338,9 @@ public class IcebergCatalogService {
     // the config differs with the delegation asked for, so the ETag does too
     String etag = etag(metadataLocation, mode, delegated);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+      // the client's copy is current, yet a file removed behind the catalog's back must fail it
+      // as a full load would: a HEAD, never a read
+      metadataCache.requirePresent(metadataLocation);
       return new LoadedTable(null, etag);
     }
     LoadTableResponse response =

@@ -19,8 +19,9 @@ import org.jboss.logging.Logger;
 /**
  * Parsed table metadata by metadata file location. A metadata file is written once under a name
  * holding a UUID and never changes, so an entry can never be stale, on this replica or any other;
- * which file is current is still read from the database's pointer on every request. Bounded by an
- * estimate of memory: twice the length of the file's JSON.
+ * which file is current is still read from the database's pointer on every request, and a hit still
+ * checks that the file exists. Bounded by an estimate of memory: twice the length of the file's
+ * JSON.
  */
 @ApplicationScoped
 public class TableMetadataCache {
@@ -61,11 +62,30 @@ public class TableMetadataCache {
     }
     Parsed cached = cache.getIfPresent(location);
     if (cached != null) {
-      return cached.metadata();
+      // a file removed behind the catalog's back must fail the load as it would uncached, so a
+      // hit still asks the store that the file is there: a HEAD, no body and no parsing
+      if (io.newInputFile(location).exists()) {
+        return cached.metadata();
+      }
+      cache.invalidate(location);
     }
     // read outside the cache's lock: a second reader of the same new file reads it too, harmlessly
     String json = json(io.newInputFile(location));
     return remember(location, TableMetadataParser.fromJson(location, json), json.length());
+  }
+
+  /**
+   * Confirms that the file at {@code location} is still there without reading it: a HEAD. A file
+   * removed behind the catalog's back fails as reading it would, with the store's own error.
+   */
+  public void requirePresent(String location) {
+    InputFile file = io.newInputFile(location);
+    if (!file.exists()) {
+      if (cache != null) {
+        cache.invalidate(location);
+      }
+      read(location); // throws the store's not-found error, as an uncached load does
+    }
   }
 
   /**

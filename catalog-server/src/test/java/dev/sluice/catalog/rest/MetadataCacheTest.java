@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Metadata files never change, so a load whose pointer names a file already parsed does not read it
- * again; the pointer itself is read on every load, so a pointer moved by anyone is followed at
- * once.
+ * again, only checks that it is still there; the pointer itself is read on every load, so a pointer
+ * moved by anyone is followed at once.
  */
 @QuarkusTest
 @TestProfile(CatalogTestProfile.class)
@@ -40,14 +40,15 @@ class MetadataCacheTest {
   }
 
   @Test
-  void aLoadWhosePointerDidNotMoveNeedsNoFile() throws IOException {
+  void aLoadWhosePointerDidNotMoveDoesNotReadTheFileAgain() throws IOException {
     TableIdentifier table = newTable();
     LoadTableResponse created = createTable(table);
     Response first = api().get(tablePath(table));
     first.then().statusCode(200);
 
-    // the file disappears behind the server's back: the parsed copy still answers
-    Files.delete(local(created.metadataLocation()));
+    // the file's bytes change behind the server's back (files are written once, so only a
+    // tampering hand does this): the parsed copy still answers, so the bytes were not read again
+    Files.writeString(local(created.metadataLocation()), "{ not metadata");
     LoadTableResponse again = loadTable(table);
     assertThat(again.metadataLocation()).isEqualTo(created.metadataLocation());
     assertThat(again.tableMetadata().schema().sameSchema(created.tableMetadata().schema()))
@@ -67,10 +68,24 @@ class MetadataCacheTest {
     committed.then().statusCode(200);
     String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
 
-    Files.delete(local(written));
+    Files.writeString(local(written), "{ not metadata");
     LoadTableResponse loaded = loadTable(table);
     assertThat(loaded.metadataLocation()).isEqualTo(written);
     assertThat(loaded.tableMetadata().properties()).containsEntry("owner", "sales");
+  }
+
+  @Test
+  void aMetadataFileRemovedBehindTheCatalogsBackFailsTheLoadEvenWhenParsed() throws IOException {
+    TableIdentifier table = newTable();
+    LoadTableResponse created = createTable(table);
+    api().get(tablePath(table)).then().statusCode(200);
+
+    Files.delete(local(created.metadataLocation()));
+    Response load = api().get(tablePath(table));
+    load.then().statusCode(404);
+    assertThat(load.jsonPath().getString("error.type")).isEqualTo("NotFoundException");
+    assertThat(load.jsonPath().getString("error.message"))
+        .contains("Failed to open input stream for file: " + created.metadataLocation());
   }
 
   @Test

@@ -189,6 +189,110 @@ final class Report {
       }
     }
     out.append("\nratio = Sluice throughput / this row's throughput (above 1: Sluice is faster)\n");
+    renderAgainstFasterPeer(out, sluiceTargets);
+  }
+
+  /**
+   * One line per measured case: each Sluice target's throughput over the faster of the peers in
+   * that case, beside the ratio the case is held to, then the latency and process targets.
+   */
+  private void renderAgainstFasterPeer(StringBuilder out, List<String> sluiceTargets) {
+    List<String> peers =
+        targets.stream()
+            .map(TargetInfo::name)
+            .filter(n -> !n.startsWith("sluice"))
+            .filter(n -> rows.stream().anyMatch(r -> r.target().equals(n)))
+            .toList();
+    if (peers.isEmpty() || sluiceTargets.isEmpty()) {
+      return;
+    }
+    out.append("\n== against the faster peer ==\n");
+    List<String> header = new ArrayList<>(List.of("workload", "variant", "faster peer", "ops/s"));
+    for (String s : sluiceTargets) {
+      header.add(s + " ratio");
+    }
+    header.add("target");
+    List<List<String>> lines = new ArrayList<>();
+    lines.add(header);
+    Set<String> seen = new LinkedHashSet<>();
+    for (Row r : rows) {
+      if (!seen.add(r.workload() + "\u0000" + r.variant())) {
+        continue;
+      }
+      Row faster = null;
+      for (String peer : peers) {
+        Row candidate = find(r.workload(), r.variant(), peer);
+        if (candidate != null
+            && candidate.opsPerSecond() > 0
+            && (faster == null || candidate.opsPerSecond() > faster.opsPerSecond())) {
+          faster = candidate;
+        }
+      }
+      if (faster == null) {
+        continue;
+      }
+      List<String> line =
+          new ArrayList<>(
+              List.of(r.workload(), r.variant(), faster.target(), fmt(faster.opsPerSecond())));
+      double goal = goal(r.workload(), r.variant());
+      for (String s : sluiceTargets) {
+        Row sluice = find(r.workload(), r.variant(), s);
+        String ratio = ratio(sluice, faster);
+        boolean met =
+            sluice != null && sluice.opsPerSecond() / faster.opsPerSecond() >= goal && goal > 0;
+        line.add("-".equals(ratio) || goal <= 0 ? ratio : ratio + (met ? " ok" : " BELOW"));
+      }
+      line.add(goal > 0 ? String.format(Locale.ROOT, ">= %.1f", goal) : "-");
+      lines.add(line);
+    }
+    out.append(table(lines));
+    for (String s : sluiceTargets) {
+      Row load = find(CatalogBench.READ_LOAD, "c=8", s);
+      if (load != null) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %s: loadTable c=8 p99 %s ms (target <= 5 ms: %s)%n",
+                s,
+                fmt(load.p99Ms()),
+                load.p99Ms() <= 5 ? "ok" : "BELOW"));
+      }
+    }
+    TargetInfo reference =
+        targets.stream().filter(t -> t.name().equals("iceberg-rest")).findFirst().orElse(null);
+    for (TargetInfo t : targets) {
+      if (!t.name().startsWith("sluice") || t.startupSeconds() < 0) {
+        continue;
+      }
+      String startup =
+          reference == null || reference.startupSeconds() < 0
+              ? "no reference server figure"
+              : String.format(
+                  Locale.ROOT,
+                  "reference server %s s: %s",
+                  fmt(reference.startupSeconds()),
+                  t.startupSeconds() <= reference.startupSeconds() ? "ok" : "BELOW");
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %s: start-up %s s (%s); RSS after start %s MiB (target <= 200: %s)%n",
+              t.name(),
+              fmt(t.startupSeconds()),
+              startup,
+              fmt(t.rssAfterStartMiB()),
+              t.rssAfterStartMiB() <= 200 ? "ok" : "BELOW"));
+    }
+  }
+
+  /** The ratio to the faster peer a case is held to; 0 where none is set. */
+  private static double goal(String workload, String variant) {
+    return switch (workload) {
+      case CatalogBench.READ_LOAD, CatalogBench.READ_HEAD, CatalogBench.READ_LIST -> 2.0;
+      case CatalogBench.MIX -> variant.startsWith("loadTable") ? 2.0 : 1.5;
+      case CatalogBench.CONTENDED, CatalogBench.PARALLEL -> 1.5;
+      case CatalogBench.CREATE -> variant.startsWith("create table") ? 1.0 : 0;
+      default -> 0;
+    };
   }
 
   private Row find(String workload, String variant, String target) {
