@@ -78,13 +78,14 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
       disableRefresh();
       return;
     }
-    readFrom(location.get());
+    // a commit's base or the server's own look: parsed once, never asked for again
+    refreshFromMetadataLocation(location.get(), null, 20, metadataCache::parsed);
   }
 
   /**
-   * The table's metadata as the file at {@code metadataLocation} holds it, a location its pointer
-   * named a moment ago; read as a refresh reads it (retried on transient failures), through the
-   * cache.
+   * The table's metadata for a client's load, as the file at {@code metadataLocation} holds it, a
+   * location its pointer named a moment ago; read as a refresh reads it (retried on transient
+   * failures), through the cache, with the file's presence confirmed.
    */
   public TableMetadata readFrom(String metadataLocation) {
     refreshFromMetadataLocation(metadataLocation, null, 20, metadataCache::read);

@@ -55,19 +55,35 @@ public class TableMetadataCache {
                 .build();
   }
 
-  /** The metadata in the file at {@code location}, read only when not already parsed. */
+  /**
+   * The metadata in the file at {@code location} for a client's load: read only when not already
+   * parsed, but a file removed behind the catalog's back fails the load as it would uncached, so a
+   * hit still asks the store that the file is there (a HEAD, no body and no parsing).
+   */
   public TableMetadata read(String location) {
-    if (cache == null) {
-      return TableMetadataParser.read(io, location);
-    }
-    Parsed cached = cache.getIfPresent(location);
-    if (cached != null) {
-      // a file removed behind the catalog's back must fail the load as it would uncached, so a
-      // hit still asks the store that the file is there: a HEAD, no body and no parsing
-      if (io.newInputFile(location).exists()) {
+    if (cache != null) {
+      Parsed cached = cache.getIfPresent(location);
+      if (cached != null && io.newInputFile(location).exists()) {
         return cached.metadata();
       }
       cache.invalidate(location);
+    }
+    return parse(location);
+  }
+
+  /**
+   * The metadata in the file at {@code location}, from memory when parsed before, without asking
+   * the store again: for a commit's base (the pointer's compare-and-swap guards the commit, and the
+   * file's bytes cannot have changed) and the server's own checks.
+   */
+  public TableMetadata parsed(String location) {
+    Parsed cached = cache == null ? null : cache.getIfPresent(location);
+    return cached != null ? cached.metadata() : parse(location);
+  }
+
+  private TableMetadata parse(String location) {
+    if (cache == null) {
+      return TableMetadataParser.read(io, location);
     }
     // read outside the cache's lock: a second reader of the same new file reads it too, harmlessly
     String json = json(io.newInputFile(location));
@@ -79,12 +95,11 @@ public class TableMetadataCache {
    * removed behind the catalog's back fails as reading it would, with the store's own error.
    */
   public void requirePresent(String location) {
-    InputFile file = io.newInputFile(location);
-    if (!file.exists()) {
+    if (!io.newInputFile(location).exists()) {
       if (cache != null) {
         cache.invalidate(location);
       }
-      read(location); // throws the store's not-found error, as an uncached load does
+      parse(location); // throws the store's not-found error, as an uncached load does
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.sluice.catalog.persistence;
 
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.hibernate.orm.PersistenceUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -20,16 +22,28 @@ public class CatalogSessions {
   public static final String EMBEDDED = "embedded";
 
   private final Session session;
+  private final AgroalDataSource dataSource;
   private final boolean postgresql;
 
   @Inject
   CatalogSessions(
       @PersistenceUnit(POSTGRESQL) Instance<Session> postgresql,
       @PersistenceUnit(EMBEDDED) Instance<Session> embedded,
+      @DataSource(POSTGRESQL) Instance<AgroalDataSource> postgresqlSource,
+      @DataSource(EMBEDDED) Instance<AgroalDataSource> embeddedSource,
       @ConfigProperty(name = "quarkus.datasource.\"postgresql\".active", defaultValue = "false")
           boolean postgresqlActive) {
     this.session = postgresqlActive ? postgresql.get() : embedded.get();
+    this.dataSource = postgresqlActive ? postgresqlSource.get() : embeddedSource.get();
     this.postgresql = postgresqlActive;
+  }
+
+  /**
+   * The active datasource, for reads that need neither a session nor a transaction; a connection
+   * taken inside a transaction is enlisted in it.
+   */
+  public AgroalDataSource dataSource() {
+    return dataSource;
   }
 
   /** Whether this process runs on PostgreSQL (shared by replicas) rather than embedded H2. */

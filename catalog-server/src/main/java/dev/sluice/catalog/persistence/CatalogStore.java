@@ -36,13 +36,20 @@ public class CatalogStore {
   private final AuditTrail audit;
   private final JobStore jobs;
   private final LineageOutbox lineage;
+  private final CatalogReads reads;
 
   @Inject
-  CatalogStore(CatalogSessions sessions, AuditTrail audit, JobStore jobs, LineageOutbox lineage) {
+  CatalogStore(
+      CatalogSessions sessions,
+      AuditTrail audit,
+      JobStore jobs,
+      LineageOutbox lineage,
+      CatalogReads reads) {
     this.sessions = sessions;
     this.audit = audit;
     this.jobs = jobs;
     this.lineage = lineage;
+    this.reads = reads;
   }
 
   private Session session() {
@@ -208,9 +215,9 @@ public class CatalogStore {
         .uniqueResultOptional();
   }
 
-  @Transactional
+  /** The pointer alone: every load and existence check asks for it (see {@link CatalogReads}). */
   public Optional<EntityPointer> find(TableIdentifier identifier) {
-    return entity(identifier).map(e -> new EntityPointer(e.id, e.kind, e.metadataLocation));
+    return reads.find(identifier);
   }
 
   @Transactional
@@ -492,23 +499,8 @@ public class CatalogStore {
    * Up to {@code limit} names of tables or views in a namespace after {@code after} (exclusive;
    * null from the start), ordered by name: the pages a filtered listing walks.
    */
-  @Transactional
   public List<TableIdentifier> listAfter(Namespace namespace, Kind kind, String after, int limit) {
-    requireExists(namespace);
-    return session()
-        .createSelectionQuery(
-            "select name from CatalogEntity where namespaceName = :ns and kind = :kind"
-                + (after == null ? "" : " and name > :after")
-                + " order by name",
-            String.class)
-        .setParameter("ns", NamespaceNames.encode(namespace))
-        .setParameter("kind", kind)
-        .setProperties(after == null ? Map.of() : Map.of("after", after))
-        .setMaxResults(limit)
-        .getResultList()
-        .stream()
-        .map(name -> TableIdentifier.of(namespace, name))
-        .toList();
+    return reads.listAfter(namespace, kind, after, limit);
   }
 
   /** Up to {@code limit} child namespaces of {@code parent} after {@code after}, by name. */

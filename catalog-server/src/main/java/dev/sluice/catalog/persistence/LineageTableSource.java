@@ -18,9 +18,7 @@ import dev.sluice.lineage.NodeKind;
 import dev.sluice.lineage.RunState;
 import dev.sluice.lineage.RunView;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.agroal.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The lineage projection as the tables hold it: what every replica reads, so all answer the same.
@@ -51,12 +48,8 @@ public class LineageTableSource implements LineageSource {
   private final AgroalDataSource dataSource;
 
   @Inject
-  LineageTableSource(
-      @DataSource(CatalogSessions.POSTGRESQL) Instance<AgroalDataSource> postgresql,
-      @DataSource(CatalogSessions.EMBEDDED) Instance<AgroalDataSource> embedded,
-      @ConfigProperty(name = "quarkus.datasource.\"postgresql\".active", defaultValue = "false")
-          boolean postgresqlActive) {
-    this.dataSource = postgresqlActive ? postgresql.get() : embedded.get();
+  LineageTableSource(CatalogSessions sessions) {
+    this.dataSource = sessions.dataSource();
   }
 
   /** Reads on a pooled connection (enlisted in the caller's transaction, if it has one). */
