@@ -132,6 +132,16 @@ class AuditBatchWriterTest {
   }
 
   @Test
+  void aBatchLargerThanOneStatementKeepsItsOrder() throws Exception {
+    started(NEVER, 5000, 2500);
+    enqueueEach(resources(0, 2500));
+
+    writer.drain();
+
+    assertThat(stored()).containsExactlyElementsOf(resources(0, 2500));
+  }
+
+  @Test
   void rowsWaitAtMostTheFlushIntervalWithoutAReader() throws Exception {
     started(Duration.ofMillis(100), 1000, 500);
     enqueueEach(resources(0, 3));

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.catalog.Namespace;
@@ -139,6 +140,14 @@ class AuditRoleIT {
     server.restart();
 
     assertThat(asApp(requests).output()).as("one request, its rows").isEqualTo("" + reads);
+    String order =
+        "SELECT string_agg(action, ',' ORDER BY first_id) FROM (SELECT request_id,"
+            + " min(id) AS first_id, min(action) AS action FROM audit_event"
+            + " WHERE resource LIKE 'read_often%' AND action IN ('table.load', 'table.exists',"
+            + " 'table.list') GROUP BY request_id) AS requests";
+    assertThat(asApp(order).output())
+        .as("in the order the requests were answered")
+        .isEqualTo(String.join(",", Collections.nCopies(5, "table.load,table.exists,table.list")));
   }
 
   @Test
