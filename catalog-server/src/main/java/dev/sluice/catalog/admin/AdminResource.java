@@ -1,5 +1,6 @@
 package dev.sluice.catalog.admin;
 
+import dev.sluice.catalog.audit.AuditBatchWriter;
 import dev.sluice.catalog.persistence.AuditEventEntity;
 import dev.sluice.catalog.persistence.AuditStore;
 import dev.sluice.catalog.security.ApiTokenService;
@@ -38,6 +39,7 @@ public class AdminResource {
   @Inject AdminService admin;
   @Inject ApiTokenService tokens;
   @Inject AuditStore audit;
+  @Inject AuditBatchWriter auditQueue;
 
   @GET
   @Path("/principals")
@@ -134,6 +136,9 @@ public class AdminResource {
         throw new IllegalArgumentException("Invalid pageToken: " + pageToken);
       }
     }
+    // this replica's queued rows first, so a caller sees its own requests; other replicas' rows
+    // follow within their flush interval
+    auditQueue.drain();
     List<AuditEventEntity> rows =
         audit.query(
             new AuditStore.Query(

@@ -11,9 +11,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
- * Writes the decisions a request made but no change carried, once its answer is known. When they
- * cannot be written, a read's answer is withheld (503: nothing is served without its audit row); a
- * refusal or a failure stays as it is, and so does a change, which committed with its own rows.
+ * Queues the decisions a request made but no change carried, once its answer is known. When they
+ * cannot be queued (the queue is full: the database is down or too slow), a read's answer is
+ * withheld (503: nothing is served without its audit row); a refusal or a failure stays as it is,
+ * and so does a change, which committed with its own rows.
  */
 public class AuditFlushFilter {
   private static final Logger LOG = Logger.getLogger(AuditFlushFilter.class);
@@ -40,9 +41,11 @@ public class AuditFlushFilter {
           e.toString());
       if (read && served) {
         String message =
-            DatabaseFailures.isUnavailable(e)
-                ? "The catalog database is unavailable; retry later"
-                : "The audit trail could not be written; retry later";
+            e instanceof ServiceUnavailableException
+                ? e.getMessage()
+                : DatabaseFailures.isUnavailable(e)
+                    ? "The catalog database is unavailable; retry later"
+                    : "The audit trail could not be written; retry later";
         response.setStatus(503);
         response.setEntity(
             IcebergErrors.response(503, ServiceUnavailableException.class.getSimpleName(), message)

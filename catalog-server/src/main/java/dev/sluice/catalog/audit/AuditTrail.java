@@ -20,13 +20,14 @@ import org.jboss.logging.MDC;
 /**
  * Records every decision. A decision that allows a change is written by the transaction making the
  * change ({@link #joinChange}), so the change cannot commit without its audit row; decisions that
- * changed nothing (reads, refusals, failed changes) are written when the request ends. Each row
- * names the credential that authenticated its request.
+ * changed nothing (reads, refusals, failed changes) are queued when the request ends and written in
+ * batches ({@link AuditBatchWriter}). Each row names the credential that authenticated its request.
  */
 @ApplicationScoped
 public class AuditTrail {
   private final PendingAudit pending;
   private final AuditStore store;
+  private final AuditBatchWriter writer;
   private final TransactionSynchronizationRegistry transactions;
   private final CurrentVertxRequest request;
   private final CurrentIdentityAssociation identity;
@@ -35,11 +36,13 @@ public class AuditTrail {
   public AuditTrail(
       PendingAudit pending,
       AuditStore store,
+      AuditBatchWriter writer,
       TransactionSynchronizationRegistry transactions,
       CurrentVertxRequest request,
       CurrentIdentityAssociation identity) {
     this.pending = pending;
     this.store = store;
+    this.writer = writer;
     this.transactions = transactions;
     this.request = request;
     this.identity = identity;
@@ -86,7 +89,11 @@ public class AuditTrail {
     AfterCommit.run(transactions, () -> pending.written(entries.size()));
   }
 
-  /** At the end of a request: the decisions no change carried, in their own transaction. */
+  /**
+   * At the end of a request: the decisions no change carried are queued for the batch writer.
+   *
+   * @throws org.apache.iceberg.exceptions.ServiceUnavailableException when the queue has no room
+   */
   public void flush() {
     if (!inRequest()) {
       return;
@@ -97,7 +104,7 @@ public class AuditTrail {
     }
     String address = pending.clientAddress();
     String credential = pending.credential();
-    store.append(entries.stream().map(e -> entity(e, address, credential)).toList());
+    writer.enqueue(entries.stream().map(e -> entity(e, address, credential)).toList());
     pending.written(entries.size());
   }
 
@@ -117,15 +124,16 @@ public class AuditTrail {
       AuditEntry entry, String clientAddress, String credential) {
     AuditEventEntity entity = new AuditEventEntity();
     entity.occurredAt = OffsetDateTime.now(ZoneOffset.UTC);
-    entity.principal = entry.principal();
-    entity.action = entry.action();
+    // every text fits its column, so that no row can fail the batch it is written in
+    entity.principal = truncate(entry.principal(), 512);
+    entity.action = truncate(entry.action(), 64);
     entity.resource = truncate(entry.resource(), 2048);
     entity.allowed = entry.allowed();
     entity.rule = truncate(entry.rule(), 4000);
     Object requestId = MDC.get(RequestIdFilter.MDC_KEY);
-    entity.requestId = requestId == null ? null : requestId.toString();
-    entity.clientAddress = clientAddress;
-    entity.credential = credential;
+    entity.requestId = requestId == null ? null : truncate(requestId.toString(), 128);
+    entity.clientAddress = clientAddress == null ? null : truncate(clientAddress, 128);
+    entity.credential = credential == null ? null : truncate(credential, 512);
     entity.policyVersion = entry.policyVersion();
     return entity;
   }

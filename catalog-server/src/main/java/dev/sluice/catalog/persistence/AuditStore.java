@@ -3,8 +3,13 @@ package dev.sluice.catalog.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.hibernate.Session;
@@ -30,6 +35,58 @@ public class AuditStore {
   @Transactional
   public void append(List<AuditEventEntity> events) {
     appendInto(sessions.session(), events);
+  }
+
+  /**
+   * Appends in one transaction, in the given order (ids ascend with it), as multi-row inserts: for
+   * batches of hundreds of rows about a third cheaper on PostgreSQL than a JDBC batch of single-row
+   * inserts. Hibernate does not batch inserts of identity ids, so the rows go through the session's
+   * connection.
+   */
+  @Transactional
+  public void appendBatch(List<AuditEventEntity> events) {
+    sessions.session().doWork(connection -> insert(connection, events));
+  }
+
+  private static final String COLUMNS =
+      "INSERT INTO audit_event (occurred_at, principal, action, resource, allowed, rule,"
+          + " request_id, client_address, credential, policy_version, attempts) VALUES ";
+  private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final int PARAMETERS_PER_ROW = 11;
+
+  /** Rows per statement: within PostgreSQL's 65,535 bind parameters. */
+  static final int ROWS_PER_STATEMENT = 1000;
+
+  /** Inserts the rows on {@code connection}, within its current transaction, in their order. */
+  public static void insert(Connection connection, List<AuditEventEntity> events)
+      throws SQLException {
+    for (int from = 0; from < events.size(); from += ROWS_PER_STATEMENT) {
+      List<AuditEventEntity> chunk =
+          events.subList(from, Math.min(events.size(), from + ROWS_PER_STATEMENT));
+      String sql = COLUMNS + String.join(", ", Collections.nCopies(chunk.size(), ROW));
+      try (PreparedStatement insert = connection.prepareStatement(sql)) {
+        int at = 0;
+        for (AuditEventEntity event : chunk) {
+          insert.setObject(at + 1, event.occurredAt);
+          insert.setString(at + 2, event.principal);
+          insert.setString(at + 3, event.action);
+          insert.setString(at + 4, event.resource);
+          insert.setBoolean(at + 5, event.allowed);
+          insert.setString(at + 6, event.rule);
+          insert.setString(at + 7, event.requestId);
+          insert.setString(at + 8, event.clientAddress);
+          insert.setString(at + 9, event.credential);
+          if (event.policyVersion == null) {
+            insert.setNull(at + 10, Types.INTEGER);
+          } else {
+            insert.setInt(at + 10, event.policyVersion);
+          }
+          insert.setInt(at + 11, event.attempts);
+          at += PARAMETERS_PER_ROW;
+        }
+        insert.executeUpdate();
+      }
+    }
   }
 
   /** Which rows to return; null fields do not filter. Newest first, keyed on id for paging. */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.catalog.Namespace;
@@ -27,9 +28,13 @@ class AuditRoleIT {
 
   @BeforeAll
   static void start() throws Exception {
-    // failed authentications are written only when their window closes: here, at the stop
+    // failed authentications are written only when their window closes, and the rows of reads
+    // when their flush interval ends: here, both at the stop
     server =
-        SluiceOnPostgres.start("audit-role", Map.of("sluice.auth.failed-auth-audit-window", "1H"));
+        SluiceOnPostgres.start(
+            "audit-role",
+            Map.of(
+                "sluice.auth.failed-auth-audit-window", "1H", "sluice.audit.flush-interval", "1H"));
     postgres = server.postgres();
   }
 
@@ -109,6 +114,40 @@ class AuditRoleIT {
     server.restart();
 
     assertThat(asApp(query).output()).isEqualTo("3 api-token /v1/namespaces");
+  }
+
+  @Test
+  void queuedRowsOfReadsAreWrittenByTheAppRoleAtACleanStop() throws Exception {
+    try (RESTCatalog catalog = server.client()) {
+      catalog.createNamespace(Namespace.of("read_often"));
+      catalog.createTable(TableIdentifier.of("read_often", "events"), ConcurrentCommitsIT.SCHEMA);
+    }
+    int reads = 0;
+    for (int i = 0; i < 5; i++) {
+      assertThat(server.send("GET", "/v1/namespaces/read_often/tables/events").statusCode())
+          .isEqualTo(200);
+      assertThat(server.send("HEAD", "/v1/namespaces/read_often/tables/events").statusCode())
+          .isEqualTo(204);
+      assertThat(server.send("GET", "/v1/namespaces/read_often/tables").statusCode())
+          .isEqualTo(200);
+      reads += 3;
+    }
+    String requests =
+        "SELECT count(DISTINCT request_id) FROM audit_event WHERE resource LIKE 'read_often%'"
+            + " AND action IN ('table.load', 'table.exists', 'table.list') AND allowed";
+    assertThat(asApp(requests).output()).as("queued, not yet written").isEqualTo("0");
+
+    server.restart();
+
+    assertThat(asApp(requests).output()).as("one request, its rows").isEqualTo("" + reads);
+    String order =
+        "SELECT string_agg(action, ',' ORDER BY first_id) FROM (SELECT request_id,"
+            + " min(id) AS first_id, min(action) AS action FROM audit_event"
+            + " WHERE resource LIKE 'read_often%' AND action IN ('table.load', 'table.exists',"
+            + " 'table.list') GROUP BY request_id) AS requests";
+    assertThat(asApp(order).output())
+        .as("in the order the requests were answered")
+        .isEqualTo(String.join(",", Collections.nCopies(5, "table.load,table.exists,table.list")));
   }
 
   @Test
