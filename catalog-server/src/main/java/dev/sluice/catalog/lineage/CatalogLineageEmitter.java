@@ -58,7 +58,8 @@ public class CatalogLineageEmitter {
 
   /**
    * Runs {@code commit}, describing each table commit it makes as {@code principal}'s {@code
-   * operation}; once it returns, projects the events its transactions stored.
+   * operation}; once it returns, projects the events its transactions stored unprojected (on H2; on
+   * PostgreSQL they are projected in the commit's own transaction).
    */
   public <T> T describing(String catalog, String principal, String operation, Supplier<T> commit) {
     if (!config.emitCommits() || !Arc.container().requestContext().isActive()) {
@@ -95,10 +96,11 @@ public class CatalogLineageEmitter {
                   metadataLocation,
                   context.principal(),
                   context.operation()));
-      LineageService.Body body = LineageService.read(json);
+      LineageService.Received received = LineageService.read(json).events().get(0);
       outbox.describe(
           metadataLocation,
-          LineageService.entity(body.events().get(0), LineageService.Sender.CATALOG));
+          LineageService.entity(received, LineageService.Sender.CATALOG),
+          received.event());
     } catch (RuntimeException e) {
       LOG.warnf(e, "Lineage event for the commit of %s not recorded", table);
     }

@@ -3,6 +3,7 @@ package dev.sluice.catalog.lineage;
 import dev.sluice.catalog.persistence.AfterCommit;
 import dev.sluice.catalog.persistence.LineageEventEntity;
 import dev.sluice.catalog.persistence.LineageEventStore;
+import dev.sluice.lineage.LineageEvent;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -17,8 +18,9 @@ import org.hibernate.Session;
  * The catalog's commit events travel with the commit: an event is built for each metadata file the
  * request writes, before any pointer moves ({@link #describe}), and the store's pointer mutators
  * write the events of the files their pointers move to inside their own transaction ({@link
- * #joinChange}). So a commit and its event are stored together or not at all; the event is stored
- * unprojected and projected right after (or by any replica's projector).
+ * #joinChange}). So a commit and its event are stored together or not at all. On PostgreSQL the
+ * event is projected in that same transaction; on H2 it is stored unprojected and projected right
+ * after (or by the projector).
  */
 @ApplicationScoped
 public class LineageOutbox {
@@ -50,9 +52,9 @@ public class LineageOutbox {
   }
 
   /** Holds the event describing a commit to {@code metadataLocation}, until the pointer moves. */
-  void describe(String metadataLocation, LineageEventEntity event) {
+  void describe(String metadataLocation, LineageEventEntity event, LineageEvent parsed) {
     if (inRequest()) {
-      pending.described(metadataLocation, event);
+      pending.described(metadataLocation, new PendingCommitEvents.Described(event, parsed));
     }
   }
 
@@ -64,15 +66,22 @@ public class LineageOutbox {
     if (!inRequest()) {
       return;
     }
-    List<Long> ids = new ArrayList<>();
+    List<LineageEventEntity> events = new ArrayList<>();
+    List<LineageEvent> parsed = new ArrayList<>();
     for (String location : metadataLocations) {
-      LineageEventEntity event = pending.take(location);
-      if (event != null) {
-        ids.add(store.appendUnprojected(session, event, config.forwardUrl().isPresent()));
+      PendingCommitEvents.Described described = pending.take(location);
+      if (described != null) {
+        events.add(described.entity());
+        parsed.add(described.event());
       }
     }
-    if (ids.isEmpty()) {
+    if (events.isEmpty()) {
       return;
+    }
+    List<Long> ids =
+        store.appendCommitEvents(session, events, parsed, config.forwardUrl().isPresent());
+    if (ids.isEmpty()) {
+      return; // projected in this transaction
     }
     AfterCommit.run(
         transactions,

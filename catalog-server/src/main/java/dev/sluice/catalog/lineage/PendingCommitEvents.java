@@ -1,6 +1,7 @@
 package dev.sluice.catalog.lineage;
 
 import dev.sluice.catalog.persistence.LineageEventEntity;
+import dev.sluice.lineage.LineageEvent;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,8 +16,11 @@ import java.util.Map;
 @RequestScoped
 public class PendingCommitEvents {
   private CommitContext context;
-  private final Map<String, LineageEventEntity> byMetadataLocation = new HashMap<>();
+  private final Map<String, Described> byMetadataLocation = new HashMap<>();
   private final List<Long> committed = new ArrayList<>();
+
+  /** An event built for a metadata file: as stored, and what it says. */
+  record Described(LineageEventEntity entity, LineageEvent event) {}
 
   /** Who commits, what kind of change, in which catalog. */
   record CommitContext(String catalog, String principal, String operation) {}
@@ -29,11 +33,11 @@ public class PendingCommitEvents {
     this.context = context;
   }
 
-  void described(String metadataLocation, LineageEventEntity event) {
+  void described(String metadataLocation, Described event) {
     byMetadataLocation.put(metadataLocation, event);
   }
 
-  LineageEventEntity take(String metadataLocation) {
+  Described take(String metadataLocation) {
     return byMetadataLocation.remove(metadataLocation);
   }
 

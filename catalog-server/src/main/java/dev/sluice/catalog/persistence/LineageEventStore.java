@@ -187,45 +187,88 @@ public class LineageEventStore {
   }
 
   /**
-   * Appends an event inside the caller's transaction (the catalog's commit), unprojected: the
-   * projector takes it from there, so the event commits with the change it describes or not at all.
-   * With {@code forward}, it is queued for forwarding too. Returns the event's id.
+   * Stores the catalog's commit events inside the commit's transaction, so each commits with the
+   * change it describes or not at all; {@code parsed} holds what each says. On PostgreSQL they are
+   * projected in that transaction too: one transaction per commit, and the lineage is there when
+   * the commit is answered. On H2, whose projecting writers take turns, they are queued unprojected
+   * for the projector, which the caller runs right after the commit. With {@code forward}, each is
+   * queued for forwarding too. Returns the ids of the events queued unprojected.
    */
-  public long appendUnprojected(Session session, LineageEventEntity event, boolean forward) {
+  public List<Long> appendCommitEvents(
+      Session session,
+      List<LineageEventEntity> events,
+      List<LineageEvent> parsed,
+      boolean forward) {
+    if (events.size() != parsed.size()) {
+      throw new IllegalArgumentException("one parsed event for each stored event");
+    }
     return session.doReturningWork(
         connection -> {
-          long id;
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "insert into lineage_event ("
-                      + COLUMNS
-                      + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  new String[] {"id"})) {
-            bindEvent(insert, 1, event, now());
-            insert.executeUpdate();
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-              keys.next();
-              id = keys.getLong(1);
+          List<Long> unprojected = new ArrayList<>();
+          List<LineageEvent> fresh = new ArrayList<>();
+          for (int i = 0; i < events.size(); i++) {
+            if (postgresql) {
+              long id = insertReturningId(connection, events.get(i));
+              if (forward) {
+                queueForward(connection, id);
+              }
+              fresh.add(parsed.get(i));
+            } else {
+              unprojected.add(appendUnprojected(connection, events.get(i), forward));
             }
           }
-          try (PreparedStatement queue =
-              connection.prepareStatement(
-                  "insert into lineage_unprojected (event_id) values (?)")) {
-            queue.setLong(1, id);
-            queue.executeUpdate();
+          if (!fresh.isEmpty()) {
+            LineageTables.project(connection, Dialect.POSTGRESQL, fresh, learning());
           }
-          if (forward) {
-            try (PreparedStatement queue =
-                connection.prepareStatement(
-                    "insert into lineage_forward (event_id, attempts, next_attempt_at)"
-                        + " values (?, 0, ?)")) {
-              queue.setLong(1, id);
-              queue.setObject(2, now());
-              queue.executeUpdate();
-            }
-          }
-          return id;
+          return unprojected;
         });
+  }
+
+  /**
+   * Appends an event inside the caller's transaction, unprojected: the projector takes it from
+   * there. With {@code forward}, it is queued for forwarding too. Returns the event's id.
+   */
+  public long appendUnprojected(Session session, LineageEventEntity event, boolean forward) {
+    return session.doReturningWork(connection -> appendUnprojected(connection, event, forward));
+  }
+
+  private static long appendUnprojected(
+      Connection connection, LineageEventEntity event, boolean forward) throws SQLException {
+    long id = insertReturningId(connection, event);
+    try (PreparedStatement queue =
+        connection.prepareStatement("insert into lineage_unprojected (event_id) values (?)")) {
+      queue.setLong(1, id);
+      queue.executeUpdate();
+    }
+    if (forward) {
+      queueForward(connection, id);
+    }
+    return id;
+  }
+
+  private static long insertReturningId(Connection connection, LineageEventEntity event)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into lineage_event (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            new String[] {"id"})) {
+      bindEvent(insert, 1, event, now());
+      insert.executeUpdate();
+      try (ResultSet keys = insert.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  private static void queueForward(Connection connection, long id) throws SQLException {
+    try (PreparedStatement queue =
+        connection.prepareStatement(
+            "insert into lineage_forward (event_id, attempts, next_attempt_at) values (?, 0, ?)")) {
+      queue.setLong(1, id);
+      queue.setObject(2, now());
+      queue.executeUpdate();
+    }
   }
 
   /** A stored event as the projector and the forwarder read it. */
