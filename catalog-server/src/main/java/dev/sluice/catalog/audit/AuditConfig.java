@@ -23,10 +23,10 @@ public interface AuditConfig {
    * Rows this replica may hold unwritten. When the database is down or too slow and the queue is
    * full, a read is answered 503 instead of being served without its audit row.
    */
-  @WithDefault("10000")
+  @WithDefault("50000")
   int queueCapacity();
 
   /** The most rows one transaction writes; a queue this long is written without waiting. */
-  @WithDefault("500")
+  @WithDefault("2000")
   int batchSize();
 }

@@ -1,6 +1,7 @@
 package dev.sluice.catalog.persistence;
 
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.zones.StorageLocation;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.catalog.Namespace;
@@ -28,13 +30,18 @@ public class CatalogReads {
           + " where namespace_name = ? and name = ?";
 
   /**
-   * The namespace's row joined with a page of its entries: no row means no namespace, one row with
-   * a null name an empty one.
+   * A marker row (0) when the namespace exists, then a page of its entries (1) in name order: no
+   * row means no namespace. The page is an ordered scan of the (namespace, name) index that stops
+   * at the limit, however many entries the namespace holds.
    */
-  private static final String PAGE =
-      "select e.name from catalog_namespace n left join catalog_entity e"
-          + " on e.namespace_name = n.name and e.kind = ? and (? is null or e.name > ?)"
-          + " where n.name = ? order by e.name limit ?";
+  private static String page(boolean after) {
+    return "select 0, cast(null as varchar(1024)) from catalog_namespace where name = ?"
+        + " union all select 1, p.name from (select name from catalog_entity"
+        + " where namespace_name = ? and kind = ?"
+        + (after ? " and name > ?" : "")
+        + " order by name fetch first ? rows only) p"
+        + " order by 1, 2";
+  }
 
   private final AgroalDataSource dataSource;
 
@@ -67,20 +74,24 @@ public class CatalogReads {
    */
   public List<TableIdentifier> listAfter(Namespace namespace, Kind kind, String after, int limit) {
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement select = connection.prepareStatement(PAGE)) {
-      select.setString(1, kind.name());
-      select.setString(2, after);
-      select.setString(3, after);
-      select.setString(4, NamespaceNames.encode(namespace));
-      select.setInt(5, limit);
+        PreparedStatement select = connection.prepareStatement(page(after != null))) {
+      String encoded = NamespaceNames.encode(namespace);
+      int i = 1;
+      select.setString(i++, encoded);
+      select.setString(i++, encoded);
+      select.setString(i++, kind.name());
+      if (after != null) {
+        select.setString(i++, after);
+      }
+      select.setInt(i, limit);
       boolean found = false;
       List<TableIdentifier> page = new ArrayList<>();
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
-          found = true;
-          String name = row.getString(1);
-          if (name != null) {
-            page.add(TableIdentifier.of(namespace, name));
+          if (row.getInt(1) == 0) {
+            found = true;
+          } else {
+            page.add(TableIdentifier.of(namespace, row.getString(2)));
           }
         }
       }
@@ -90,6 +101,38 @@ public class CatalogReads {
       return List.copyOf(page);
     } catch (SQLException e) {
       throw new CatalogReadException("The catalog's listing could not be read", e);
+    }
+  }
+
+  /**
+   * A table or view other than {@code except} whose location holds, or lies within, {@code
+   * location} (compared by canonical location key): asked before any file of a create, register or
+   * rename is written.
+   */
+  public Optional<TableIdentifier> overlapping(StorageLocation location, TableIdentifier except) {
+    List<String> ancestors = location.keyAndAncestors();
+    String sql =
+        "select namespace_name, name from catalog_entity where (location in ("
+            + String.join(", ", Collections.nCopies(ancestors.size(), "?"))
+            + ") or location like ? escape '\\') and not (namespace_name = ? and name = ?)"
+            + " fetch first 1 rows only";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      int i = 1;
+      for (String key : ancestors) {
+        select.setString(i++, key);
+      }
+      select.setString(i++, LikePatterns.literal(location.key()) + "/%");
+      select.setString(i++, NamespaceNames.encode(except.namespace()));
+      select.setString(i, except.name());
+      try (ResultSet row = select.executeQuery()) {
+        return row.next()
+            ? Optional.of(
+                TableIdentifier.of(NamespaceNames.decode(row.getString(1)), row.getString(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new CatalogReadException("The catalog's table locations could not be read", e);
     }
   }
 

@@ -458,24 +458,8 @@ public class CatalogStore {
    * A table or view other than {@code except} whose location holds, or lies within, {@code
    * location} (compared by canonical location key).
    */
-  @Transactional
   public Optional<TableIdentifier> overlapping(StorageLocation location, TableIdentifier except) {
-    List<Object[]> rows =
-        session()
-            .createSelectionQuery(
-                "select namespaceName, name from CatalogEntity"
-                    + " where (location in :ancestors or location like :below escape '\\')"
-                    + " and not (namespaceName = :ns and name = :name)",
-                Object[].class)
-            .setParameter("ancestors", location.keyAndAncestors())
-            .setParameter("below", LikePatterns.literal(location.key()) + "/%")
-            .setParameter("ns", NamespaceNames.encode(except.namespace()))
-            .setParameter("name", except.name())
-            .setMaxResults(1)
-            .getResultList();
-    return rows.stream()
-        .findFirst()
-        .map(row -> TableIdentifier.of(NamespaceNames.decode((String) row[0]), (String) row[1]));
+    return reads.overlapping(location, except);
   }
 
   /**
