@@ -111,6 +111,7 @@ final class BulkImport {
       double namespacesPerSecond,
       double putSeconds,
       double putsPerSecond,
+      long putRetries,
       long metadataBytes,
       double insertSeconds,
       double analyzeSeconds,
@@ -126,6 +127,9 @@ final class BulkImport {
   private final String[] uuids;
 
   private final String[] metadataLocations;
+
+  /** PUTs sent again after a failure. */
+  private final AtomicLong retries = new AtomicLong();
 
   BulkImport(
       Plan plan,
@@ -242,6 +246,7 @@ final class BulkImport {
               plan.namespaces() / namespaceSeconds,
               putSeconds,
               plan.tables() / putSeconds,
+              retries.get(),
               bytes.get(),
               insertNanos / 1e9,
               analyzeSeconds,
@@ -263,13 +268,25 @@ final class BulkImport {
     String json = TableMetadataParser.toJson(metadata);
     String file = location + "/metadata/00000-" + UUID.randomUUID() + ".metadata.json";
     URI uri = URI.create(file);
-    client.putObject(
+    PutObjectRequest request =
         PutObjectRequest.builder()
             .bucket(uri.getHost())
             .key(uri.getPath().substring(1))
             .contentType("application/json")
-            .build(),
-        RequestBody.fromString(json));
+            .build();
+    // a kept-alive connection S3Proxy has just closed fails the request outside the SDK's own
+    // retries ("Unexpected end of file from server"); putting the same file again is harmless
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.putObject(request, RequestBody.fromString(json));
+        break;
+      } catch (RuntimeException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        retries.incrementAndGet();
+      }
+    }
     uuids[table] = metadata.uuid();
     metadataLocations[table] = file;
     bytes.addAndGet(json.length());
