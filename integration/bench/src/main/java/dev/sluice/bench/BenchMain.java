@@ -16,19 +16,20 @@ import java.util.Locale;
  * Entry point: {@code all} (default: catalog and lineage), {@code catalog}, {@code lineage}, {@code
  * auth} (only on request: it compares with another build), {@code trino} (only on request: it
  * starts Trino), {@code signing} (only on request: it starts Spark) or {@code erasure} (only on
- * request: it writes tables of millions of rows through Trino). Starts PostgreSQL and S3Proxy, runs
- * the benchmarks, prints the tables and writes them as JSON under the output directory; every
- * process it started is stopped at the end, also when a step fails.
+ * request: it writes tables of millions of rows through Trino) or {@code scale} (only on request:
+ * it grows a catalog to a hundred thousand tables). Starts PostgreSQL and S3Proxy, runs the
+ * benchmarks, prints the tables and writes them as JSON under the output directory; every process
+ * it started is stopped at the end, also when a step fails.
  */
 public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "all";
-    if (!List.of("all", "catalog", "lineage", "auth", "trino", "signing", "erasure")
+    if (!List.of("all", "catalog", "lineage", "auth", "trino", "signing", "erasure", "scale")
         .contains(mode)) {
       System.err.println(
-          "usage: java -jar sluice-bench.jar [all|catalog|lineage|auth|trino|signing|erasure]");
+          "usage: java -jar sluice-bench.jar [all|catalog|lineage|auth|trino|signing|erasure|scale]");
       System.exit(2);
     }
     Settings.loadBuildProperties();
@@ -64,6 +65,9 @@ public final class BenchMain {
       }
       if (mode.equals("erasure")) {
         new ErasureBench(report, closer, work.resolve("erasure")).run(infra);
+      }
+      if (mode.equals("scale")) {
+        new ScaleBench(report, closer, work.resolve("scale")).run(infra);
       }
       if (mode.equals("all") || mode.equals("catalog")) {
         new CatalogBench(report, closer, work.resolve("catalog"), output).run(infra);

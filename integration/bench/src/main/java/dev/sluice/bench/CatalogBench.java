@@ -9,11 +9,11 @@ import dev.sluice.bench.Targets.Infra;
 import dev.sluice.bench.Targets.Target;
 import dev.sluice.it.Progress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The catalog workloads, modelled on Apache Polaris's benchmark suite, run against each target in
@@ -35,39 +35,23 @@ final class CatalogBench {
   private final Path workDir;
   private final Path outputDir;
 
-  private final List<List<String>> parents = new ArrayList<>();
-  private final List<List<String>> leaves = new ArrayList<>();
-  private final List<TableRef> tables = new ArrayList<>();
-  private final TableRef hot = new TableRef(List.of("bench_contended"), "hot");
+  private final TreeDataset tree = new TreeDataset();
+
+  /** Where a workload's measurement goes: a row of the catalog tables, or another mode's. */
+  @FunctionalInterface
+  interface Sink {
+    void measured(String workload, String variant, Measured m, String kind);
+  }
 
   CatalogBench(Report report, Closer closer, Path workDir, Path outputDir) {
     this.report = report;
     this.closer = closer;
     this.workDir = workDir;
     this.outputDir = outputDir;
-    for (int p = 0; p < Settings.namespaces(); p++) {
-      List<String> parent = List.of("bench_ns" + p);
-      parents.add(parent);
-      for (int c = 0; c < Settings.childNamespaces(); c++) {
-        List<String> leaf = List.of(parent.get(0), "sub" + c);
-        leaves.add(leaf);
-        for (int t = 0; t < Settings.tablesPerNamespace(); t++) {
-          tables.add(new TableRef(leaf, "table_" + t));
-        }
-      }
-    }
   }
 
   void run(Infra infra) {
-    report.notes.put(
-        "dataset",
-        String.format(
-            "%d namespaces with %d child namespaces each, %d tables per child namespace = %d"
-                + " tables, 10-column schema, format v2",
-            Settings.namespaces(),
-            Settings.childNamespaces(),
-            Settings.tablesPerNamespace(),
-            tables.size()));
+    report.notes.put("dataset", tree.describe());
     report.notes.put(
         "append",
         "an append = loadTable + commit (add-snapshot with summary operation=append, parent = the"
@@ -119,8 +103,10 @@ final class CatalogBench {
       RestCatalogClient client =
           new RestCatalogClient(target.root(), target.warehouse(), target.token());
       client.configure();
-      profile(profiler, "create", () -> create(target, client));
-      profile(profiler, "read", () -> read(target, client));
+      Sink sink = (workload, variant, m, kind) -> add(workload, variant, target, m, kind);
+      profile(profiler, "create", () -> createTree(tree, client, sink));
+      profile(
+          profiler, "read", () -> readWorkloads(client, tree::randomTable, tree::randomLeaf, sink));
       profile(profiler, "mix", () -> mix(target, client));
       profile(profiler, "contended", () -> contended(target, client));
       profile(profiler, "parallel", () -> parallel(target, client));
@@ -188,17 +174,11 @@ final class CatalogBench {
         row.errors());
   }
 
-  private TableRef randomTable() {
-    return tables.get(ThreadLocalRandom.current().nextInt(tables.size()));
-  }
-
   // ---- workloads ----
 
-  private void create(Target target, RestCatalogClient client) throws Exception {
-    List<List<String>> namespaces = new ArrayList<>(parents);
-    namespaces.addAll(leaves);
-    namespaces.add(hot.namespace());
-    // parents before children: one client
+  /** Creates the tree: namespaces from 1 client (parents first), tables from 8. */
+  static void createTree(TreeDataset tree, RestCatalogClient client, Sink sink) throws Exception {
+    List<List<String>> namespaces = tree.namespaces();
     Measured ns =
         Load.fixed(
             1,
@@ -208,21 +188,31 @@ final class CatalogBench {
               client.createNamespace(namespaces.get((int) i));
               return new Outcome("namespace", 0);
             });
-    add(CREATE, "create namespace (1 client)", target, ns, "namespace");
+    sink.measured(CREATE, "create namespace (1 client)", ns, "namespace");
     Measured created =
         Load.fixed(
             8,
-            tables.size(),
+            tree.tables.size(),
             "table",
             (c, i) -> {
-              client.createTable(tables.get((int) i));
+              client.createTable(tree.tables.get((int) i));
               return new Outcome("table", 0);
             });
-    add(CREATE, "create table (8 clients)", target, created, "table");
-    client.createTable(hot);
+    sink.measured(CREATE, "create table (8 clients)", created, "table");
+    client.createTable(tree.hot);
   }
 
-  private void read(Target target, RestCatalogClient client) throws Exception {
+  /**
+   * The read workloads, each at every concurrency of {@link Settings#readConcurrency()} (variant
+   * {@code c=N}): loadTable and HEAD of {@code table}'s tables, list tables of {@code namespace}'s
+   * namespaces (no page size: the whole namespace in one answer).
+   */
+  static void readWorkloads(
+      RestCatalogClient client,
+      Supplier<TableRef> table,
+      Supplier<List<String>> namespace,
+      Sink sink)
+      throws Exception {
     int warmup = Settings.warmupSeconds();
     int seconds = Settings.readSeconds();
     for (int clients : Settings.readConcurrency()) {
@@ -233,10 +223,10 @@ final class CatalogBench {
               seconds,
               "load",
               (c, i) -> {
-                client.loadTable(randomTable());
+                client.loadTable(table.get());
                 return new Outcome("load", 0);
               });
-      add(READ_LOAD, "c=" + clients, target, m, "load");
+      sink.measured(READ_LOAD, "c=" + clients, m, "load");
     }
     for (int clients : Settings.readConcurrency()) {
       Measured m =
@@ -246,10 +236,10 @@ final class CatalogBench {
               seconds,
               "head",
               (c, i) -> {
-                client.tableExists(randomTable());
+                client.tableExists(table.get());
                 return new Outcome("head", 0);
               });
-      add(READ_HEAD, "c=" + clients, target, m, "head");
+      sink.measured(READ_HEAD, "c=" + clients, m, "head");
     }
     for (int clients : Settings.readConcurrency()) {
       Measured m =
@@ -259,10 +249,10 @@ final class CatalogBench {
               seconds,
               "list",
               (c, i) -> {
-                client.listTables(leaves.get(ThreadLocalRandom.current().nextInt(leaves.size())));
+                client.listTables(namespace.get());
                 return new Outcome("list", 0);
               });
-      add(READ_LIST, "c=" + clients, target, m, "list");
+      sink.measured(READ_LIST, "c=" + clients, m, "list");
     }
   }
 
@@ -275,7 +265,7 @@ final class CatalogBench {
             Settings.mixSeconds(),
             "load",
             (c, i) -> {
-              TableRef table = randomTable();
+              TableRef table = tree.randomTable();
               if (ThreadLocalRandom.current().nextInt(10) == 0) {
                 try {
                   return new Outcome("append", client.append(table, maxAttempts).conflicts());
@@ -303,9 +293,9 @@ final class CatalogBench {
             total,
             "append",
             (c, i) ->
-                new Outcome("append", client.append(hot, Settings.maxAttempts()).conflicts()));
+                new Outcome("append", client.append(tree.hot, Settings.maxAttempts()).conflicts()));
     Tally tally = m.kinds().getOrDefault("append", new Tally());
-    TableState state = RestCatalogClient.state(client.loadTable(hot));
+    TableState state = RestCatalogClient.state(client.loadTable(tree.hot));
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("successful commits", tally.ok);
     extra.put("conflicts (409, retried)", tally.conflicts);
@@ -348,10 +338,11 @@ final class CatalogBench {
             Settings.warmupSeconds(),
             Settings.parallelSeconds(),
             "append",
-            (c, i) -> new Outcome("append", client.append(randomTable(), maxAttempts).conflicts()));
+            (c, i) ->
+                new Outcome("append", client.append(tree.randomTable(), maxAttempts).conflicts()));
     add(
         PARALLEL,
-        Settings.parallelClients() + " clients, " + tables.size() + " tables",
+        Settings.parallelClients() + " clients, " + tree.tables.size() + " tables",
         target,
         m,
         "append");

@@ -53,6 +53,8 @@ final class Report {
   final ErasureResults erasure =
       new ErasureResults(
           new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
+  final ScaleResults scale =
+      new ScaleResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
 
   static Row row(
       String workload,
@@ -85,7 +87,7 @@ final class Report {
 
   /**
    * The tables: one per catalog workload, with a ratio column per Sluice target against every row;
-   * the auth cases; the trino cases; the signing and erasure figures; the targets.
+   * the auth cases; the trino cases; the signing, erasure and scale figures; the targets.
    */
   String render() {
     StringBuilder out = new StringBuilder();
@@ -103,6 +105,9 @@ final class Report {
     }
     if (!erasure.isEmpty()) {
       out.append(erasure.render());
+    }
+    if (!scale.isEmpty()) {
+      out.append(scale.render());
     }
     out.append("\n== targets ==\n");
     List<List<String>> lines = new ArrayList<>();
@@ -378,6 +383,9 @@ final class Report {
     }
     if (!erasure.isEmpty()) {
       json.put("erasure", erasure);
+    }
+    if (!scale.isEmpty()) {
+      json.put("scale", scale);
     }
     Files.createDirectories(file.getParent());
     RestCatalogClient.JSON

@@ -206,6 +206,28 @@ final class RestCatalogClient {
     expect("GET", tablesUri(namespace), null, 200);
   }
 
+  /** One page of a listing: the names on it and the token of the next (null at the end). */
+  record Page(List<String> names, String nextPageToken) {}
+
+  /**
+   * A page of {@code pageSize} tables of {@code namespace}, after {@code pageToken} (or the first);
+   * {@code pageSize} 0 asks without a page size, for the whole namespace at once.
+   */
+  Page listTablesPage(List<String> namespace, int pageSize, String pageToken)
+      throws IOException, InterruptedException {
+    String uri =
+        tablesUri(namespace)
+            + (pageSize > 0 ? "?pageSize=" + pageSize : "")
+            + (pageToken == null
+                ? ""
+                : (pageSize > 0 ? "&" : "?") + "pageToken=" + encode(pageToken));
+    JsonNode body = JSON.readTree(expect("GET", uri, null, 200).body());
+    List<String> names = new java.util.ArrayList<>();
+    body.path("identifiers").forEach(id -> names.add(id.path("name").asText()));
+    JsonNode next = body.path("next-page-token");
+    return new Page(names, next.isTextual() && !next.asText().isEmpty() ? next.asText() : null);
+  }
+
   /** What a commit needs to know about the table's current state. */
   record TableState(
       String location, Long currentSnapshotId, long lastSequenceNumber, int snapshots) {}

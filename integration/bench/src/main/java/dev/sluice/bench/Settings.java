@@ -312,4 +312,46 @@ final class Settings {
   static int erasureTimeoutMinutes() {
     return integer("bench.erasure.timeout-minutes", 60);
   }
+
+  // ---- scale benchmark ----
+
+  /** Tables the catalog grows by (bulk-imported), on top of the tree dataset. */
+  static int scaleTables() {
+    return integer("bench.scale.tables", 100_000);
+  }
+
+  /** Namespaces the bulk-imported tables are spread over (created through the REST API). */
+  static int scaleNamespaces() {
+    return integer("bench.scale.namespaces", 1000);
+  }
+
+  /** Of {@link #scaleTables()}, how many go into the first namespace (the large listing). */
+  static int scaleLargeNamespaceTables() {
+    return integer("bench.scale.large-namespace-tables", 10_000);
+  }
+
+  /** Rows of one multi-row INSERT of the bulk import. */
+  static int scaleInsertBatch() {
+    return integer("bench.scale.insert-batch", 1000);
+  }
+
+  /** Threads putting metadata files into S3Proxy (and creating namespaces). */
+  static int scaleWriters() {
+    return integer("bench.scale.writers", 8);
+  }
+
+  /** Page size of the paged listings. */
+  static int scaleListPageSize() {
+    return integer("bench.scale.list-page-size", 100);
+  }
+
+  /** Walks through each listed namespace, page by page (the page times of all are pooled). */
+  static int scaleListPasses() {
+    return integer("bench.scale.list-passes", 3);
+  }
+
+  /** Bulk-imported tables loaded through the REST API and checked after the import. */
+  static int scaleSpotChecks() {
+    return integer("bench.scale.spot-checks", 50);
+  }
 }

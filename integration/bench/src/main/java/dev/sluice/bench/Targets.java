@@ -22,6 +22,9 @@ final class Targets {
   /** Buckets S3Proxy serves: one per target that uses S3. */
   static final List<String> BUCKETS = List.of("sluice-bench", "iceberg-rest", "nessie");
 
+  /** The database {@code sluice-pg} runs on. */
+  static final String SLUICE_PG_DATABASE = "sluice_bench";
+
   private Targets() {}
 
   /**
@@ -77,8 +80,8 @@ final class Targets {
   }
 
   private static Target sluicePostgres(Infra infra, Path workDir) throws Exception {
-    infra.postgres().createDatabase("sluice_bench");
-    Map<String, String> config = SluiceServer.onPostgres(infra.postgres(), "sluice_bench");
+    infra.postgres().createDatabase(SLUICE_PG_DATABASE);
+    Map<String, String> config = SluiceServer.onPostgres(infra.postgres(), SLUICE_PG_DATABASE);
     config.putAll(SluiceServer.onS3(infra.s3(), "s3://sluice-bench/"));
     long t0 = System.nanoTime();
     SluiceServer server = SluiceServer.start(workDir, config);
