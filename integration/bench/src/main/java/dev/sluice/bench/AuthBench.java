@@ -164,16 +164,14 @@ final class AuthBench {
       String failed = status;
       own.forEach(c -> rows.putIfAbsent(c, AuthResults.Row.notRun(c, failed)));
     } finally {
-      double[] atEnd = Targets.memoryMiB(target.pid());
       report.targets.add(
-          new Report.TargetInfo(
-              kind.label,
-              target.description(),
-              status,
-              target.startupSeconds(),
-              afterStart[0],
-              atEnd[0],
-              atEnd[1]));
+          new RunningTarget(
+                  kind.label,
+                  target.description(),
+                  target.pid(),
+                  target.startupSeconds(),
+                  afterStart[0])
+              .ended(status));
       closer.closeNow(target);
     }
   }

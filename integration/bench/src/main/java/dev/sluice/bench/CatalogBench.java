@@ -117,16 +117,10 @@ final class CatalogBench {
       if (profiler != null) {
         profiler.stop();
       }
-      double[] atEnd = Targets.memoryMiB(target.pid());
       report.targets.add(
-          new Report.TargetInfo(
-              name,
-              target.description(),
-              status,
-              target.startupSeconds(),
-              afterStart[0],
-              atEnd[0],
-              atEnd[1]));
+          new RunningTarget(
+                  name, target.description(), target.pid(), target.startupSeconds(), afterStart[0])
+              .ended(status));
       closer.closeNow(target);
     }
   }

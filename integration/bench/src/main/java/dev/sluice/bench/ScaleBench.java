@@ -78,16 +78,14 @@ final class ScaleBench {
       status = "FAILED: " + RestCatalogClient.abbreviate(String.valueOf(e), 300);
       throw e;
     } finally {
-      double[] atEnd = Targets.memoryMiB(target.pid());
       report.targets.add(
-          new Report.TargetInfo(
-              TARGET,
-              target.description(),
-              status,
-              target.startupSeconds(),
-              afterStart[0],
-              atEnd[0],
-              atEnd[1]));
+          new RunningTarget(
+                  TARGET,
+                  target.description(),
+                  target.pid(),
+                  target.startupSeconds(),
+                  afterStart[0])
+              .ended(status));
       closer.closeNow(target);
     }
   }
