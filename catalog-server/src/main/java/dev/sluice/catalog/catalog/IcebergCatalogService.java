@@ -328,7 +328,7 @@ public class IcebergCatalogService {
     String metadataLocation = pointer.get();
     SluiceTableOperations ops = catalog.tableOps(identifier);
     // read on first use only: the checks below need it for some callers, a full answer always
-    Supplier<TableMetadata> metadata = memoized(() -> ops.readFrom(metadataLocation));
+    Memo<TableMetadata> metadata = new Memo<>(() -> ops.readFrom(metadataLocation));
     authorizer.requireUnrestrictedRead(
         "table.load",
         identifier,
@@ -339,8 +339,10 @@ public class IcebergCatalogService {
     String etag = etag(metadataLocation, mode, delegated);
     if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
       // the client's copy is current, yet a file removed behind the catalog's back must fail it
-      // as a full load would: a HEAD, never a read
-      metadataCache.requirePresent(metadataLocation);
+      // as a full load would: a HEAD, never a read, and none when reading it confirmed it already
+      if (!metadata.done()) {
+        metadataCache.requirePresent(metadataLocation);
+      }
       return new LoadedTable(null, etag);
     }
     LoadTableResponse response =
@@ -359,18 +361,26 @@ public class IcebergCatalogService {
         .build();
   }
 
-  private static <T> Supplier<T> memoized(Supplier<T> supplier) {
-    return new Supplier<>() {
-      private T value;
+  /** A value computed on first use, which says whether it was. */
+  private static final class Memo<T> implements Supplier<T> {
+    private final Supplier<T> supplier;
+    private T value;
 
-      @Override
-      public T get() {
-        if (value == null) {
-          value = supplier.get();
-        }
-        return value;
+    Memo(Supplier<T> supplier) {
+      this.supplier = supplier;
+    }
+
+    @Override
+    public T get() {
+      if (value == null) {
+        value = supplier.get();
       }
-    };
+      return value;
+    }
+
+    boolean done() {
+      return value != null;
+    }
   }
 
   public LoadedTable updateTable(TableIdentifier identifier, UpdateTableRequest request) {

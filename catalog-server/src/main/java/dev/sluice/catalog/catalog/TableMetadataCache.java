@@ -61,14 +61,12 @@ public class TableMetadataCache {
    * hit still asks the store that the file is there (a HEAD, no body and no parsing).
    */
   public TableMetadata read(String location) {
-    if (cache != null) {
-      Parsed cached = cache.getIfPresent(location);
-      if (cached != null && io.newInputFile(location).exists()) {
-        return cached.metadata();
-      }
-      cache.invalidate(location);
+    Parsed cached = cache == null ? null : cache.getIfPresent(location);
+    if (cached == null) {
+      return parse(location);
     }
-    return parse(location);
+    requirePresent(location);
+    return cached.metadata();
   }
 
   /**

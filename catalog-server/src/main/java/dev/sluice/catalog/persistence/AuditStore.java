@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.hibernate.Session;
@@ -48,23 +47,29 @@ public class AuditStore {
     sessions.session().doWork(connection -> insert(connection, events));
   }
 
-  private static final String COLUMNS =
-      "INSERT INTO audit_event (occurred_at, principal, action, resource, allowed, rule,"
-          + " request_id, client_address, credential, policy_version, attempts) VALUES ";
-  private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final int PARAMETERS_PER_ROW = 11;
-
-  /** Rows per statement: within PostgreSQL's 65,535 bind parameters. */
-  static final int ROWS_PER_STATEMENT = 1000;
+  private static final List<String> COLUMNS =
+      List.of(
+          "occurred_at",
+          "principal",
+          "action",
+          "resource",
+          "allowed",
+          "rule",
+          "request_id",
+          "client_address",
+          "credential",
+          "policy_version",
+          "attempts");
 
   /** Inserts the rows on {@code connection}, within its current transaction, in their order. */
   public static void insert(Connection connection, List<AuditEventEntity> events)
       throws SQLException {
-    for (int from = 0; from < events.size(); from += ROWS_PER_STATEMENT) {
-      List<AuditEventEntity> chunk =
-          events.subList(from, Math.min(events.size(), from + ROWS_PER_STATEMENT));
-      String sql = COLUMNS + String.join(", ", Collections.nCopies(chunk.size(), ROW));
-      try (PreparedStatement insert = connection.prepareStatement(sql)) {
+    int per = LineageTables.rowsPerStatement(COLUMNS.size());
+    for (int from = 0; from < events.size(); from += per) {
+      List<AuditEventEntity> chunk = events.subList(from, Math.min(events.size(), from + per));
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              LineageTables.multiRowInsert("audit_event", COLUMNS, chunk.size()))) {
         int at = 0;
         for (AuditEventEntity event : chunk) {
           insert.setObject(at + 1, event.occurredAt);
@@ -82,7 +87,7 @@ public class AuditStore {
             insert.setInt(at + 10, event.policyVersion);
           }
           insert.setInt(at + 11, event.attempts);
-          at += PARAMETERS_PER_ROW;
+          at += COLUMNS.size();
         }
         insert.executeUpdate();
       }

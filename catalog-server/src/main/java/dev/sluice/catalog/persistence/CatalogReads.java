@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.catalog.Namespace;
@@ -113,7 +112,7 @@ public class CatalogReads {
     List<String> ancestors = location.keyAndAncestors();
     String sql =
         "select namespace_name, name from catalog_entity where (location in ("
-            + String.join(", ", Collections.nCopies(ancestors.size(), "?"))
+            + LineageTables.marks(ancestors)
             + ") or location like ? escape '\\') and not (namespace_name = ? and name = ?)"
             + " fetch first 1 rows only";
     try (Connection connection = dataSource.getConnection();
