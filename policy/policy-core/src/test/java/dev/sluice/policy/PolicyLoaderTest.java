@@ -57,7 +57,7 @@ class PolicyLoaderTest {
             "domains/growth.yaml:12:12: domain 'growth' may grant only on datasets it declares;"
                 + " a grant on 'raw.*' would loosen global rules",
             "global.yaml:7:5: unknown key 'colour' in zone 'raw' (expected one of: admin,"
-                + " description, forbid, namespaces, read, storage, write)",
+                + " contract, description, forbid, namespaces, read, storage, write)",
             "global.yaml:9:26: namespace 'raw' is in two zones: 'raw' (at global.yaml:4:18) and"
                 + " 'curated'",
             "global.yaml:12:30: unknown mask 'scramble' (known: first-letter, hash, last4,"
@@ -97,7 +97,7 @@ class PolicyLoaderTest {
             "a.yaml:3:3: duplicate key 'raw' in zones (first at a.yaml:2:3)",
             "a.yaml:8:5: dataset 'raw.t' retention sets nothing",
             "a.yaml:8:26: dataset 'raw.t' retention max-age 'forever' is not a duration"
-                + " (e.g. 30m, 12h, 7d, 4w, 1y)");
+                + " (e.g. 90s, 30m, 12h, 7d, 4w, 1y)");
   }
 
   @Test

@@ -67,14 +67,23 @@ final class BundleParser {
   private static final Set<String> DOMAIN_KEYS =
       Set.of("apiVersion", "domain", "zones", "datasets", "grants");
   private static final Set<String> ZONE_KEYS =
-      Set.of("namespaces", "storage", "read", "write", "admin", "forbid", "description");
+      Set.of(
+          "namespaces", "storage", "read", "write", "admin", "forbid", "contract", "description");
   private static final Set<String> CLASSIFICATION_KEYS =
       Set.of("default-mask", "unmasked-for", "column-names", "description");
   private static final Set<String> MASK_KEYS = Set.of("expression", "types", "description");
   private static final Set<String> PURPOSE_KEYS = Set.of("requires-consent", "description");
   private static final Set<String> PRINCIPAL_KEYS = Set.of("purposes", "description");
   private static final Set<String> DATASET_KEYS =
-      Set.of("owner", "description", "columns", "consent", "retention", "row-filters", "tags");
+      Set.of(
+          "owner",
+          "description",
+          "columns",
+          "consent",
+          "retention",
+          "row-filters",
+          "tags",
+          "contract");
   private static final Set<String> COLUMN_KEYS =
       Set.of("type", "classification", "mask", "unmasked-for", "description");
   private static final Set<String> CONSENT_KEYS =
@@ -271,6 +280,9 @@ final class BundleParser {
               subjects(yaml, f, "write", what),
               subjects(yaml, f, "admin", what),
               new TreeSet<>(values(forbid)),
+              f.containsKey("contract")
+                  ? new ContractParser(yaml).parse(what, f.get("contract"))
+                  : null,
               entry.origin()));
     }
   }
@@ -309,6 +321,7 @@ final class BundleParser {
             global.write(),
             global.admin(),
             merged,
+            global.contract(),
             global.origin()));
   }
 
@@ -484,6 +497,7 @@ final class BundleParser {
         f.containsKey("retention") ? retention(yaml, what, f.get("retention"), known) : null,
         rowFilters,
         tags,
+        f.containsKey("contract") ? new ContractParser(yaml).parse(what, f.get("contract")) : null,
         entry.origin());
   }
 
@@ -611,7 +625,7 @@ final class BundleParser {
     if (duration.isEmpty()) {
       yaml.error(
           yaml.at(f.get(key).value()),
-          what + " " + key + " '" + text + "' is not a duration (e.g. 30m, 12h, 7d, 4w, 1y)");
+          what + " " + key + " '" + text + "' is not a duration (e.g. 90s, 30m, 12h, 7d, 4w, 1y)");
       return null;
     }
     return duration.get();
@@ -903,7 +917,7 @@ final class BundleParser {
     return subject.get();
   }
 
-  private static void unknownType(YamlFile yaml, Located type) {
+  static void unknownType(YamlFile yaml, Located type) {
     yaml.error(
         type.origin(),
         "unknown column type '"

@@ -3,6 +3,7 @@ package dev.sluice.policy.load;
 import dev.sluice.policy.model.Classification;
 import dev.sluice.policy.model.ColumnPolicy;
 import dev.sluice.policy.model.Consent;
+import dev.sluice.policy.model.Contract;
 import dev.sluice.policy.model.Dataset;
 import dev.sluice.policy.model.Durations;
 import dev.sluice.policy.model.Retention;
@@ -61,7 +62,19 @@ final class DomainOverlay {
         mergeRetention(what, global.retention(), domain.retention()),
         rowFilters,
         tags,
+        mergeContract(what, global.contract(), domain.contract()),
         global.origin());
+  }
+
+  /** A domain may give a dataset its contract; replacing a global one could loosen it. */
+  private Contract mergeContract(String what, Contract global, Contract domain) {
+    if (global == null || domain == null) {
+      return global != null ? global : domain;
+    }
+    yaml.error(
+        domain.origin(),
+        what + " would replace the contract set at " + global.origin() + TIGHTEN_ONLY);
+    return global;
   }
 
   private ColumnPolicy mergeColumn(Dataset dataset, ColumnPolicy base, ColumnPolicy overlay) {

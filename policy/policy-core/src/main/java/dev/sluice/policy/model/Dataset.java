@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A table ({@code namespace.table}) with its owner, column rules, consent, retention, row filters
- * and free tags. {@code domain} names the domain file that declared it, or is null for global
- * files.
+ * A table ({@code namespace.table}) with its owner, column rules, consent, retention, row filters,
+ * free tags and its contract (null when it declares none). {@code domain} names the domain file
+ * that declared it, or is null for global files.
  */
 public record Dataset(
     String name,
@@ -20,6 +20,7 @@ public record Dataset(
     Retention retention,
     List<RowFilter> rowFilters,
     Map<String, String> tags,
+    Contract contract,
     Origin origin) {
 
   public Dataset {

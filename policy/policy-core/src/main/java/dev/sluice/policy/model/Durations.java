@@ -6,11 +6,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as written in policies: {@code 30m}, {@code 12h}, {@code 7d}, {@code 4w}, {@code 2y}.
+ * Durations as written in policies: {@code 45s}, {@code 30m}, {@code 12h}, {@code 7d}, {@code 4w},
+ * {@code 2y}.
  */
 public final class Durations {
 
-  private static final Pattern SHAPE = Pattern.compile("(\\d+)([mhdwy])");
+  private static final Pattern SHAPE = Pattern.compile("(\\d+)([smhdwy])");
 
   private Durations() {}
 
@@ -22,6 +23,7 @@ public final class Durations {
     long amount = Long.parseLong(m.group(1));
     return Optional.of(
         switch (m.group(2)) {
+          case "s" -> Duration.ofSeconds(amount);
           case "m" -> Duration.ofMinutes(amount);
           case "h" -> Duration.ofHours(amount);
           case "d" -> Duration.ofDays(amount);
@@ -31,6 +33,9 @@ public final class Durations {
   }
 
   public static String format(Duration duration) {
+    if (duration.toSecondsPart() != 0 || duration.toMillisPart() != 0) {
+      return duration.getSeconds() + "s";
+    }
     long minutes = duration.toMinutes();
     if (minutes % (60 * 24) == 0) {
       long days = minutes / (60 * 24);

@@ -84,6 +84,19 @@ public record PolicyBundle(
     return table.isPlain() ? Optional.ofNullable(datasets.get(table.dotted())) : Optional.empty();
   }
 
+  /**
+   * The contract that applies to a table: its dataset's contract over its zone's default, or empty
+   * when neither declares one.
+   */
+  public Optional<Contract> contract(TableName table) {
+    Contract zoneDefault = zoneOfTable(table).map(Zone::contract).orElse(null);
+    Contract declared = dataset(table).map(Dataset::contract).orElse(null);
+    if (declared == null) {
+      return Optional.ofNullable(zoneDefault);
+    }
+    return Optional.of(declared.over(zoneDefault));
+  }
+
   private static <V> Map<String, V> sorted(Map<String, V> map) {
     return Collections.unmodifiableMap(new TreeMap<>(map));
   }

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 
 /**
  * A group of namespaces with one storage root, default grants and classifications it may not hold
- * unmasked. Nested namespaces belong to the zone of their nearest listed ancestor.
+ * unmasked, and the contract every table in it keeps unless its dataset says otherwise (null for
+ * none). Nested namespaces belong to the zone of their nearest listed ancestor.
  */
 public record Zone(
     String name,
@@ -18,6 +19,7 @@ public record Zone(
     List<Subject> write,
     List<Subject> admin,
     Set<String> forbid,
+    Contract contract,
     Origin origin) {
 
   public Zone {
