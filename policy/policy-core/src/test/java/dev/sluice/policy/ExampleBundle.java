@@ -39,6 +39,14 @@ public final class ExampleBundle {
     }
   }
 
+  public static String read(Path bundle, String file) {
+    try {
+      return Files.readString(bundle.resolve(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Replaces one exact piece of text in a bundle file, failing if it is not there. */
   public static void edit(Path bundle, String file, String from, String to) {
     try {

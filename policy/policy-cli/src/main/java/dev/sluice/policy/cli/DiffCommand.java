@@ -44,7 +44,8 @@ final class DiffCommand implements Callable<Integer> {
       split = ",",
       description =
           "Exit 1 when the diff has: pii-widening (a pii.* column unmasked or newly readable),"
-              + " consent-removal (a consent filter or rule removed), or any-risk.")
+              + " consent-removal (a consent filter or rule removed), contract-loosening (a"
+              + " contract removed or promising less), or any-risk.")
   List<String> failOn = new ArrayList<>();
 
   @Override
@@ -54,9 +55,12 @@ final class DiffCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cli, "--format must be md or json, not " + format);
     }
     for (String condition : failOn) {
-      if (!List.of("pii-widening", "consent-removal", "any-risk").contains(condition)) {
+      if (!List.of("pii-widening", "consent-removal", "contract-loosening", "any-risk")
+          .contains(condition)) {
         throw new CommandLine.ParameterException(
-            cli, "--fail-on must be pii-widening, consent-removal or any-risk, not " + condition);
+            cli,
+            "--fail-on must be pii-widening, consent-removal, contract-loosening or any-risk, not "
+                + condition);
       }
     }
     var baseBundle = Bundles.load(base, cli.getErr());
@@ -70,6 +74,7 @@ final class DiffCommand implements Callable<Integer> {
     boolean fail =
         (failOn.contains("pii-widening") && report.has(Risk.PII_WIDENING))
             || (failOn.contains("consent-removal") && report.has(Risk.CONSENT_REMOVAL))
+            || (failOn.contains("contract-loosening") && report.has(Risk.CONTRACT_LOOSENING))
             || (failOn.contains("any-risk") && !report.risky().isEmpty());
     if (fail) {
       cli.getErr().println("failing: the change meets --fail-on " + String.join(",", failOn));

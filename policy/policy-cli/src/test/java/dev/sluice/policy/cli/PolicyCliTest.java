@@ -113,7 +113,8 @@ class PolicyCliTest {
                 + " varchar; it fits date and timestamp columns",
             file
                 + ":41:5: unknown key 'colour' in dataset 'raw.delivery_addresses' (expected one"
-                + " of: columns, consent, description, owner, retention, row-filters, tags)",
+                + " of: columns, consent, contract, description, owner, retention, row-filters,"
+                + " tags)",
             "2 errors");
   }
 

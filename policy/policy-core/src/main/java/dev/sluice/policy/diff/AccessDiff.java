@@ -68,8 +68,15 @@ public final class AccessDiff {
     Set<Subject> subjects = new TreeSet<>(subjectsOf(base));
     subjects.addAll(subjectsOf(head));
     nameRules();
+    zoneContracts();
     for (String dataset : datasets) {
       datasetRules(dataset, base.datasets().get(dataset), head.datasets().get(dataset));
+      TableName table = TableName.of(dataset);
+      ContractDiff.compare(
+          dataset,
+          base.contract(table).orElse(null),
+          head.contract(table).orElse(null),
+          this::addForEveryone);
       for (Subject subject : subjects) {
         for (String purpose : purposesOf(subject)) {
           compare(dataset, subject, purpose);
@@ -363,6 +370,34 @@ public final class AccessDiff {
       }
     }
     return subjects;
+  }
+
+  /** A zone's default contract binds every table in it, declared or not. */
+  private void zoneContracts() {
+    Set<String> zones = new TreeSet<>(base.zones().keySet());
+    zones.addAll(head.zones().keySet());
+    for (String zone : zones) {
+      ContractDiff.compare(
+          "zone " + zone,
+          contractOf(base.zones().get(zone)),
+          contractOf(head.zones().get(zone)),
+          this::addForEveryone);
+    }
+  }
+
+  private static dev.sluice.policy.model.Contract contractOf(Zone zone) {
+    return zone == null ? null : zone.contract();
+  }
+
+  private void addForEveryone(
+      String dataset,
+      String column,
+      ChangeKind kind,
+      String before,
+      String after,
+      Risk risk,
+      String detail) {
+    add(dataset, AccessChange.EVERYONE, column, kind, before, after, risk, detail);
   }
 
   private void add(

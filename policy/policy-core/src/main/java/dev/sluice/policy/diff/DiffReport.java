@@ -46,7 +46,8 @@ public record DiffReport(List<AccessChange> changes) {
         .append(risky)
         .append(" flagged as risk**");
     if (risky > 0) {
-      md.append(" (widens access to a `pii.*` column or removes a consent filter)");
+      md.append(
+          " (widens access to a `pii.*` column, removes a consent filter or loosens a contract)");
     }
     md.append("\n");
     Map<String, List<AccessChange>> byDataset = new TreeMap<>();

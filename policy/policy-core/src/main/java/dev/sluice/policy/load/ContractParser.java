@@ -182,10 +182,12 @@ final class ContractParser {
       return bounds;
     }
     Comparable<?>[] values = new Comparable<?>[2];
+    int written = 0;
     for (int i = 0; i < 2; i++) {
       if (nodes[i] == null || YamlFile.isNull(nodes[i])) {
         continue;
       }
+      written++;
       String text = yaml.text(nodes[i], where + (i == 0 ? " min" : " max"));
       if (text == null) {
         continue;
@@ -199,7 +201,7 @@ final class ContractParser {
       bounds[i] = text;
       values[i] = value.get();
     }
-    if (bounds[0] == null && bounds[1] == null) {
+    if (written == 0) {
       yaml.error(field.origin(), where + " sets neither min nor max");
     } else if (values[0] != null
         && values[1] != null

@@ -53,6 +53,24 @@ public record Contract(
     return Optional.ofNullable(maxStaleness);
   }
 
+  /** A one-line summary for reviews: {@code backward, error, 3 fields, fresh within 6h}. */
+  public String describe() {
+    StringBuilder text =
+        new StringBuilder(effectiveCompatibility().spelling())
+            .append(", ")
+            .append(effectiveSeverity().spelling());
+    if (!fields.isEmpty()) {
+      text.append(", ").append(fields.size()).append(fields.size() == 1 ? " field" : " fields");
+    }
+    if (!completeness.isEmpty()) {
+      text.append(", completeness on ").append(String.join(", ", completeness.keySet()));
+    }
+    if (maxStaleness != null) {
+      text.append(", fresh within ").append(Durations.format(maxStaleness));
+    }
+    return text.toString();
+  }
+
   /**
    * This contract over a zone default: every part set here wins, fields and completeness merge by
    * name, consumers are the union.
