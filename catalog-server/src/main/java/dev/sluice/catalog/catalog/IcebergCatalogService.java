@@ -3,6 +3,7 @@ package dev.sluice.catalog.catalog;
 import dev.sluice.catalog.config.S3Config;
 import dev.sluice.catalog.config.WarehouseConfig;
 import dev.sluice.catalog.jobs.JobsConfig;
+import dev.sluice.catalog.contracts.ContractGate;
 import dev.sluice.catalog.lineage.CatalogLineageEmitter;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
@@ -103,6 +104,7 @@ public class IcebergCatalogService {
   private final JobsConfig jobs;
   private final AccessDelegation delegation;
   private final TableMetadataCache metadataCache;
+  private final ContractGate contracts;
 
   @Inject
   public IcebergCatalogService(
@@ -116,8 +118,10 @@ public class IcebergCatalogService {
       CatalogMetrics metrics,
       CatalogLineageEmitter lineage,
       CatalogAuthorizer authorizer,
-      AccessDelegation delegation) {
+      AccessDelegation delegation,
+      ContractGate contracts) {
     this.metadataCache = metadataCache;
+    this.contracts = contracts;
     this.store = store;
     this.delegation = delegation;
     this.lineage = lineage;
@@ -137,6 +141,7 @@ public class IcebergCatalogService {
             metrics,
             (identifier, metadata) ->
                 columns.checkRegistered("table.register", identifier, metadata),
+            contracts::check,
             lineage::written);
     this.transactions = new TransactionCommitter(catalog, store, metrics);
   }
@@ -530,9 +535,12 @@ public class IcebergCatalogService {
   // ---- helpers ----
 
   /** Runs a commit whose table commits are recorded as lineage, naming who made them. */
+  /** Runs a commit, describing it in lineage and recording what its contract checks found. */
   private <T> T committing(String operation, Supplier<T> commit) {
-    return lineage.describing(
-        catalog.name(), authorizer.principal().self().toString(), operation, commit);
+    return contracts.recording(
+        () ->
+            lineage.describing(
+                catalog.name(), authorizer.principal().self().toString(), operation, commit));
   }
 
   private static SnapshotMode snapshotMode(String snapshots) {

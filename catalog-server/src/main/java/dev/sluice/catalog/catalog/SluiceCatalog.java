@@ -37,6 +37,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   private final PointerCommit pointers;
   private final RegistrationCheck registrationCheck;
   private final CommitObserver commits;
+  private final CommitCheck commitCheck;
   private final TableMetadataCache metadataCache;
 
   /** Judges a table's metadata before it is registered (classifications the zone forbids). */
@@ -45,6 +46,17 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     void check(TableIdentifier identifier, TableMetadata metadata);
 
     RegistrationCheck NONE = (identifier, metadata) -> {};
+  }
+
+  /**
+   * Judges a table's next metadata before its file is written: throws to refuse the change. {@code
+   * base} is null for a new table.
+   */
+  @FunctionalInterface
+  public interface CommitCheck {
+    void check(TableIdentifier identifier, TableMetadata base, TableMetadata metadata, FileIO io);
+
+    CommitCheck NONE = (identifier, base, metadata, io) -> {};
   }
 
   /** Told of each table metadata file written for a commit, before the pointer moves to it. */
@@ -66,8 +78,10 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
       StorageLocations locations,
       CatalogMetrics metrics,
       RegistrationCheck registrationCheck,
+      CommitCheck commitCheck,
       CommitObserver commits) {
     this.catalogName = catalogName;
+    this.commitCheck = commitCheck;
     this.commits = commits;
     this.store = store;
     this.io = io;
@@ -99,7 +113,7 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
   /** Operations on one table's pointer, for callers that commit outside the handlers. */
   public SluiceTableOperations tableOps(TableIdentifier identifier) {
     return new SluiceTableOperations(
-        pointers, io, metadataCache, locations, identifier, catalogName, commits);
+        pointers, io, metadataCache, locations, identifier, catalogName, commitCheck, commits);
   }
 
   /** The metadata file a table's pointer names now (one database read), if the table exists. */

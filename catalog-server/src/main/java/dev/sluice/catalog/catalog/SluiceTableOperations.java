@@ -16,6 +16,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   private final TableIdentifier identifier;
   private final String fullName;
   private final PointerCommit pointers;
+  private final SluiceCatalog.CommitCheck check;
   private final SluiceCatalog.CommitObserver commits;
   private final TableMetadataCache metadataCache;
 
@@ -26,8 +27,10 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
       StorageLocations locations,
       TableIdentifier identifier,
       String catalogName,
+      SluiceCatalog.CommitCheck check,
       SluiceCatalog.CommitObserver commits) {
     this.pointers = pointers;
+    this.check = check;
     this.commits = commits;
     this.io = io;
     this.metadataCache = metadataCache;
@@ -47,11 +50,12 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   }
 
   /**
-   * Checks {@code metadata} against {@code base} and writes it as the next metadata file; returns
+   * Checks {@code metadata} against {@code base} (locations, then the commit check) and writes it as the next metadata file; returns
    * the file and the table's location.
    */
   public Written writeNextMetadata(TableMetadata base, TableMetadata metadata) {
     StorageLocation location = checkLocations(base, metadata);
+    check.check(identifier, base, metadata, io);
     String file = writeNewMetadataIfRequired(false, metadata);
     commits.written(identifier, file, metadata);
     return new Written(file, location);
@@ -104,6 +108,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
       pointers.requireNamespace(identifier.namespace());
     }
     StorageLocation location = checkLocations(base, metadata);
+    check.check(identifier, base, metadata, io);
     String newLocation = writeNewMetadataIfRequired(newTable, metadata);
     boolean wroteFile = !newLocation.equals(metadata.metadataFileLocation());
     commits.written(identifier, newLocation, metadata);

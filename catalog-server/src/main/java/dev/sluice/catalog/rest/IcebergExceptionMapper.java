@@ -14,6 +14,7 @@ import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ForbiddenException;
+import dev.sluice.catalog.contracts.ContractViolationException;
 import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -109,7 +110,9 @@ public class IcebergExceptionMapper implements ExceptionMapper<Throwable> {
         || failure instanceof ValidationException) {
       return 400;
     }
-    if (failure instanceof UnprocessableEntityException) {
+    if (failure instanceof UnprocessableEntityException
+        || failure instanceof ContractViolationException) {
+      // a contract refuses the change: well formed, not a conflict, not to be retried
       // the spec's answer to a property both set and removed in one namespace update
       return 422;
     }

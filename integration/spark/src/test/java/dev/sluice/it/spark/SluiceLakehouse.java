@@ -144,6 +144,50 @@ public final class SluiceLakehouse implements AutoCloseable {
     return JSON.readTree(response.body());
   }
 
+  /**
+   * A request to Sluice's API as the admin with a JSON body (or none): the status and the body as
+   * JSON.
+   */
+  public Answer send(String method, String path, String body) throws IOException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(catalogUri() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .header("Authorization", sluice.authorization())
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: " + method + " " + path, e);
+    }
+  }
+
+  /** A status and a JSON body. */
+  public record Answer(int status, JsonNode body) {}
+
+  /** Applies a policy bundle of one file through the admin API; fails unless it is applied. */
+  public void applyPolicy(String yaml) throws IOException {
+    Answer answer =
+        send(
+            "POST",
+            "/api/v1/policy/apply",
+            JSON.writeValueAsString(
+                java.util.Map.of("files", java.util.Map.of("sluice.yaml", yaml))));
+    if (answer.status() != 200) {
+      throw new IOException("policy apply answered " + answer.status() + ": " + answer.body());
+    }
+  }
+
   /** A namespace path segment: levels ({@code a.b}) joined by the unit separator, URL-encoded. */
   private static String namespaceSegment(String namespace) {
     return encode(namespace.replace('.', '\u001f'));

@@ -188,6 +188,86 @@ class SparkEndToEndIT {
     assertFilesInStore(name + ".data_files");
   }
 
+  /**
+   * Data contracts hold Spark's DDL and writes: the policy (applied through the admin API) declares
+   * contracts in the namespace {@code contracted} only, so the other tests' tables are unaffected.
+   */
+  @Test
+  void contractsRefuseBreakingChangesAndProvenViolations() throws Exception {
+    lake.applyPolicy(
+        """
+        apiVersion: sluice.dev/v1
+        zones:
+          contracted:
+            namespaces: [contracted]
+            storage: s3://lake/warehouse/
+            read: [group:analysts]
+            write: [group:analysts]
+        datasets:
+          contracted.orders:
+            contract:
+              consumers: [team:finance]
+              compatibility: backward
+              fields:
+                order_id: {type: bigint, nullable: false}
+                amount: {type: "decimal(10,2)", valid-range: [0, 10000]}
+          contracted.events:
+            contract:
+              severity: warning
+              fields:
+                event_id: {type: bigint, nullable: false}
+        """);
+    sql("CREATE NAMESPACE sluice.contracted");
+    sql(
+        "CREATE TABLE sluice.contracted.orders (order_id BIGINT, amount DECIMAL(10,2), note STRING)"
+            + " USING iceberg");
+    sql("INSERT INTO sluice.contracted.orders VALUES (1, 10.50, 'first')");
+    String metadataBefore = lake.loadTable("contracted", "orders").get("metadata-location").asText();
+    long snapshotBefore = lake.currentSnapshotId("contracted", "orders");
+
+    Progress.say("spark: breaking changes on contracted.orders");
+    assertThatThrownBy(() -> sql("ALTER TABLE sluice.contracted.orders DROP COLUMN amount"))
+        .hasStackTraceContaining("refused by its data contract")
+        .hasStackTraceContaining("amount")
+        .hasStackTraceContaining("sluice.yaml:")
+        .hasStackTraceContaining("team:finance (declared)")
+        .hasStackTraceContaining("Unable to process");
+    assertThatThrownBy(
+            () -> sql("INSERT INTO sluice.contracted.orders VALUES (NULL, 5.00, 'no id')"))
+        .hasStackTraceContaining("nullable")
+        .hasStackTraceContaining("order_id")
+        .hasStackTraceContaining(".parquet");
+    assertThatThrownBy(
+            () -> sql("INSERT INTO sluice.contracted.orders VALUES (2, 20000.00, 'too much')"))
+        .hasStackTraceContaining("valid-range")
+        .hasStackTraceContaining("amount");
+
+    // nothing was committed
+    JsonNode orders = lake.loadTable("contracted", "orders");
+    assertThat(orders.get("metadata-location").asText()).isEqualTo(metadataBefore);
+    assertThat(lake.currentSnapshotId("contracted", "orders")).isEqualTo(snapshotBefore);
+    assertThat(currentSchemaFields(orders)).containsExactly("order_id", "amount", "note");
+    assertThat(rows("SELECT order_id, amount, note FROM sluice.contracted.orders"))
+        .containsExactly("1|10.50|first");
+
+    // a compatible change and a valid write pass
+    sql("ALTER TABLE sluice.contracted.orders ADD COLUMN channel STRING");
+    sql("INSERT INTO sluice.contracted.orders VALUES (2, 99.00, 'second', 'web')");
+    assertThat(rows("SELECT order_id, channel FROM sluice.contracted.orders ORDER BY order_id"))
+        .containsExactly("1|null", "2|web");
+
+    // with severity warning the write is accepted and the violation is on record
+    sql("CREATE TABLE sluice.contracted.events (event_id BIGINT, kind STRING) USING iceberg");
+    sql("INSERT INTO sluice.contracted.events VALUES (1, 'open'), (NULL, 'close')");
+    assertThat(rows("SELECT count(*) FROM sluice.contracted.events")).containsExactly("2");
+    SluiceLakehouse.Answer warned =
+        lake.send("GET", "/api/v1/contracts/findings?dataset=contracted.events", null);
+    assertThat(warned.status()).isEqualTo(200);
+    List<String> found = new ArrayList<>();
+    warned.body().forEach(f -> found.add(f.get("outcome").asText() + " " + f.get("rule").asText() + " " + f.get("field").asText()));
+    assertThat(found).contains("WARNED nullable event_id");
+  }
+
   @Test
   void addAndRenameColumn() throws Exception {
     sql("CREATE NAMESPACE sluice.evolve");

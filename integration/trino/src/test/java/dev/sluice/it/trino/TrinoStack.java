@@ -34,8 +34,9 @@ import java.util.stream.Stream;
  * The real components of the Trino tests: a private PostgreSQL, S3Proxy with a bucket {@value
  * #BUCKET}, the packaged Sluice on PostgreSQL with the warehouse {@value #WAREHOUSE_LOCATION}, and
  * Trino with an Iceberg catalog on Sluice, which is also the Trino Sluice's jobs rewrite tables
- * with. Sluice's policy declares only the namespace {@value #JOBS_NAMESPACE} (its datasets have a
- * subject column or a retention); the other namespaces are in no zone, for the admin Trino uses.
+ * with. Sluice's policy declares the namespace {@value #JOBS_NAMESPACE} (its datasets have a
+ * subject column or a retention) and {@code contracted} (its datasets have contracts); the other
+ * namespaces are in no zone, for the admin Trino uses.
  * Started once per test JVM in that order ({@link #shared()}), stopped in the reverse one.
  */
 final class TrinoStack implements AutoCloseable {
@@ -53,6 +54,11 @@ final class TrinoStack implements AutoCloseable {
           storage: s3://lake/warehouse/
           read: [group:privacy-office]
           write: [group:privacy-office]
+        contracted:
+          namespaces: [contracted]
+          storage: s3://lake/warehouse/
+          read: [group:analysts]
+          write: [group:analysts]
       datasets:
         gdpr.customers:
           columns:
@@ -66,6 +72,23 @@ final class TrinoStack implements AutoCloseable {
             ping_id:
             retention_until:
           retention: {expires-column: retention_until}
+        contracted.orders:
+          contract:
+            consumers: [team:finance]
+            compatibility: backward
+            fields:
+              order_id: {type: bigint, nullable: false}
+              amount: {type: "decimal(10,2)", valid-range: [0, 10000]}
+        contracted.payments:
+          contract:
+            fields:
+              payment_id: {type: bigint, nullable: false}
+              amount: {type: "decimal(10,2)", valid-range: [0, 10000]}
+        contracted.events:
+          contract:
+            severity: warning
+            fields:
+              event_id: {type: bigint, nullable: false}
       """;
   private static TrinoStack shared;
 

@@ -1,0 +1,293 @@
+package dev.sluice.catalog.contracts;
+
+import dev.sluice.catalog.lineage.DatasetNaming;
+import dev.sluice.catalog.lineage.LineageService;
+import dev.sluice.catalog.policy.ActivePolicy;
+import dev.sluice.catalog.policy.PolicyService;
+import dev.sluice.catalog.rest.RequestIdFilter;
+import dev.sluice.catalog.security.CatalogAuthorizer;
+import dev.sluice.catalog.security.Names;
+import dev.sluice.contracts.ContractViolation;
+import dev.sluice.contracts.FileMetricsCheck;
+import dev.sluice.contracts.MetricsCheckResult;
+import dev.sluice.contracts.SchemaChangeCheck;
+import dev.sluice.policy.model.Contract;
+import dev.sluice.policy.model.ContractSeverity;
+import io.quarkus.arc.Arc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.types.TypeUtil;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Holds each commit to its table's contract before the new metadata file is written: the schema
+ * and partition change against the declared compatibility, and the metrics of the data files the
+ * commit adds against the declared fields. With severity {@code error} a violation refuses the
+ * commit; with {@code warning} the commit goes ahead and the violation is recorded once the commit
+ * is known to have landed.
+ */
+@ApplicationScoped
+public class ContractGate {
+  private static final Logger LOG = Logger.getLogger(ContractGate.class);
+
+  private final PolicyService policies;
+  private final LineageService lineage;
+  private final ContractsConfig config;
+  private final ContractFindingStore findings;
+  private final CatalogAuthorizer authorizer;
+  private final PendingContractFindings pending;
+
+  @Inject
+  ContractGate(
+      PolicyService policies,
+      LineageService lineage,
+      ContractsConfig config,
+      ContractFindingStore findings,
+      CatalogAuthorizer authorizer,
+      PendingContractFindings pending) {
+    this.policies = policies;
+    this.lineage = lineage;
+    this.config = config;
+    this.findings = findings;
+    this.authorizer = authorizer;
+    this.pending = pending;
+  }
+
+  /**
+   * Judges the change from {@code base} (null for a new table) to {@code metadata}; {@code io}
+   * reads the manifests of the snapshots it adds. Throws {@link ContractViolationException} when
+   * the contract refuses it.
+   */
+  public void check(
+      TableIdentifier identifier, TableMetadata base, TableMetadata metadata, FileIO io) {
+    Optional<ActivePolicy> active = policies.active();
+    if (active.isEmpty()) {
+      return;
+    }
+    String dataset = Names.text(identifier);
+    Optional<Contract> found = active.get().engine().bundle().contract(Names.table(identifier));
+    if (found.isEmpty()) {
+      return;
+    }
+    Contract contract = found.get();
+    Judgement judgement = new Judgement(dataset, contract, active.get().version());
+    if (base == null || schemaOrSpecChanged(base, metadata)) {
+      Map<String, List<String>> readers = base == null ? Map.of() : readers(base);
+      judgement.readers = readers;
+      judgement.violations.addAll(
+          SchemaChangeCheck.check(
+              contract,
+              base == null ? null : base.schema(),
+              base == null ? null : base.spec(),
+              metadata.schema(),
+              metadata.spec(),
+              readers));
+    }
+    if (checksValues(contract)) {
+      for (MetadataUpdate change : metadata.changes()) {
+        if (change instanceof MetadataUpdate.AddSnapshot added) {
+          Iterable<DataFile> files = added.snapshot().addedDataFiles(io);
+          MetricsCheckResult result =
+              FileMetricsCheck.check(contract, metadata.schema(), metadata.properties(), files);
+          judgement.violations.addAll(result.violations());
+          result
+              .unchecked()
+              .forEach(
+                  u ->
+                      judgement.unchecked.add(
+                          finding(
+                              judgement,
+                              ContractFinding.Outcome.UNCHECKED,
+                              u.rule(),
+                              u.field(),
+                              null,
+                              u.reason(),
+                              contract.origin().toString())));
+        }
+      }
+    }
+    judgement.conclude(identifier);
+  }
+
+  /**
+   * Runs a commit and records what its contract checks found once the outcome is known: refusals
+   * and accepted warnings are stored; after an unknown outcome they are only logged, since the
+   * commit may or may not have landed.
+   */
+  public <T> T recording(Supplier<T> commit) {
+    if (!Arc.container().requestContext().isActive()) {
+      return commit.get();
+    }
+    T result;
+    try {
+      result = commit.get();
+    } catch (ContractViolationException e) {
+      store(pending.take());
+      throw e;
+    } catch (CommitStateUnknownException e) {
+      pending.take().forEach(f -> LOG.warnf("Commit outcome unknown; not recorded: %s", f));
+      throw e;
+    } catch (RuntimeException e) {
+      pending.take();
+      throw e;
+    }
+    store(pending.take());
+    return result;
+  }
+
+  private void store(List<ContractFinding> found) {
+    try {
+      findings.append(found);
+    } catch (RuntimeException e) {
+      found.forEach(f -> LOG.errorf(e, "Contract finding not stored: %s", f));
+    }
+  }
+
+  private static boolean schemaOrSpecChanged(TableMetadata base, TableMetadata metadata) {
+    return !base.schema().sameSchema(metadata.schema())
+        || base.schema().schemaId() != metadata.schema().schemaId()
+        || !base.spec().equals(metadata.spec());
+  }
+
+  private static boolean checksValues(Contract contract) {
+    return !contract.completeness().isEmpty()
+        || contract.fields().values().stream()
+            .anyMatch(f -> f.required() || f.hasRange() || !f.validValues().isEmpty());
+  }
+
+  private Map<String, List<String>> readers(TableMetadata base) {
+    try {
+      Instant since = Instant.now().minus(config.lineageWindow());
+      return new LineageReaders(lineage.graph(), since)
+          .of(
+              DatasetNaming.forLocation(base.location()),
+              TypeUtil.indexByName(base.schema().asStruct()).keySet());
+    } catch (RuntimeException e) {
+      // the declared consumers still protect the contract; lineage only adds to them
+      LOG.warnf(e, "Lineage readers of %s could not be read", base.location());
+      return Map.of();
+    }
+  }
+
+  private ContractFinding finding(
+      Judgement judgement,
+      ContractFinding.Outcome outcome,
+      String rule,
+      String field,
+      String file,
+      String message,
+      String origin) {
+    Object requestId = MDC.get(RequestIdFilter.MDC_KEY);
+    return new ContractFinding(
+        0,
+        judgement.dataset,
+        outcome,
+        rule,
+        field,
+        file,
+        message,
+        origin,
+        judgement.policyVersion,
+        principal(),
+        requestId == null ? null : requestId.toString(),
+        null);
+  }
+
+  private String principal() {
+    try {
+      return authorizer.principal().self().toString();
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /** What one commit's checks found, and what to do with it. */
+  private final class Judgement {
+    final String dataset;
+    final Contract contract;
+    final int policyVersion;
+    final List<ContractViolation> violations = new ArrayList<>();
+    final List<ContractFinding> unchecked = new ArrayList<>();
+    Map<String, List<String>> readers = Map.of();
+
+    Judgement(String dataset, Contract contract, int policyVersion) {
+      this.dataset = dataset;
+      this.contract = contract;
+      this.policyVersion = policyVersion;
+    }
+
+    void conclude(TableIdentifier identifier) {
+      boolean refuse =
+          !violations.isEmpty() && contract.effectiveSeverity() == ContractSeverity.ERROR;
+      ContractFinding.Outcome outcome =
+          refuse ? ContractFinding.Outcome.REFUSED : ContractFinding.Outcome.WARNED;
+      List<ContractFinding> found = new ArrayList<>();
+      for (ContractViolation violation : violations) {
+        found.add(
+            finding(
+                this,
+                outcome,
+                violation.rule(),
+                violation.field(),
+                violation.file(),
+                violation.message() + consumersClause(violation),
+                violation.ruleOrigin().toString()));
+      }
+      found.addAll(unchecked);
+      pending.put(identifier, found);
+      if (refuse) {
+        throw new ContractViolationException(refusal());
+      }
+    }
+
+    private String refusal() {
+      StringBuilder text =
+          new StringBuilder("Commit to ")
+              .append(dataset)
+              .append(" refused by its data contract (")
+              .append(contract.origin())
+              .append(", compatibility ")
+              .append(contract.effectiveCompatibility().spelling())
+              .append("):");
+      for (ContractViolation violation : violations) {
+        text.append("\n- ")
+            .append(violation.rule())
+            .append(" at ")
+            .append(violation.ruleOrigin())
+            .append(": ")
+            .append(violation.message())
+            .append(consumersClause(violation));
+      }
+      return text.toString();
+    }
+
+    private String consumersClause(ContractViolation violation) {
+      Set<String> consumers = new LinkedHashSet<>();
+      contract.consumers().forEach(c -> consumers.add(c + " (declared)"));
+      if (violation.field() != null) {
+        readers
+            .getOrDefault(violation.field(), List.of())
+            .forEach(job -> consumers.add(job + " (read it per lineage)"));
+      }
+      if (consumers.isEmpty()) {
+        return "";
+      }
+      return "; consumers that would break: " + String.join(", ", consumers);
+    }
+  }
+}
