@@ -2,8 +2,8 @@ package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.config.S3Config;
 import dev.sluice.catalog.config.WarehouseConfig;
-import dev.sluice.catalog.jobs.JobsConfig;
 import dev.sluice.catalog.contracts.ContractGate;
+import dev.sluice.catalog.jobs.JobsConfig;
 import dev.sluice.catalog.lineage.CatalogLineageEmitter;
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;

@@ -50,8 +50,8 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   }
 
   /**
-   * Checks {@code metadata} against {@code base} (locations, then the commit check) and writes it as the next metadata file; returns
-   * the file and the table's location.
+   * Checks {@code metadata} against {@code base} (locations, then the commit check) and writes it
+   * as the next metadata file; returns the file and the table's location.
    */
   public Written writeNextMetadata(TableMetadata base, TableMetadata metadata) {
     StorageLocation location = checkLocations(base, metadata);

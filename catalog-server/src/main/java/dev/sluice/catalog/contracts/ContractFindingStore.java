@@ -14,7 +14,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The contract_finding table: appended after a commit's outcome is known, read by the admin API. */
+/**
+ * The contract_finding table: appended after a commit's outcome is known, read by the admin API.
+ */
 @ApplicationScoped
 public class ContractFindingStore {
   private static final String INSERT =

@@ -35,11 +35,11 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Holds each commit to its table's contract before the new metadata file is written: the schema
- * and partition change against the declared compatibility, and the metrics of the data files the
- * commit adds against the declared fields. With severity {@code error} a violation refuses the
- * commit; with {@code warning} the commit goes ahead and the violation is recorded once the commit
- * is known to have landed.
+ * Holds each commit to its table's contract before the new metadata file is written: the schema and
+ * partition change against the declared compatibility, and the metrics of the data files the commit
+ * adds against the declared fields. With severity {@code error} a violation refuses the commit;
+ * with {@code warning} the commit goes ahead and the violation is recorded once the commit is known
+ * to have landed.
  */
 @ApplicationScoped
 public class ContractGate {

@@ -34,7 +34,8 @@ public class ContractResource {
     authorizer.requireAdmin("admin.contracts.findings", dataset == null ? "contracts" : dataset);
     int size = limit == null ? 100 : limit;
     if (size < 1 || size > MAX_PAGE) {
-      throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE + ", not " + size);
+      throw new IllegalArgumentException(
+          "limit must be between 1 and " + MAX_PAGE + ", not " + size);
     }
     return findings.list(
         dataset == null || dataset.isBlank() ? null : dataset, outcome(outcome), size);

@@ -1,6 +1,7 @@
 package dev.sluice.catalog.rest;
 
 import dev.sluice.catalog.catalog.CatalogMetrics;
+import dev.sluice.catalog.contracts.ContractViolationException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -14,7 +15,6 @@ import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ForbiddenException;
-import dev.sluice.catalog.contracts.ContractViolationException;
 import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;

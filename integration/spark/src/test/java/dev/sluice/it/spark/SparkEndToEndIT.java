@@ -222,7 +222,8 @@ class SparkEndToEndIT {
         "CREATE TABLE sluice.contracted.orders (order_id BIGINT, amount DECIMAL(10,2), note STRING)"
             + " USING iceberg");
     sql("INSERT INTO sluice.contracted.orders VALUES (1, 10.50, 'first')");
-    String metadataBefore = lake.loadTable("contracted", "orders").get("metadata-location").asText();
+    String metadataBefore =
+        lake.loadTable("contracted", "orders").get("metadata-location").asText();
     long snapshotBefore = lake.currentSnapshotId("contracted", "orders");
 
     Progress.say("spark: breaking changes on contracted.orders");
@@ -264,7 +265,16 @@ class SparkEndToEndIT {
         lake.send("GET", "/api/v1/contracts/findings?dataset=contracted.events", null);
     assertThat(warned.status()).isEqualTo(200);
     List<String> found = new ArrayList<>();
-    warned.body().forEach(f -> found.add(f.get("outcome").asText() + " " + f.get("rule").asText() + " " + f.get("field").asText()));
+    warned
+        .body()
+        .forEach(
+            f ->
+                found.add(
+                    f.get("outcome").asText()
+                        + " "
+                        + f.get("rule").asText()
+                        + " "
+                        + f.get("field").asText()));
     assertThat(found).contains("WARNED nullable event_id");
   }
 

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Trino's DDL and inserts on tables with data contracts (the stack's policy declares them in the
- * namespace {@code contracted}): a breaking change fails in Trino with the rule, where it is written
- * and the consumers it would break, and the table is left as it was; a compatible change passes; a
- * file whose metrics prove a violation is refused, or accepted and recorded when the contract only
- * warns.
+ * namespace {@code contracted}): a breaking change fails in Trino with the rule, where it is
+ * written and the consumers it would break, and the table is left as it was; a compatible change
+ * passes; a file whose metrics prove a violation is refused, or accepted and recorded when the
+ * contract only warns.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrinoContractsIT {
@@ -93,14 +93,12 @@ class TrinoContractsIT {
       update(trino, "INSERT INTO contracted.payments VALUES (1, 10)");
       long snapshot = currentSnapshot("payments");
 
-      assertThatThrownBy(
-              () -> update(trino, "INSERT INTO contracted.payments VALUES (NULL, 5)"))
+      assertThatThrownBy(() -> update(trino, "INSERT INTO contracted.payments VALUES (NULL, 5)"))
           .isInstanceOf(SQLException.class)
           .hasStackTraceContaining("refused by its data contract")
           .hasStackTraceContaining("payment_id")
           .hasStackTraceContaining(".parquet");
-      assertThatThrownBy(
-              () -> update(trino, "INSERT INTO contracted.payments VALUES (7, 20000)"))
+      assertThatThrownBy(() -> update(trino, "INSERT INTO contracted.payments VALUES (7, 20000)"))
           .isInstanceOf(SQLException.class)
           .hasStackTraceContaining("valid-range")
           .hasStackTraceContaining("amount");

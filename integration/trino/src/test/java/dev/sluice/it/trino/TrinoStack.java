@@ -36,8 +36,8 @@ import java.util.stream.Stream;
  * Trino with an Iceberg catalog on Sluice, which is also the Trino Sluice's jobs rewrite tables
  * with. Sluice's policy declares the namespace {@value #JOBS_NAMESPACE} (its datasets have a
  * subject column or a retention) and {@code contracted} (its datasets have contracts); the other
- * namespaces are in no zone, for the admin Trino uses.
- * Started once per test JVM in that order ({@link #shared()}), stopped in the reverse one.
+ * namespaces are in no zone, for the admin Trino uses. Started once per test JVM in that order
+ * ({@link #shared()}), stopped in the reverse one.
  */
 final class TrinoStack implements AutoCloseable {
   static final String BUCKET = "lake";
