@@ -76,7 +76,8 @@ class ContractCommitTest {
   /** The same contract on every orders table, one per test. */
   private static String orders() {
     StringBuilder yaml = new StringBuilder();
-    for (String name : List.of("orders", "orders_drop", "orders_tx", "orders_nulls")) {
+    for (String name :
+        List.of("orders", "orders_drop", "orders_tx", "orders_nulls", "orders_missing")) {
       yaml.append(
           """
             shop.%s:
@@ -242,6 +243,35 @@ class ContractCommitTest {
             .jsonPath()
             .getList("$");
     assertThat(findings).extracting(f -> f.get("rule")).contains("nullable", "valid-range");
+  }
+
+  @Test
+  void aSnapshotWhoseManifestListIsMissingIsRefusedAsBadRequest() {
+    String location = ordersTable("orders_missing").location();
+    String before = metadataLocation(id("orders_missing"));
+
+    JsonPath refused =
+        admin()
+            .body(
+                """
+                {"requirements": [{"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": null}],
+                 "updates": [
+                   {"action": "add-snapshot", "snapshot": {"snapshot-id": 42, "sequence-number": 1,
+                     "timestamp-ms": 1764489600000, "schema-id": 0,
+                     "manifest-list": "%s/metadata/snap-42-missing.avro",
+                     "summary": {"operation": "append"}}},
+                   {"action": "set-snapshot-ref", "ref-name": "main", "type": "branch", "snapshot-id": 42}]}
+                """
+                    .formatted(location))
+            .post("/v1/namespaces/shop/tables/orders_missing")
+            .then()
+            .statusCode(400)
+            .extract()
+            .jsonPath();
+
+    assertThat(refused.getString("error.type")).isEqualTo("BadRequestException");
+    assertThat(refused.getString("error.message")).contains("against its contract");
+    assertThat(metadataLocation(id("orders_missing"))).isEqualTo(before);
   }
 
   @Test

@@ -7,7 +7,8 @@ import java.util.Optional;
  * Which schema changes a contract allows. {@code BACKWARD}: the new schema still reads every file
  * already written (no required field without a default, no narrowing). {@code FORWARD}: readers
  * written against the old schema still read the new data (no dropped field, no changed type, no
- * field made optional). {@code FULL}: both. {@code NONE}: schema changes are not checked.
+ * field made optional). {@code FULL}: both. {@code NONE}: changes are not checked against a mode;
+ * the contract's declared fields must still exist with their declared types.
  */
 public enum Compatibility {
   BACKWARD,
