@@ -242,19 +242,29 @@ public final class FreshnessEvaluation {
         + ")";
   }
 
-  /** An age as people say it: 45 s, 12 min, 31 h, 3 d ago. */
+  /**
+   * An age as people say it: 45 s, 12 min, 6.5 h, 31 h, 3 d ago. Seconds round up and small counts
+   * of larger units keep a tenth, so an age past its bound never reads as equal to it.
+   */
   static String ago(Duration age) {
-    long seconds = age.toSeconds();
-    if (seconds < 120) {
-      return seconds + " s ago";
+    long millis = age.toMillis();
+    if (millis < 120_000) {
+      return (millis + 999) / 1000 + " s ago";
     }
-    if (seconds < 120 * 60) {
-      return seconds / 60 + " min ago";
+    if (millis < 120 * 60_000) {
+      return units(millis, 60_000) + " min ago";
     }
-    if (seconds < 48 * 3600) {
-      return seconds / 3600 + " h ago";
+    if (millis < 48 * 3_600_000L) {
+      return units(millis, 3_600_000L) + " h ago";
     }
-    return seconds / 86400 + " d ago";
+    return units(millis, 86_400_000L) + " d ago";
+  }
+
+  private static String units(long millis, long unit) {
+    long tenths = millis * 10 / unit;
+    return tenths >= 100 || tenths % 10 == 0
+        ? String.valueOf(tenths / 10)
+        : tenths / 10 + "." + tenths % 10;
   }
 
   /** A bound as a policy writes it: 90s, 30m, 6h, 2d. */

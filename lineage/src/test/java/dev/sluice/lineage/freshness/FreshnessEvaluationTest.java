@@ -195,6 +195,16 @@ class FreshnessEvaluationTest {
   }
 
   @Test
+  void agesPastTheirBoundNeverReadAsTheBound() {
+    assertThat(FreshnessEvaluation.ago(Duration.ofMillis(4_200))).isEqualTo("5 s ago");
+    assertThat(FreshnessEvaluation.ago(Duration.ofMinutes(12).plusSeconds(30)))
+        .isEqualTo("12 min ago");
+    assertThat(FreshnessEvaluation.ago(Duration.ofMinutes(6 * 60 + 30))).isEqualTo("6.5 h ago");
+    assertThat(FreshnessEvaluation.ago(Duration.ofHours(31).plusMinutes(20))).isEqualTo("31 h ago");
+    assertThat(FreshnessEvaluation.ago(Duration.ofDays(3))).isEqualTo("3 d ago");
+  }
+
+  @Test
   void verdictsListStaleDatasetsFirstThenTheOldest() {
     table("gold.a", Duration.ofMinutes(10), Duration.ofHours(1));
     table("gold.b", Duration.ofHours(3), Duration.ofHours(1));
