@@ -1,5 +1,7 @@
 package dev.sluice.catalog.jobs;
 
+import java.time.Duration;
+
 /**
  * Runs one kind of job. Implementations must be safe to run again after a crash part-way: a job
  * whose lease expires is started over by another replica.
@@ -14,4 +16,12 @@ public interface JobExecutor {
    * attempts are used up.
    */
   String run(JobContext context) throws Exception;
+
+  /**
+   * How long to wait before attempt {@code failedAttempt + 1}: 2, 4, 8 … seconds (at most 5
+   * minutes) unless the kind has its own schedule.
+   */
+  default Duration retryDelay(int failedAttempt) {
+    return JobRunner.backoff(failedAttempt);
+  }
 }

@@ -134,7 +134,7 @@ public class JobRunner {
             job.attempts);
         store.finish(job.id, owner, false, null, truncate(error));
       } else {
-        Duration delay = backoff(job.attempts);
+        Duration delay = executor.retryDelay(job.attempts);
         LOG.warnf(
             e,
             "Job %s (%s %s) attempt %d failed; retrying in %s",

@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
  * A daemon thread running one pass after another: at once when a pass says more is waiting,
  * otherwise after {@code every} or as soon as {@link #wake} is called, until {@link #stop}.
  */
-final class BackgroundLoop {
+public final class BackgroundLoop {
   private final String name;
   private final long everyMillis;
   private final BooleanSupplier pass;
@@ -20,13 +20,13 @@ final class BackgroundLoop {
   /**
    * @param pass one round of work; returns true when more is waiting. Must not throw.
    */
-  BackgroundLoop(String name, Duration every, BooleanSupplier pass) {
+  public BackgroundLoop(String name, Duration every, BooleanSupplier pass) {
     this.name = name;
     this.everyMillis = Math.max(10, every.toMillis());
     this.pass = pass;
   }
 
-  void start() {
+  public void start() {
     running = true;
     Thread thread = new Thread(this::run, name);
     thread.setDaemon(true);
@@ -34,7 +34,7 @@ final class BackgroundLoop {
     thread.start();
   }
 
-  void stop() {
+  public void stop() {
     running = false;
     Thread thread = worker;
     if (thread != null) {
@@ -43,12 +43,12 @@ final class BackgroundLoop {
   }
 
   /** Whether the loop should go on; a long pass checks it between items. */
-  boolean running() {
+  public boolean running() {
     return running;
   }
 
   /** Runs the next pass without waiting out the interval. */
-  void wake() {
+  public void wake() {
     wake.release();
   }
 

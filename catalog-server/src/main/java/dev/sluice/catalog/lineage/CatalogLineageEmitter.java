@@ -171,7 +171,7 @@ public class CatalogLineageEmitter {
    * levels that hold a dot quoted ({@code curated."lab.people".commit}) so it reads back to the
    * same levels.
    */
-  static String commitJobName(TableIdentifier table) {
+  public static String commitJobName(TableIdentifier table) {
     return Names.text(table) + COMMIT_SUFFIX;
   }
 

@@ -96,7 +96,14 @@ final class SluiceOnPostgres implements AutoCloseable {
    * runs several behind a load balancer; the caller stops it.
    */
   SluiceServer startReplica(String name) throws IOException {
-    return SluiceServer.start(workDir.resolve("replica-" + name), config);
+    return startReplica(name, Map.of());
+  }
+
+  /** Like {@link #startReplica(String)}, with some settings of its own. */
+  SluiceServer startReplica(String name, Map<String, String> overrides) throws IOException {
+    Map<String, String> settings = new HashMap<>(config);
+    settings.putAll(overrides);
+    return SluiceServer.start(workDir.resolve("replica-" + name), settings);
   }
 
   /** Sends a request with the admin token; returns status and body. */
