@@ -1,7 +1,9 @@
 package dev.sluice.catalog.contracts;
 
+import dev.sluice.catalog.alerts.AlertWebhook;
 import dev.sluice.catalog.lineage.DatasetNaming;
 import dev.sluice.catalog.lineage.LineageService;
+import dev.sluice.catalog.persistence.JobStore;
 import dev.sluice.catalog.policy.ActivePolicy;
 import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.catalog.rest.RequestIdFilter;
@@ -56,6 +58,8 @@ public class ContractGate {
   private final ContractFindingStore findings;
   private final CatalogAuthorizer authorizer;
   private final PendingContractFindings pending;
+  private final AlertWebhook webhook;
+  private final JobStore jobs;
 
   @Inject
   ContractGate(
@@ -64,7 +68,11 @@ public class ContractGate {
       ContractsConfig config,
       ContractFindingStore findings,
       CatalogAuthorizer authorizer,
-      PendingContractFindings pending) {
+      PendingContractFindings pending,
+      AlertWebhook webhook,
+      JobStore jobs) {
+    this.webhook = webhook;
+    this.jobs = jobs;
     this.policies = policies;
     this.lineage = lineage;
     this.config = config;
@@ -174,6 +182,31 @@ public class ContractGate {
       findings.append(found);
     } catch (RuntimeException e) {
       found.forEach(f -> LOG.errorf(e, "Contract finding not stored: %s", f));
+    }
+    alert(found);
+  }
+
+  /** One contract-warning event per table whose commit landed with violations. */
+  private void alert(List<ContractFinding> found) {
+    Map<String, List<ContractFinding>> warned = new java.util.LinkedHashMap<>();
+    for (ContractFinding finding : found) {
+      if (finding.outcome() == ContractFinding.Outcome.WARNED) {
+        warned.computeIfAbsent(finding.dataset(), d -> new ArrayList<>()).add(finding);
+      }
+    }
+    for (var entry : warned.entrySet()) {
+      ContractWarningEvent event = ContractWarningEvent.of(entry.getKey(), entry.getValue());
+      LOG.warn(event.summary());
+      JobStore.NewJob delivery =
+          webhook.delivery("contract-warning " + entry.getKey(), event, "sluice:contracts");
+      if (delivery == null) {
+        continue;
+      }
+      try {
+        jobs.enqueue(delivery);
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "Contract warning alert not queued: %s", event.summary());
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.sluice.catalog.freshness;
 
-import dev.sluice.catalog.json.ServerJson;
+import dev.sluice.catalog.alerts.AlertWebhook;
 import dev.sluice.catalog.lineage.BackgroundLoop;
 import dev.sluice.catalog.persistence.FreshnessStore;
 import dev.sluice.catalog.persistence.FreshnessStore.Violation;
@@ -52,7 +52,7 @@ public class FreshnessMonitor {
   private final FreshnessService service;
   private final FreshnessStore store;
   private final FreshnessConfig config;
-  private final FreshnessWebhook webhook;
+  private final AlertWebhook webhook;
   private final MultiGauge staleness;
   private final BackgroundLoop loop;
   private volatile FreshnessService.Evaluation last;
@@ -62,7 +62,7 @@ public class FreshnessMonitor {
       FreshnessService service,
       FreshnessStore store,
       FreshnessConfig config,
-      FreshnessWebhook webhook,
+      AlertWebhook webhook,
       MeterRegistry registry) {
     this.service = service;
     this.store = store;
@@ -85,8 +85,6 @@ public class FreshnessMonitor {
       throw new IllegalArgumentException(
           "sluice.freshness.check-interval must be positive: " + config.checkInterval());
     }
-    // fails the start with the setting's name when the URL is not http(s)
-    config.webhookUrl().ifPresent(FreshnessWebhook::checkedUrl);
     loop.start();
     LOG.infof(
         "Freshness checked every %s; %s",
@@ -181,15 +179,7 @@ public class FreshnessMonitor {
   }
 
   private JobStore.NewJob delivery(FreshnessEvent event) {
-    if (!webhook.configured()) {
-      return null;
-    }
-    return new JobStore.NewJob(
-        FreshnessWebhook.KIND,
-        event.kind() + " " + event.dataset(),
-        ServerJson.write(event),
-        "sluice:freshness",
-        Math.max(1, config.webhookMaxAttempts()));
+    return webhook.delivery(event.kind() + " " + event.dataset(), event, "sluice:freshness");
   }
 
   static FreshnessEvent alert(Violation violation, Verdict verdict) {

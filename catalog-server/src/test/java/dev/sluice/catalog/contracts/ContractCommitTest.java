@@ -66,7 +66,7 @@ class ContractCommitTest {
                     event_id: {type: bigint, nullable: false}
             """
                 .formatted(orders()),
-            Map.of());
+            Map.of("sluice.alerts.webhook-url", "http://127.0.0.1:" + HOOK_PORT + "/alerts"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -99,7 +99,47 @@ class ContractCommitTest {
           Types.NestedField.optional(2, "amount", Types.DecimalType.of(10, 2)),
           Types.NestedField.optional(3, "note", Types.StringType.get()));
 
+  private static final int HOOK_PORT = freePort();
+  private static final List<String> RECEIVED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private static com.sun.net.httpserver.HttpServer hook;
+
   private RESTCatalog client;
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The alert webhook: records every body it is sent. */
+  @org.junit.jupiter.api.BeforeAll
+  static void listen() throws IOException {
+    hook =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), HOOK_PORT),
+            0);
+    hook.createContext(
+        "/alerts",
+        exchange -> {
+          String body =
+              new String(
+                  exchange.getRequestBody().readAllBytes(),
+                  java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+          // counted once answered, so the delivery is complete when the test sees it
+          RECEIVED.add(body);
+        });
+    hook.start();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopListening() {
+    hook.stop(0);
+  }
 
   @BeforeEach
   void connect() {
@@ -308,6 +348,24 @@ class ContractCommitTest {
     assertThat(found.getList("outcome")).contains("WARNED", "UNCHECKED");
     assertThat(found.getList("file")).contains(nulls.location());
     assertThat(found.getList("rule")).contains("nullable");
+    // and the alert webhook hears of it once
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (RECEIVED.stream().noneMatch(b -> b.contains("shop.events"))
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    List<String> alerts = RECEIVED.stream().filter(b -> b.contains("shop.events")).toList();
+    assertThat(alerts).hasSize(1);
+    assertThat(alerts.get(0))
+        .contains("\"kind\":\"contract-warning\"")
+        .contains("\"rule\":\"nullable\"")
+        .contains(nulls.location());
   }
 
   private static TableIdentifier id(String name) {

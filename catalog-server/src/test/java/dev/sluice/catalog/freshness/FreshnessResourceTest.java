@@ -211,7 +211,7 @@ class FreshnessResourceTest {
 
     // no webhook configured: nothing was queued to deliver
     given()
-        .get("/api/v1/jobs?kind=" + FreshnessWebhook.KIND)
+        .get("/api/v1/jobs?kind=" + dev.sluice.catalog.alerts.AlertWebhook.KIND)
         .then()
         .statusCode(200)
         .body("size()", equalTo(0));

@@ -109,9 +109,9 @@ class FreshnessIT {
             Map.of(
                 "sluice.freshness.check-interval",
                 CHECK_INTERVAL.toMillis() + "ms",
-                "sluice.freshness.webhook-url",
+                "sluice.alerts.webhook-url",
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/freshness",
-                "sluice.freshness.webhook-retry-delay",
+                "sluice.alerts.webhook-retry-delay",
                 "300ms",
                 "sluice.jobs.poll-interval",
                 "200ms"));
@@ -341,7 +341,7 @@ class FreshnessIT {
         a.postgres()
             .sql(
                 SluiceOnPostgres.DATABASE,
-                "select state || ':' || attempts from job where kind = 'freshness.webhook'"
+                "select state || ':' || attempts from job where kind = 'alert.webhook'"
                     + " order by created_at");
     assertThat(jobs.exitCode()).as(jobs.output()).isZero();
     assertThat(jobs.output().lines().toList()).containsExactly("SUCCEEDED:2", "SUCCEEDED:1");
@@ -360,9 +360,9 @@ class FreshnessIT {
     assertThatThrownBy(
             () ->
                 a.startReplica(
-                    "bad-webhook", Map.of("sluice.freshness.webhook-url", "ftp://example.com/x")))
+                    "bad-webhook", Map.of("sluice.alerts.webhook-url", "ftp://example.com/x")))
         .hasMessageContaining("process exited")
         .hasMessageContaining(
-            "sluice.freshness.webhook-url must be an http:// or https:// URL, not 'ftp://example.com/x'");
+            "sluice.alerts.webhook-url must be an http:// or https:// URL, not 'ftp://example.com/x'");
   }
 }

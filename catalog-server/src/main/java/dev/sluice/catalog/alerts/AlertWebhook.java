@@ -1,9 +1,12 @@
-package dev.sluice.catalog.freshness;
+package dev.sluice.catalog.alerts;
 
 import dev.sluice.catalog.jobs.JobContext;
 import dev.sluice.catalog.jobs.JobExecutor;
 import dev.sluice.catalog.json.ServerJson;
+import dev.sluice.catalog.persistence.JobStore;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
@@ -17,24 +20,26 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Delivers one freshness event (a job of kind {@value #KIND}, enqueued with the transition it
- * reports): POSTs its JSON to {@code sluice.freshness.webhook-url}. A connection error or an answer
- * other than 2xx fails the attempt; the job table retries it after {@link #retryDelay} until {@code
- * webhook-max-attempts}, then gives it up and logs it. Delivery is at least once: a replica that
- * dies after the POST and before recording it sends it again, with the same violation id.
+ * Delivers one alert event (a job of kind {@value #KIND}, enqueued with what it reports: a
+ * freshness transition, a contract warning): POSTs its JSON to {@code sluice.alerts.webhook-url}.
+ * Every event carries {@code kind} and {@code violationId}; the delivery's {@code Idempotency-Key}
+ * is {@code violationId:kind}. A connection error or an answer other than 2xx fails the attempt;
+ * the job table retries it after {@link #retryDelay} until {@code webhook-max-attempts}, then gives
+ * it up and logs it. Delivery is at least once: a replica that dies after the POST and before
+ * recording it sends it again, with the same violation id.
  */
 @ApplicationScoped
-public class FreshnessWebhook implements JobExecutor {
-  public static final String KIND = "freshness.webhook";
+public class AlertWebhook implements JobExecutor {
+  public static final String KIND = "alert.webhook";
 
-  private final FreshnessConfig config;
+  private final AlertsConfig config;
   private final Optional<URI> target;
   private final HttpClient client;
 
   @Inject
-  public FreshnessWebhook(FreshnessConfig config) {
+  public AlertWebhook(AlertsConfig config) {
     this.config = config;
-    this.target = config.webhookUrl().map(FreshnessWebhook::checkedUrl);
+    this.target = config.webhookUrl().map(AlertWebhook::checkedUrl);
     this.client = HttpClient.newBuilder().connectTimeout(config.webhookTimeout()).build();
   }
 
@@ -49,23 +54,43 @@ public class FreshnessWebhook implements JobExecutor {
       uri = new URI(url.strip());
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          "sluice.freshness.webhook-url is not a URL: " + e.getMessage(), e);
+          "sluice.alerts.webhook-url is not a URL: " + e.getMessage(), e);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException(
-          "sluice.freshness.webhook-url must be an http:// or https:// URL, not '" + url + "'");
+          "sluice.alerts.webhook-url must be an http:// or https:// URL, not '" + url + "'");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new IllegalArgumentException(
-          "sluice.freshness.webhook-url names no host: '" + url + "'");
+      throw new IllegalArgumentException("sluice.alerts.webhook-url names no host: '" + url + "'");
     }
     return uri;
+  }
+
+  /** Fails the start, naming the setting, when the URL is not http(s). */
+  void validate(@Observes StartupEvent event) {
+    target.ifPresent(uri -> {});
   }
 
   /** Whether events are delivered at all. */
   public boolean configured() {
     return target.isPresent();
+  }
+
+  /** Attempts per delivery. */
+  public int maxAttempts() {
+    return Math.max(1, config.webhookMaxAttempts());
+  }
+
+  /**
+   * The delivery of {@code event} (a JSON object with {@code kind} and {@code violationId}) to
+   * enqueue, in the transaction that records what it reports; null when no webhook is configured.
+   */
+  public JobStore.NewJob delivery(String subject, Object event, String createdBy) {
+    if (!configured()) {
+      return null;
+    }
+    return new JobStore.NewJob(KIND, subject, ServerJson.write(event), createdBy, maxAttempts());
   }
 
   @Override
@@ -79,12 +104,15 @@ public class FreshnessWebhook implements JobExecutor {
       // the URL was removed since the event was queued: nobody to tell
       return ServerJson.write(Map.of("delivered", false, "reason", "no webhook-url configured"));
     }
-    FreshnessEvent event = ServerJson.read(context.payload(), FreshnessEvent.class);
+    // every event names its kind and a stable id, which together make the delivery's key
+    com.fasterxml.jackson.databind.JsonNode event = ServerJson.mapper().readTree(context.payload());
+    String kind = event.path("kind").asText();
+    String id = event.path("violationId").asText();
     HttpRequest request =
         HttpRequest.newBuilder(target.get())
             .timeout(config.webhookTimeout())
             .header("Content-Type", "application/json")
-            .header("Idempotency-Key", event.violationId() + ":" + event.kind())
+            .header("Idempotency-Key", id + ":" + kind)
             .POST(HttpRequest.BodyPublishers.ofString(context.payload()))
             .build();
     HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
@@ -93,9 +121,9 @@ public class FreshnessWebhook implements JobExecutor {
           "webhook answered "
               + response.statusCode()
               + " to "
-              + event.kind()
+              + kind
               + " of "
-              + event.dataset());
+              + event.path("dataset").asText());
     }
     return ServerJson.write(Map.of("delivered", true, "status", response.statusCode()));
   }
