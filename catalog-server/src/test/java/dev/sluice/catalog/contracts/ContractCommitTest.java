@@ -368,6 +368,26 @@ class ContractCommitTest {
         .contains(nulls.location());
   }
 
+  @Test
+  void theFindingsApiIsForAdministratorsAndRefusesBadFilters() {
+    LocalCatalogs.assertRefused(
+        admin().get("/api/v1/contracts/findings?limit=0"),
+        400,
+        "IllegalArgumentException",
+        "limit");
+    LocalCatalogs.assertRefused(
+        admin().get("/api/v1/contracts/findings?outcome=lost"),
+        400,
+        "IllegalArgumentException",
+        "refused, warned or unchecked");
+    String analyst = TestAuthentication.tokenFor("user:ana", List.of("analysts"), List.of());
+    LocalCatalogs.assertRefused(
+        LocalCatalogs.as(analyst).get("/api/v1/contracts/findings"),
+        403,
+        "ForbiddenException",
+        "admin.contracts.findings");
+  }
+
   private static TableIdentifier id(String name) {
     return TableIdentifier.of("shop", name);
   }

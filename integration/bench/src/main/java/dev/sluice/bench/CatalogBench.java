@@ -110,6 +110,10 @@ final class CatalogBench {
       profile(profiler, "mix", () -> mix(target, client));
       profile(profiler, "contended", () -> contended(target, client));
       profile(profiler, "parallel", () -> parallel(target, client));
+      if (target.name().equals("sluice-pg")) {
+        // last: it applies a policy, which the other workloads run without
+        profile(profiler, "contracts", () -> ContractOverhead.run(target, infra.s3(), sink));
+      }
     } catch (Exception e) {
       status = "FAILED: " + RestCatalogClient.abbreviate(String.valueOf(e), 300);
       Progress.say("target %s failed: %s", name, e);
