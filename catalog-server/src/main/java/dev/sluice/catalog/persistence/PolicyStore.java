@@ -63,7 +63,7 @@ public class PolicyStore {
 
   /** The version active at {@code time}: the newest one applied at or before it. */
   @Transactional
-  public Optional<PolicyVersionEntity> appliedBy(OffsetDateTime time) {
+  public Optional<PolicyVersionEntity> activeAt(OffsetDateTime time) {
     return sessions
         .session()
         .createSelectionQuery(

@@ -200,7 +200,7 @@ public class PolicyService {
 
   /** The version that was active at {@code time}: the newest applied at or before it. */
   public Optional<PolicyVersionEntity> versionAt(Instant time) {
-    return store.appliedBy(time.atOffset(ZoneOffset.UTC));
+    return store.activeAt(time.atOffset(ZoneOffset.UTC));
   }
 
   /** A stored version's bundle, loaded again from its files (with positions for origins). */
