@@ -61,6 +61,19 @@ public class PolicyStore {
         .uniqueResultOptional();
   }
 
+  /** The version active at {@code time}: the newest one applied at or before it. */
+  @Transactional
+  public Optional<PolicyVersionEntity> activeAt(OffsetDateTime time) {
+    return sessions
+        .session()
+        .createSelectionQuery(
+            "from PolicyVersionEntity where appliedAt <= :t order by version desc",
+            PolicyVersionEntity.class)
+        .setParameter("t", time)
+        .setMaxResults(1)
+        .uniqueResultOptional();
+  }
+
   @Transactional
   public List<PolicyVersionEntity> list() {
     return sessions

@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -194,6 +196,17 @@ public class PolicyService {
 
   public Optional<PolicyVersionEntity> version(int version) {
     return store.find(version);
+  }
+
+  /** The version that was active at {@code time}: the newest applied at or before it. */
+  public Optional<PolicyVersionEntity> versionAt(Instant time) {
+    return store.activeAt(time.atOffset(ZoneOffset.UTC));
+  }
+
+  /** A stored version's bundle, loaded again from its files (with positions for origins). */
+  public static LoadResult load(PolicyVersionEntity stored) {
+    return PolicyLoader.load(
+        PolicyBundleFiles.sources(PolicyBundleFiles.fromJson(stored.filesJson)));
   }
 
   /**
