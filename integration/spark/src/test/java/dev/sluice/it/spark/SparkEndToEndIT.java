@@ -243,6 +243,14 @@ class SparkEndToEndIT {
         .hasStackTraceContaining("valid-range")
         .hasStackTraceContaining("amount");
 
+    assertThatThrownBy(
+            () ->
+                sql(
+                    "CREATE OR REPLACE TABLE sluice.contracted.orders (order_id BIGINT, note STRING)"
+                        + " USING iceberg"))
+        .hasStackTraceContaining("refused by its data contract")
+        .hasStackTraceContaining("amount");
+
     // nothing was committed
     JsonNode orders = lake.loadTable("contracted", "orders");
     assertThat(orders.get("metadata-location").asText()).isEqualTo(metadataBefore);
