@@ -9,22 +9,18 @@ import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.catalog.rest.RequestIdFilter;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.catalog.security.Names;
-import dev.sluice.contracts.ContractViolation;
 import dev.sluice.contracts.FileMetricsCheck;
 import dev.sluice.contracts.MetricsCheckResult;
 import dev.sluice.contracts.SchemaChangeCheck;
 import dev.sluice.policy.model.Contract;
-import dev.sluice.policy.model.ContractSeverity;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
@@ -89,7 +85,9 @@ public class ContractGate {
   public void check(
       TableIdentifier identifier, TableMetadata base, TableMetadata metadata, FileIO io) {
     Optional<ActivePolicy> active = policies.active();
-    if (active.isEmpty()) {
+    if (active.isEmpty() || !Arc.container().requestContext().isActive()) {
+      // the server's own jobs (retention, erasure) commit outside requests: a contract must
+      // never stop data from being deleted
       return;
     }
     String dataset = Names.text(identifier);
@@ -98,57 +96,55 @@ public class ContractGate {
       return;
     }
     Contract contract = found.get();
-    Judgement judgement = new Judgement(dataset, contract, active.get().version());
-    if (base == null || schemaOrSpecChanged(base, metadata)) {
-      Map<String, List<String>> readers = base == null ? Map.of() : readers(base);
-      judgement.readers = readers;
-      judgement.violations.addAll(
+    boolean schemaChange = base == null || schemaOrSpecChanged(base, metadata);
+    ContractJudgement judgement =
+        new ContractJudgement(
+            dataset,
+            contract,
+            active.get().version(),
+            schemaChange && base != null ? readers(base) : Map.of());
+    if (schemaChange) {
+      judgement.add(
           SchemaChangeCheck.check(
               contract,
               base == null ? null : base.schema(),
               base == null ? null : base.spec(),
               metadata.schema(),
               metadata.spec(),
-              readers));
+              judgement.readers()));
     }
     if (checksValues(contract)) {
       for (MetadataUpdate change : metadata.changes()) {
         if (change instanceof MetadataUpdate.AddSnapshot added) {
-          MetricsCheckResult result;
-          try {
-            // the table as it will be, read-only: only the new snapshot's manifests are read
-            org.apache.iceberg.Table next =
-                new BaseTable(new StaticTableOperations(metadata, io), dataset);
-            Iterable<DataFile> files =
-                SnapshotChanges.builderFor(next)
-                    .snapshot(added.snapshot())
-                    .build()
-                    .addedDataFiles();
-            result =
-                FileMetricsCheck.check(contract, metadata.schema(), metadata.properties(), files);
-          } catch (NotFoundException e) {
-            // an engine writes the manifests before it commits; a snapshot without them is broken
-            throw new BadRequestException(
-                "Cannot check the commit to %s against its contract: %s", dataset, e.getMessage());
-          }
-          judgement.violations.addAll(result.violations());
-          result
-              .unchecked()
-              .forEach(
-                  u ->
-                      judgement.unchecked.add(
-                          finding(
-                              judgement,
-                              ContractFinding.Outcome.UNCHECKED,
-                              u.rule(),
-                              u.field(),
-                              null,
-                              u.reason(),
-                              contract.origin().toString())));
+          judgement.add(addedFiles(dataset, contract, metadata, added, io));
         }
       }
     }
-    judgement.conclude(identifier);
+    pending.put(identifier, judgement.findings(this.findingsOf(judgement)));
+    if (judgement.refuses()) {
+      throw new ContractViolationException(judgement.refusal());
+    }
+  }
+
+  /** The metrics of the data files a new snapshot adds, judged; only its manifests are read. */
+  private static MetricsCheckResult addedFiles(
+      String dataset,
+      Contract contract,
+      TableMetadata metadata,
+      MetadataUpdate.AddSnapshot added,
+      FileIO io) {
+    try {
+      // the table as it will be, read-only
+      org.apache.iceberg.Table next =
+          new BaseTable(new StaticTableOperations(metadata, io), dataset);
+      Iterable<DataFile> files =
+          SnapshotChanges.builderFor(next).snapshot(added.snapshot()).build().addedDataFiles();
+      return FileMetricsCheck.check(contract, metadata.schema(), metadata.properties(), files);
+    } catch (NotFoundException e) {
+      // an engine writes the manifests before it commits; a snapshot without them is broken
+      throw new BadRequestException(
+          "Cannot check the commit to %s against its contract: %s", dataset, e.getMessage());
+    }
   }
 
   /**
@@ -236,28 +232,24 @@ public class ContractGate {
     }
   }
 
-  private ContractFinding finding(
-      Judgement judgement,
-      ContractFinding.Outcome outcome,
-      String rule,
-      String field,
-      String file,
-      String message,
-      String origin) {
+  /** Findings of this request, as this principal, under the judgement's policy version. */
+  private ContractJudgement.FindingFactory findingsOf(ContractJudgement judgement) {
     Object requestId = MDC.get(RequestIdFilter.MDC_KEY);
-    return new ContractFinding(
-        0,
-        judgement.dataset,
-        outcome,
-        rule,
-        field,
-        file,
-        message,
-        origin,
-        judgement.policyVersion,
-        principal(),
-        requestId == null ? null : requestId.toString(),
-        null);
+    String principal = principal();
+    return (outcome, rule, field, file, message, origin) ->
+        new ContractFinding(
+            0,
+            judgement.dataset,
+            outcome,
+            rule,
+            field,
+            file,
+            message,
+            origin,
+            judgement.policyVersion,
+            principal,
+            requestId == null ? null : requestId.toString(),
+            null);
   }
 
   private String principal() {
@@ -265,81 +257,6 @@ public class ContractGate {
       return authorizer.principal().self().toString();
     } catch (RuntimeException e) {
       return "unknown";
-    }
-  }
-
-  /** What one commit's checks found, and what to do with it. */
-  private final class Judgement {
-    final String dataset;
-    final Contract contract;
-    final int policyVersion;
-    final List<ContractViolation> violations = new ArrayList<>();
-    final List<ContractFinding> unchecked = new ArrayList<>();
-    Map<String, List<String>> readers = Map.of();
-
-    Judgement(String dataset, Contract contract, int policyVersion) {
-      this.dataset = dataset;
-      this.contract = contract;
-      this.policyVersion = policyVersion;
-    }
-
-    void conclude(TableIdentifier identifier) {
-      boolean refuse =
-          !violations.isEmpty() && contract.effectiveSeverity() == ContractSeverity.ERROR;
-      ContractFinding.Outcome outcome =
-          refuse ? ContractFinding.Outcome.REFUSED : ContractFinding.Outcome.WARNED;
-      List<ContractFinding> found = new ArrayList<>();
-      for (ContractViolation violation : violations) {
-        found.add(
-            finding(
-                this,
-                outcome,
-                violation.rule(),
-                violation.field(),
-                violation.file(),
-                violation.message() + consumersClause(violation),
-                violation.ruleOrigin().toString()));
-      }
-      found.addAll(unchecked);
-      pending.put(identifier, found);
-      if (refuse) {
-        throw new ContractViolationException(refusal());
-      }
-    }
-
-    private String refusal() {
-      StringBuilder text =
-          new StringBuilder("Commit to ")
-              .append(dataset)
-              .append(" refused by its data contract (")
-              .append(contract.origin())
-              .append(", compatibility ")
-              .append(contract.effectiveCompatibility().spelling())
-              .append("):");
-      for (ContractViolation violation : violations) {
-        text.append("\n- ")
-            .append(violation.rule())
-            .append(" at ")
-            .append(violation.ruleOrigin())
-            .append(": ")
-            .append(violation.message())
-            .append(consumersClause(violation));
-      }
-      return text.toString();
-    }
-
-    private String consumersClause(ContractViolation violation) {
-      Set<String> consumers = new LinkedHashSet<>();
-      contract.consumers().forEach(c -> consumers.add(c + " (declared)"));
-      if (violation.field() != null) {
-        readers
-            .getOrDefault(violation.field(), List.of())
-            .forEach(job -> consumers.add(job + " (read it per lineage)"));
-      }
-      if (consumers.isEmpty()) {
-        return "";
-      }
-      return "; consumers that would break: " + String.join(", ", consumers);
     }
   }
 }
