@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Delivers one alert event (a job of kind {@value #KIND}, enqueued with what it reports: a
@@ -31,6 +33,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class AlertWebhook implements JobExecutor {
   public static final String KIND = "alert.webhook";
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(AlertWebhook.class);
 
   private final AlertsConfig config;
   private final Optional<URI> target;
@@ -67,9 +71,12 @@ public class AlertWebhook implements JobExecutor {
     return uri;
   }
 
-  /** Fails the start, naming the setting, when the URL is not http(s). */
+  /**
+   * Builds the bean at start-up, so a URL that is not http(s) fails the start with the setting's
+   * name (the constructor checks it) instead of the first delivery.
+   */
   void validate(@Observes StartupEvent event) {
-    target.ifPresent(uri -> {});
+    LOG.debugf("Alert webhook: %s", target.map(URI::toString).orElse("none"));
   }
 
   /** Whether events are delivered at all. */
@@ -115,7 +122,17 @@ public class AlertWebhook implements JobExecutor {
             .header("Idempotency-Key", id + ":" + kind)
             .POST(HttpRequest.BodyPublishers.ofString(context.payload()))
             .build();
-    HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> response;
+    try {
+      // the whole exchange is bounded, not only the wait for the headers
+      response =
+          client
+              .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+              .orTimeout(config.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              .join();
+    } catch (CompletionException e) {
+      throw new IOException("webhook delivery failed: " + e.getCause(), e.getCause());
+    }
     if (response.statusCode() / 100 != 2) {
       throw new IOException(
           "webhook answered "

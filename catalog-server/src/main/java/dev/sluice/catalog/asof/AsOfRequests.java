@@ -47,7 +47,10 @@ final class AsOfRequests {
     return identifier;
   }
 
-  /** The instant {@code text} names; it may not lie after {@code now}. */
+  /** Before Iceberg, no snapshot: and far enough from the limits of epoch milliseconds. */
+  static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+  /** The instant {@code text} names; it may not lie after {@code now}, nor before 1970. */
   static Instant time(String text, Instant now) {
     if (text == null || text.isBlank()) {
       throw new BadRequestException("Missing query parameter time: %s", TIME_FORMAT);
@@ -61,6 +64,11 @@ final class AsOfRequests {
           echo(text),
           TIME_FORMAT,
           text.contains(" ") ? "; a '+' in a query string arrives as a space" : "");
+    }
+    if (time.isBefore(EARLIEST)) {
+      // no table is older; and epoch milliseconds must stay within range
+      throw new BadRequestException(
+          "Invalid time %s: before %s, when no table existed", time, EARLIEST);
     }
     if (time.isAfter(now)) {
       throw new BadRequestException(

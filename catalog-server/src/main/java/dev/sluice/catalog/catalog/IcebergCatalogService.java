@@ -436,7 +436,16 @@ public class IcebergCatalogService {
     authorizer.requireTable("table.rename", request.source(), Action.WRITE);
     authorizer.requireTable("table.rename", request.destination(), Action.WRITE);
     checkStaysInItsZoneRoot(request);
-    CatalogHandlers.renameTable(catalog, request);
+    contracts.recording(
+        () -> {
+          contracts.checkRename(
+              request.source(),
+              request.destination(),
+              () -> catalog.tableOps(request.source()).current(),
+              catalog.io());
+          CatalogHandlers.renameTable(catalog, request);
+          return null;
+        });
   }
 
   /**
@@ -534,7 +543,6 @@ public class IcebergCatalogService {
 
   // ---- helpers ----
 
-  /** Runs a commit whose table commits are recorded as lineage, naming who made them. */
   /** Runs a commit, describing it in lineage and recording what its contract checks found. */
   private <T> T committing(String operation, Supplier<T> commit) {
     return contracts.recording(

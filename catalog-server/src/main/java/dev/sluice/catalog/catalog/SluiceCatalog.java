@@ -242,6 +242,8 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
         locations.checkRegistered(identifier, metadataFileLocation, metadata);
     pointers.requireOwnLocation(identifier, location);
     registrationCheck.check(identifier, metadata);
+    // judged as the change from what the pointer names now (nothing, for a new table)
+    commitCheck.check(identifier, exists ? tableOps(identifier).current() : null, metadata, io);
     if (exists) {
       store.overwrite(identifier, Kind.TABLE, metadataFileLocation, location.key());
     } else {

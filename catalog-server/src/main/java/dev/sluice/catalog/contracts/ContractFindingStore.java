@@ -116,6 +116,18 @@ public class ContractFindingStore {
     }
   }
 
+  /** Deletes the findings recorded before {@code cutoff}; returns how many. */
+  public int deleteBefore(OffsetDateTime cutoff) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete =
+            connection.prepareStatement("delete from contract_finding where created_at < ?")) {
+      delete.setObject(1, cutoff);
+      return delete.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Old contract findings could not be deleted", e);
+    }
+  }
+
   private static void setNullable(PreparedStatement statement, int index, String value)
       throws SQLException {
     if (value == null) {

@@ -2,6 +2,7 @@ package dev.sluice.catalog.contracts;
 
 import dev.sluice.catalog.alerts.AlertWebhook;
 import dev.sluice.catalog.lineage.DatasetNaming;
+import dev.sluice.catalog.lineage.LineageAccess;
 import dev.sluice.catalog.lineage.LineageService;
 import dev.sluice.catalog.persistence.JobStore;
 import dev.sluice.catalog.policy.ActivePolicy;
@@ -9,27 +10,39 @@ import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.catalog.rest.RequestIdFilter;
 import dev.sluice.catalog.security.CatalogAuthorizer;
 import dev.sluice.catalog.security.Names;
+import dev.sluice.contracts.ContractViolation;
 import dev.sluice.contracts.FileMetricsCheck;
 import dev.sluice.contracts.MetricsCheckResult;
 import dev.sluice.contracts.SchemaChangeCheck;
+import dev.sluice.policy.model.Compatibility;
 import dev.sluice.policy.model.Contract;
+import dev.sluice.zones.InvalidLocationException;
+import dev.sluice.zones.StorageLocation;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.StaticTableOperations;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
@@ -56,6 +69,7 @@ public class ContractGate {
   private final PendingContractFindings pending;
   private final AlertWebhook webhook;
   private final JobStore jobs;
+  private final LineageAccess access;
 
   @Inject
   ContractGate(
@@ -66,7 +80,9 @@ public class ContractGate {
       CatalogAuthorizer authorizer,
       PendingContractFindings pending,
       AlertWebhook webhook,
-      JobStore jobs) {
+      JobStore jobs,
+      LineageAccess access) {
+    this.access = access;
     this.webhook = webhook;
     this.jobs = jobs;
     this.policies = policies;
@@ -114,36 +130,94 @@ public class ContractGate {
               judgement.readers()));
     }
     if (checksValues(contract)) {
-      for (MetadataUpdate change : metadata.changes()) {
-        if (change instanceof MetadataUpdate.AddSnapshot added) {
-          judgement.add(addedFiles(dataset, contract, metadata, added, io));
+      Set<Long> known = new HashSet<>();
+      if (base != null) {
+        base.snapshots().forEach(snapshot -> known.add(snapshot.snapshotId()));
+      }
+      for (Snapshot snapshot : metadata.snapshots()) {
+        // a replace (compaction) rewrites rows already in the table; it adds no new data
+        if (!known.contains(snapshot.snapshotId())
+            && !DataOperations.REPLACE.equals(snapshot.operation())) {
+          judgement.add(addedFiles(dataset, contract, metadata, snapshot, io));
         }
       }
     }
     pending.put(identifier, judgement.findings(this.findingsOf(judgement)));
     if (judgement.refuses()) {
-      throw new ContractViolationException(judgement.refusal());
+      throw new ContractViolationException(identifier, judgement.refusal());
     }
   }
 
-  /** The metrics of the data files a new snapshot adds, judged; only its manifests are read. */
+  /**
+   * The metrics of the data files a new snapshot adds, judged; only its manifest list and the
+   * manifests it adds are read, and only from under the table's own location.
+   */
   private static MetricsCheckResult addedFiles(
-      String dataset,
-      Contract contract,
-      TableMetadata metadata,
-      MetadataUpdate.AddSnapshot added,
-      FileIO io) {
+      String dataset, Contract contract, TableMetadata metadata, Snapshot snapshot, FileIO io) {
     try {
+      for (ManifestFile manifest : snapshot.allManifests(io)) {
+        if (manifest.snapshotId() != null
+            && manifest.snapshotId() == snapshot.snapshotId()
+            && !within(manifest.path(), metadata.location())) {
+          throw new BadRequestException(
+              "Cannot check the commit to %s against its contract: manifest %s is outside the"
+                  + " table's location %s",
+              dataset, manifest.path(), metadata.location());
+        }
+      }
       // the table as it will be, read-only
-      org.apache.iceberg.Table next =
-          new BaseTable(new StaticTableOperations(metadata, io), dataset);
+      Table next = new BaseTable(new StaticTableOperations(metadata, io), dataset);
       Iterable<DataFile> files =
-          SnapshotChanges.builderFor(next).snapshot(added.snapshot()).build().addedDataFiles();
+          SnapshotChanges.builderFor(next).snapshot(snapshot).build().addedDataFiles();
       return FileMetricsCheck.check(contract, metadata.schema(), metadata.properties(), files);
     } catch (NotFoundException e) {
       // an engine writes the manifests before it commits; a snapshot without them is broken
       throw new BadRequestException(
           "Cannot check the commit to %s against its contract: %s", dataset, e.getMessage());
+    } catch (UncheckedIOException e) {
+      // nothing was written: the engine may safely try again
+      throw new CommitFailedException(
+          e,
+          "Cannot read the new manifests of %s to check its contract; retry: %s",
+          dataset,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * A rename moves a table's name: a contracted table may not be renamed away (its consumers read
+   * it by name), and a table renamed into a contracted name must keep that contract as a new table
+   * would. {@code metadata} gives the table's current metadata.
+   */
+  public void checkRename(
+      TableIdentifier from, TableIdentifier to, Supplier<TableMetadata> metadata, FileIO io) {
+    Optional<ActivePolicy> active = policies.active();
+    if (active.isEmpty() || !Arc.container().requestContext().isActive()) {
+      return;
+    }
+    Optional<Contract> leaving = active.get().engine().bundle().contract(Names.table(from));
+    if (leaving.isPresent() && leaving.get().effectiveCompatibility() != Compatibility.NONE) {
+      ContractJudgement judgement =
+          new ContractJudgement(Names.text(from), leaving.get(), active.get().version(), Map.of());
+      judgement.add(
+          List.of(
+              new ContractViolation(
+                  "rename-table",
+                  null,
+                  null,
+                  "Table "
+                      + Names.text(from)
+                      + " is renamed to "
+                      + Names.text(to)
+                      + ", which compatibility "
+                      + leaving.get().effectiveCompatibility().spelling()
+                      + " refuses: its consumers read it by name.",
+                  leaving.get().origin())));
+      pending.put(from, judgement.findings(findingsOf(judgement)));
+      throw new ContractViolationException(from, judgement.refusal());
+    }
+    if (active.get().engine().bundle().contract(Names.table(to)).isPresent()) {
+      check(to, null, metadata.get(), io);
     }
   }
 
@@ -160,7 +234,8 @@ public class ContractGate {
     try {
       result = commit.get();
     } catch (ContractViolationException e) {
-      store(pending.take());
+      // in a transaction the other tables' changes did not land either: only the refusal counts
+      store(pending.take(e.table()));
       throw e;
     } catch (CommitStateUnknownException e) {
       pending.take().forEach(f -> LOG.warnf("Commit outcome unknown; not recorded: %s", f));
@@ -184,7 +259,7 @@ public class ContractGate {
 
   /** One contract-warning event per table whose commit landed with violations. */
   private void alert(List<ContractFinding> found) {
-    Map<String, List<ContractFinding>> warned = new java.util.LinkedHashMap<>();
+    Map<String, List<ContractFinding>> warned = new LinkedHashMap<>();
     for (ContractFinding finding : found) {
       if (finding.outcome() == ContractFinding.Outcome.WARNED) {
         warned.computeIfAbsent(finding.dataset(), d -> new ArrayList<>()).add(finding);
@@ -206,6 +281,15 @@ public class ContractGate {
     }
   }
 
+  /** True when {@code path} is a well-formed location at or below the table's {@code root}. */
+  private static boolean within(String path, String root) {
+    try {
+      return StorageLocation.parse(path).isWithin(StorageLocation.parse(root));
+    } catch (InvalidLocationException e) {
+      return false;
+    }
+  }
+
   private static boolean schemaOrSpecChanged(TableMetadata base, TableMetadata metadata) {
     return !base.schema().sameSchema(metadata.schema())
         || base.schema().schemaId() != metadata.schema().schemaId()
@@ -221,7 +305,7 @@ public class ContractGate {
   private Map<String, List<String>> readers(TableMetadata base) {
     try {
       Instant since = Instant.now().minus(config.lineageWindow());
-      return new LineageReaders(lineage.graph(), since)
+      return new LineageReaders(lineage.graph(), since, access.forCaller())
           .of(
               DatasetNaming.forLocation(base.location()),
               TypeUtil.indexByName(base.schema().asStruct()).keySet());

@@ -138,9 +138,14 @@ final class ContractJudgement {
     Set<String> consumers = new LinkedHashSet<>();
     contract.consumers().forEach(c -> consumers.add(c + " (declared)"));
     if (violation.field() != null) {
-      readers
-          .getOrDefault(violation.field(), List.of())
+      List<String> jobs = readers.getOrDefault(violation.field(), List.of());
+      jobs.stream()
+          .filter(job -> !job.equals(LineageReaders.HIDDEN))
           .forEach(job -> consumers.add(job + " (read it per lineage)"));
+      long hidden = jobs.stream().filter(LineageReaders.HIDDEN::equals).count();
+      if (hidden > 0) {
+        consumers.add(hidden + (hidden == 1 ? " job" : " jobs") + " you may not see (per lineage)");
+      }
     }
     if (consumers.isEmpty()) {
       return "";

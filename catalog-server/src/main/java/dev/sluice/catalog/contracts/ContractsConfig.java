@@ -14,4 +14,8 @@ public interface ContractsConfig {
    */
   @WithDefault("30d")
   Duration lineageWindow();
+
+  /** How long findings are kept; older ones are deleted hourly by every replica. */
+  @WithDefault("90d")
+  Duration findingsRetention();
 }

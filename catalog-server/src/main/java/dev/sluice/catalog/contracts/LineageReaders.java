@@ -7,6 +7,7 @@ import dev.sluice.lineage.JobId;
 import dev.sluice.lineage.LineageGraph;
 import dev.sluice.lineage.NodeId;
 import dev.sluice.lineage.RunView;
+import dev.sluice.lineage.Visibility;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,17 +20,23 @@ import java.util.Set;
 
 /**
  * Which jobs read a table's columns according to lineage: a job with a run since {@code since} that
- * has the table among its inputs. Where column lineage names a column's use, only the jobs writing
- * the derived columns' datasets read it; a table without column lineage is read whole by every such
- * job, since nothing says which columns it uses.
+ * has the table among its inputs. A job whose outputs carry column lineage from the table reads the
+ * columns that lineage names; a job without any reads every column, since nothing says which it
+ * uses.
  */
 final class LineageReaders {
+  /** How a job the caller may not see is named. */
+  static final String HIDDEN = "a job you may not see";
+
   private final LineageGraph graph;
   private final Instant since;
+  private final Visibility caller;
 
-  LineageReaders(LineageGraph graph, Instant since) {
+  /** {@code caller} decides which jobs are named; the others count, unnamed. */
+  LineageReaders(LineageGraph graph, Instant since, Visibility caller) {
     this.graph = graph;
     this.since = since;
+    this.caller = caller;
   }
 
   /** Column name to the jobs that read it, spelled {@code namespace/name}; every column listed. */
@@ -40,24 +47,23 @@ final class LineageReaders {
       return readers;
     }
     Map<String, Set<DatasetId>> derivedInto = new LinkedHashMap<>();
-    boolean anyColumnLineage = false;
     for (String column : columns) {
       Set<DatasetId> targets = new LinkedHashSet<>();
       for (ColumnEdge edge : graph.columnDescendants(new ColumnRef(dataset, column), 1)) {
         targets.add(edge.target().dataset());
       }
-      anyColumnLineage |= !targets.isEmpty();
       derivedInto.put(column, targets);
     }
-    for (String column : columns) {
-      List<String> names = new ArrayList<>();
-      for (JobId job : jobs) {
-        if (!anyColumnLineage || writesAny(job, derivedInto.get(column))) {
-          names.add(job.namespace() + "/" + job.name());
+    for (JobId job : jobs) {
+      Set<DatasetId> written = written(job);
+      String name = visible(job, dataset, written) ? job.namespace() + "/" + job.name() : HIDDEN;
+      // a job whose outputs carry no column lineage from this table reads every column of it
+      boolean columnLineage =
+          derivedInto.values().stream().anyMatch(targets -> intersects(targets, written));
+      for (String column : columns) {
+        if (!columnLineage || intersects(derivedInto.get(column), written)) {
+          readers.computeIfAbsent(column, c -> new ArrayList<>()).add(name);
         }
-      }
-      if (!names.isEmpty()) {
-        readers.put(column, names);
       }
     }
     return readers;
@@ -83,12 +89,25 @@ final class LineageReaders {
     return false;
   }
 
-  private boolean writesAny(JobId job, Set<DatasetId> datasets) {
-    if (datasets == null || datasets.isEmpty()) {
-      return false;
-    }
+  private Set<DatasetId> written(JobId job) {
+    Set<DatasetId> written = new LinkedHashSet<>();
     for (var edge : graph.downstream(job, 1).edges()) {
-      if (edge.to() instanceof DatasetId written && datasets.contains(written)) {
+      if (edge.to() instanceof DatasetId dataset) {
+        written.add(dataset);
+      }
+    }
+    return written;
+  }
+
+  private boolean visible(JobId job, DatasetId read, Set<DatasetId> written) {
+    return caller
+        .jobRule(job)
+        .orElseGet(() -> caller.dataset(read) || written.stream().anyMatch(caller::dataset));
+  }
+
+  private static boolean intersects(Set<DatasetId> a, Set<DatasetId> b) {
+    for (DatasetId dataset : a) {
+      if (b.contains(dataset)) {
         return true;
       }
     }

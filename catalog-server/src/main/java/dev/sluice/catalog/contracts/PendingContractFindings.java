@@ -19,6 +19,13 @@ public class PendingContractFindings {
     byTable.put(table, List.copyOf(findings));
   }
 
+  /** One table's findings; the others are dropped. */
+  List<ContractFinding> take(TableIdentifier table) {
+    List<ContractFinding> found = byTable.getOrDefault(table, List.of());
+    byTable.clear();
+    return found;
+  }
+
   /** Every table's findings, handed out once. */
   List<ContractFinding> take() {
     List<ContractFinding> all = new ArrayList<>();

@@ -53,6 +53,9 @@ class AsOfRequestsTest {
         .isEqualTo(Instant.parse("2026-11-30T08:00:00.250Z"));
     assertThat(AsOfRequests.time("2026-12-01T00:00:00Z", NOW)).isEqualTo(NOW);
 
+    assertThatThrownBy(() -> AsOfRequests.time("-999999999-01-01T00:00:00Z", NOW))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("before 1970-01-01T00:00:00Z");
     assertThatThrownBy(() -> AsOfRequests.time("2026-12-01T00:00:00.001Z", NOW))
         .isInstanceOf(BadRequestException.class)
         .hasMessageContaining("in the future");

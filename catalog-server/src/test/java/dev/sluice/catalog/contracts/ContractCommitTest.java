@@ -18,10 +18,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Metrics;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.RESTException;
@@ -58,6 +61,12 @@ class ContractCommitTest {
                   consumers: [team:bi]
             datasets:
               %s
+              shop.events_tx:
+                contract:
+                  compatibility: full
+                  severity: warning
+                  fields:
+                    event_id: {type: bigint, nullable: false}
               shop.events:
                 contract:
                   compatibility: full
@@ -77,7 +86,16 @@ class ContractCommitTest {
   private static String orders() {
     StringBuilder yaml = new StringBuilder();
     for (String name :
-        List.of("orders", "orders_drop", "orders_tx", "orders_nulls", "orders_missing")) {
+        List.of(
+            "orders",
+            "orders_drop",
+            "orders_tx",
+            "orders_nulls",
+            "orders_missing",
+            "orders_moved_in",
+            "orders_registered",
+            "orders_tx2",
+            "orders_staying")) {
       yaml.append(
           """
             shop.%s:
@@ -386,6 +404,110 @@ class ContractCommitTest {
         403,
         "ForbiddenException",
         "admin.contracts.findings");
+  }
+
+  @Test
+  void renamesMayNotTakeAContractedTableAwayNorBringInOneThatBreaksTheContract() {
+    Namespace scratch = Namespace.of("scratch");
+    if (!client.namespaceExists(scratch)) {
+      client.createNamespace(scratch);
+    }
+    ordersTable("orders_staying");
+    assertThatThrownBy(
+            () -> client.renameTable(id("orders_staying"), TableIdentifier.of(scratch, "gone")))
+        .hasMessageContaining("rename-table")
+        .hasMessageContaining("team:bi (declared)");
+    assertThat(client.tableExists(id("orders_staying"))).isTrue();
+
+    TableIdentifier bare = TableIdentifier.of(scratch, "bare");
+    client.createTable(
+        bare, new Schema(Types.NestedField.optional(1, "order_id", Types.LongType.get())));
+    assertThatThrownBy(() -> client.renameTable(bare, id("orders_moved_in")))
+        .hasMessageContaining("declared-field")
+        .hasMessageContaining("'amount'");
+    assertThat(client.tableExists(bare)).isTrue();
+    assertThat(client.tableExists(id("orders_moved_in"))).isFalse();
+  }
+
+  @Test
+  void registeringOverAContractedTableIsHeldToItsContract() throws IOException {
+    Table table = ordersTable("orders_registered");
+    String before = metadataLocation(id("orders_registered"));
+    // a metadata file the caller wrote: the same table without its declared amount column
+    TableMetadata current = ((HasTableOperations) table).operations().current();
+    Schema withoutAmount =
+        new Schema(
+            Types.NestedField.optional(1, "order_id", Types.LongType.get()),
+            Types.NestedField.optional(3, "note", Types.StringType.get()));
+    TableMetadata edited =
+        TableMetadata.buildFrom(current).setCurrentSchema(withoutAmount, 3).build();
+    String file = table.location() + "/metadata/99999-registered.metadata.json";
+    TableMetadataParser.write(
+        edited, org.apache.iceberg.Files.localOutput(LocalCatalogs.local(file).toFile()));
+
+    JsonPath refused =
+        admin()
+            .body(
+                "{\"name\": \"orders_registered\", \"metadata-location\": \""
+                    + file
+                    + "\", \"overwrite\": true}")
+            .post("/v1/namespaces/shop/register")
+            .then()
+            .statusCode(422)
+            .extract()
+            .jsonPath();
+
+    assertThat(refused.getString("error.message")).contains("drop-field").contains("'amount'");
+    assertThat(metadataLocation(id("orders_registered"))).isEqualTo(before);
+  }
+
+  @Test
+  void aRefusedTransactionRecordsNoWarningForItsOtherTables() {
+    ordersTable("orders_tx2");
+    TableIdentifier events = TableIdentifier.of("shop", "events_tx");
+    client.createTable(
+        events, new Schema(Types.NestedField.optional(1, "event_id", Types.LongType.get())));
+    long warnedBefore = findings("shop.events_tx", "warned");
+
+    admin()
+        .body(
+            """
+            {"table-changes": [
+              {"identifier": {"namespace": ["shop"], "name": "events_tx"},
+               "requirements": [{"type": "assert-current-schema-id", "current-schema-id": 0}],
+               "updates": [
+                 {"action": "add-schema", "last-column-id": 1, "schema":
+                   {"type": "struct", "schema-id": 1, "fields": [
+                     {"id": 1, "name": "id", "required": false, "type": "long"}]}},
+                 {"action": "set-current-schema", "schema-id": -1}]},
+              {"identifier": {"namespace": ["shop"], "name": "orders_tx2"},
+               "requirements": [{"type": "assert-current-schema-id", "current-schema-id": 0}],
+               "updates": [
+                 {"action": "add-schema", "last-column-id": 3, "schema":
+                   {"type": "struct", "schema-id": 1, "fields": [
+                     {"id": 1, "name": "id", "required": false, "type": "long"},
+                     {"id": 2, "name": "amount", "required": false, "type": "decimal(10, 2)"},
+                     {"id": 3, "name": "note", "required": false, "type": "string"}]}},
+                 {"action": "set-current-schema", "schema-id": -1}]}]}
+            """)
+        .post("/v1/transactions/commit")
+        .then()
+        .statusCode(422);
+
+    // events_tx's rename would only have warned, but nothing landed: nothing is on record for it
+    assertThat(findings("shop.events_tx", "warned")).isEqualTo(warnedBefore);
+    assertThat(findings("shop.orders_tx2", "refused")).isPositive();
+  }
+
+  private static long findings(String dataset, String outcome) {
+    return admin()
+        .get("/api/v1/contracts/findings?dataset=" + dataset + "&outcome=" + outcome)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("$")
+        .size();
   }
 
   private static TableIdentifier id(String name) {
