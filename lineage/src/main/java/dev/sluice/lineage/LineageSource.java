@@ -37,6 +37,22 @@ public interface LineageSource {
   /** The runs of each job, in any order. */
   Map<JobId, List<RunView>> runsOf(Collection<JobId> jobs);
 
+  /**
+   * Each job's latest completed run (by end time): what the data it last wrote was made from. Jobs
+   * without one are absent.
+   */
+  default Map<JobId, RunView> latestCompletedRuns(Collection<JobId> jobs) {
+    Map<JobId, RunView> latest = new java.util.HashMap<>();
+    runsOf(jobs)
+        .forEach(
+            (job, runs) ->
+                runs.stream()
+                    .filter(run -> run.state() == RunState.COMPLETE && run.endedAt().isPresent())
+                    .max(java.util.Comparator.comparing(run -> run.endedAt().orElseThrow()))
+                    .ifPresent(run -> latest.put(job, run)));
+    return latest;
+  }
+
   /** Datasets and jobs whose name or namespace contains {@code needle} (already lower case). */
   List<NodeId> search(String needle);
 

@@ -8,8 +8,10 @@ import dev.sluice.catalog.persistence.LineageTableSource;
 import dev.sluice.catalog.policy.ActivePolicy;
 import dev.sluice.catalog.policy.PolicyService;
 import dev.sluice.lineage.DatasetId;
+import dev.sluice.lineage.DatasetVersion;
 import dev.sluice.lineage.JobDatasets;
 import dev.sluice.lineage.JobId;
+import dev.sluice.lineage.RunView;
 import dev.sluice.lineage.freshness.FreshnessEvaluation;
 import dev.sluice.lineage.freshness.FreshnessEvaluation.Dataset;
 import dev.sluice.lineage.freshness.FreshnessEvaluation.Verdict;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Judges every table under a freshness contract (its dataset's or its zone's) with the active
@@ -143,7 +146,22 @@ public class FreshnessService {
       Map<DatasetId, Set<JobId>> writers = lineage.jobsOf(frontier, false);
       Set<JobId> jobs = new HashSet<>();
       writers.values().forEach(jobs::addAll);
-      Map<JobId, JobDatasets> io = jobs.isEmpty() ? Map.of() : lineage.datasetsOf(jobs);
+      // what each job's latest completed run read made the data it last wrote; a job that never
+      // completed a run is judged by every input it ever reported
+      Map<JobId, RunView> latest = jobs.isEmpty() ? Map.of() : lineage.latestCompletedRuns(jobs);
+      Set<JobId> withoutRun = new HashSet<>(jobs);
+      withoutRun.removeAll(latest.keySet());
+      Map<JobId, JobDatasets> io =
+          withoutRun.isEmpty() ? new HashMap<>() : new HashMap<>(lineage.datasetsOf(withoutRun));
+      latest.forEach(
+          (job, run) ->
+              io.put(
+                  job,
+                  new JobDatasets(
+                      run.inputs().stream()
+                          .map(DatasetVersion::dataset)
+                          .collect(Collectors.toSet()),
+                      Set.of())));
       List<DatasetId> next = new ArrayList<>();
       for (DatasetId dataset : frontier) {
         for (JobId job : writers.getOrDefault(dataset, Set.of())) {

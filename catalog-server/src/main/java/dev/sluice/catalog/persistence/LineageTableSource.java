@@ -249,6 +249,36 @@ public class LineageTableSource implements LineageSource {
         });
   }
 
+  /** One indexed lookup per job ((job_id, ended_at)), not every run it ever had. */
+  @Override
+  public Map<JobId, RunView> latestCompletedRuns(Collection<JobId> jobs) {
+    if (jobs.isEmpty()) {
+      return Map.of();
+    }
+    return work(
+        connection -> {
+          Map<JobId, RunView> found = new HashMap<>();
+          for (List<String> chunk : chunks(new ArrayList<>(keyed(jobs).keySet()))) {
+            List<RunView> runs =
+                runs(
+                    connection,
+                    "select r.run_id, j.namespace, j.name, r.state, r.started_at, r.ended_at"
+                        + " from lineage_run r join lineage_node j on j.id = r.job_id"
+                        + " where j.node_key in ("
+                        + marks(chunk)
+                        + ") and r.state = 'COMPLETE' and r.ended_at = (select max(r1.ended_at)"
+                        + " from lineage_run r1 where r1.job_id = r.job_id"
+                        + " and r1.state = 'COMPLETE')",
+                    chunk);
+            for (RunView run : runs) {
+              // two runs ending in the same instant: either tells what the data was made from
+              found.putIfAbsent(run.job(), run);
+            }
+          }
+          return found;
+        });
+  }
+
   private record RunRow(
       UUID id, JobId job, RunState state, Optional<Instant> started, Optional<Instant> ended) {}
 

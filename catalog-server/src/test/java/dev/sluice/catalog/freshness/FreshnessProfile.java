@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A fresh embedded server whose policy promises {@code gold.user_features} within 3 seconds and
  * {@code gold.ledger} within an hour (a zone default overridden by the dataset); {@code
- * silver.orders} promises nothing. Freshness is checked every 300 ms; no webhook is configured.
+ * silver.orders} promises nothing; {@code gold.features_v2} promises 3 seconds too. Freshness is
+ * checked every 300 ms; no webhook is configured.
  */
 public class FreshnessProfile implements QuarkusTestProfile {
   static final Path DIR =
@@ -31,6 +32,9 @@ public class FreshnessProfile implements QuarkusTestProfile {
         gold.ledger:
           contract:
             freshness: 1h
+        gold.features_v2:
+          contract:
+            freshness: {max-staleness: 3s}
       """;
 
   @Override

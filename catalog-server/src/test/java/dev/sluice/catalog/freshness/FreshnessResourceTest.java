@@ -117,11 +117,71 @@ class FreshnessResourceTest {
     return value;
   }
 
+  /** A COMPLETE event of {@code job}'s run at {@code time}: it read {@code input}, wrote output. */
+  private static String run(String job, Instant time, DatasetId input, DatasetId output) {
+    return lineageEvent(input, output)
+        .replace("\"build_features\"", "\"" + job + "\"")
+        .replaceFirst("\"eventTime\":\"[^\"]*\"", "\"eventTime\":\"" + time + "\"");
+  }
+
+  @Test
+  void anInputTheJobNoLongerReadsDoesNotMakeItsOutputStale() throws Exception {
+    RESTCatalog catalog = client();
+    Namespace silver = Namespace.of("silver");
+    Namespace gold = Namespace.of("gold");
+    if (!catalog.namespaceExists(silver)) {
+      catalog.createNamespace(silver);
+    }
+    if (!catalog.namespaceExists(gold)) {
+      catalog.createNamespace(gold);
+    }
+    Table retired = catalog.createTable(TableIdentifier.of(silver, "orders_v1"), SCHEMA);
+    Table current = catalog.createTable(TableIdentifier.of(silver, "orders_v2"), SCHEMA);
+    Table features = catalog.createTable(TableIdentifier.of(gold, "features_v2"), SCHEMA);
+    DatasetId out = DatasetNaming.forLocation(features.location());
+    Instant now = Instant.now();
+    // the job read orders_v1 until yesterday; its latest run reads orders_v2
+    for (String event :
+        List.of(
+            run(
+                "build_v2",
+                now.minus(Duration.ofDays(1)),
+                DatasetNaming.forLocation(retired.location()),
+                out),
+            run("build_v2", now, DatasetNaming.forLocation(current.location()), out))) {
+      given()
+          .contentType(ContentType.JSON)
+          .body(event)
+          .post("/api/v1/lineage")
+          .then()
+          .statusCode(201);
+    }
+
+    // orders_v1 never commits again; the other two keep committing past the 3 s bound
+    long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+    while (System.nanoTime() < until) {
+      append(current);
+      append(features);
+      Thread.sleep(400);
+    }
+
+    Map<String, Object> judged = entry(freshness(), "gold.features_v2");
+    // the other tests count violations: leave none behind
+    catalog.dropTable(TableIdentifier.of(gold, "features_v2"), false);
+    catalog.dropTable(TableIdentifier.of(silver, "orders_v1"), false);
+    catalog.dropTable(TableIdentifier.of(silver, "orders_v2"), false);
+    assertThat(judged.get("stale")).as("%s", judged).isEqualTo(false);
+  }
+
   @Test
   void staleInputIsTheRootCauseUntilItCommitsAgain() throws Exception {
     RESTCatalog catalog = client();
-    catalog.createNamespace(Namespace.of("silver"));
-    catalog.createNamespace(Namespace.of("gold"));
+    if (!catalog.namespaceExists(Namespace.of("silver"))) {
+      catalog.createNamespace(Namespace.of("silver"));
+    }
+    if (!catalog.namespaceExists(Namespace.of("gold"))) {
+      catalog.createNamespace(Namespace.of("gold"));
+    }
     Table orders = catalog.createTable(TableIdentifier.of("silver", "orders"), SCHEMA);
     Table features = catalog.createTable(TableIdentifier.of("gold", "user_features"), SCHEMA);
     Table ledger = catalog.createTable(TableIdentifier.of("gold", "ledger"), SCHEMA);
