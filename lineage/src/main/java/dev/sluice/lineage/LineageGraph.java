@@ -242,6 +242,14 @@ public final class LineageGraph {
   }
 
   /** The runs of the job when it is visible, each with its visible dataset versions. */
+  /**
+   * Each job's latest completed run, unfiltered: for the server's own judgements (who consumes a
+   * table, what a table was made from), not for answers to a caller.
+   */
+  public Map<JobId, RunView> latestCompletedRuns(Collection<JobId> jobs) {
+    return source.latestCompletedRuns(jobs);
+  }
+
   public List<RunView> runsOf(JobId job, Visibility visibility) {
     Judge judge = new Judge(visibility);
     if (!judge.sees(job)) {

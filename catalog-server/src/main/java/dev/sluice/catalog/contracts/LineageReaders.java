@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which jobs read a table's columns according to lineage: a job with a run since {@code since} that
- * has the table among its inputs. A job whose outputs carry column lineage from the table reads the
- * columns that lineage names; a job without any reads every column, since nothing says which it
- * uses.
+ * Which jobs read a table's columns according to lineage: a job with a completed run since {@code
+ * since} that has the table among its inputs. A job whose outputs carry column lineage from the
+ * table reads the columns that lineage names; a job without any reads every column, since nothing
+ * says which it uses.
  */
 final class LineageReaders {
   /** How a job the caller may not see is named. */
@@ -69,24 +69,27 @@ final class LineageReaders {
     return readers;
   }
 
+  /** The jobs reading the table whose latest completed run ended since the window began. */
   private List<JobId> recentReaders(DatasetId dataset) {
-    List<JobId> jobs = new ArrayList<>();
+    List<JobId> readers = new ArrayList<>();
     for (NodeId node : graph.downstream(dataset, 1).nodes()) {
-      if (node instanceof JobId job && ranSince(job)) {
-        jobs.add(job);
+      if (node instanceof JobId job) {
+        readers.add(job);
       }
     }
-    return jobs;
-  }
-
-  private boolean ranSince(JobId job) {
-    for (RunView run : graph.runsOf(job)) {
-      Optional<Instant> at = run.endedAt().or(run::startedAt);
+    if (readers.isEmpty()) {
+      return readers;
+    }
+    Map<JobId, RunView> latest = graph.latestCompletedRuns(readers);
+    List<JobId> recent = new ArrayList<>();
+    for (JobId job : readers) {
+      RunView run = latest.get(job);
+      Optional<Instant> at = run == null ? Optional.empty() : run.endedAt();
       if (at.isPresent() && !at.get().isBefore(since)) {
-        return true;
+        recent.add(job);
       }
     }
-    return false;
+    return recent;
   }
 
   private Set<DatasetId> written(JobId job) {
