@@ -30,9 +30,14 @@ public class ContractResource {
   public List<ContractFinding> findings(
       @QueryParam("dataset") String dataset,
       @QueryParam("outcome") String outcome,
-      @QueryParam("limit") Integer limit) {
+      @QueryParam("limit") String limit) {
     authorizer.requireAdmin("admin.contracts.findings", dataset == null ? "contracts" : dataset);
-    int size = limit == null ? 100 : limit;
+    int size;
+    try {
+      size = limit == null || limit.isBlank() ? 100 : Integer.parseInt(limit.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("limit must be a number between 1 and " + MAX_PAGE);
+    }
     if (size < 1 || size > MAX_PAGE) {
       throw new IllegalArgumentException(
           "limit must be between 1 and " + MAX_PAGE + ", not " + size);
