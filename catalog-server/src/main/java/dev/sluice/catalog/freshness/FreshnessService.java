@@ -85,6 +85,10 @@ public class FreshnessService {
       return new Evaluation(now, false, List.of());
     }
     PolicyBundle bundle = active.get().engine().bundle();
+    if (!promisesFreshness(bundle)) {
+      // no contract anywhere bounds staleness: not even the table list is read
+      return new Evaluation(now, true, List.of());
+    }
     List<Table> tables = new ArrayList<>();
     boolean anyContracted = false;
     for (FreshnessStore.TableRow row : store.tables()) {
@@ -132,6 +136,16 @@ public class FreshnessService {
               upstream.put(nameOf(dataset, byLocation), names);
             });
     return new Evaluation(now, true, FreshnessEvaluation.evaluate(datasets, upstream, now));
+  }
+
+  /** Whether any zone default or dataset contract of the bundle has a max staleness. */
+  private static boolean promisesFreshness(PolicyBundle bundle) {
+    return bundle.zones().values().stream()
+            .anyMatch(zone -> zone.contract() != null && zone.contract().freshness().isPresent())
+        || bundle.datasets().values().stream()
+            .anyMatch(
+                dataset ->
+                    dataset.contract() != null && dataset.contract().freshness().isPresent());
   }
 
   /**
