@@ -241,7 +241,6 @@ public final class LineageGraph {
     return runsOf(job, Visibility.ALL);
   }
 
-  /** The runs of the job when it is visible, each with its visible dataset versions. */
   /**
    * Each job's latest completed run, unfiltered: for the server's own judgements (who consumes a
    * table, what a table was made from), not for answers to a caller.
@@ -250,6 +249,7 @@ public final class LineageGraph {
     return source.latestCompletedRuns(jobs);
   }
 
+  /** The runs of the job when it is visible, each with its visible dataset versions. */
   public List<RunView> runsOf(JobId job, Visibility visibility) {
     Judge judge = new Judge(visibility);
     if (!judge.sees(job)) {

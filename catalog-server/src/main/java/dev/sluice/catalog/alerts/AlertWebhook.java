@@ -18,8 +18,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Delivers one alert event (a job of kind {@value #KIND}, enqueued with what it reports: a
@@ -123,14 +124,14 @@ public class AlertWebhook implements JobExecutor {
             .POST(HttpRequest.BodyPublishers.ofString(context.payload()))
             .build();
     HttpResponse<Void> response;
+    // the whole exchange is bounded, not only the wait for the headers
+    var exchange = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
     try {
-      // the whole exchange is bounded, not only the wait for the headers
-      response =
-          client
-              .sendAsync(request, HttpResponse.BodyHandlers.discarding())
-              .orTimeout(config.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS)
-              .join();
-    } catch (CompletionException e) {
+      response = exchange.get(config.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new IOException("webhook did not answer within " + config.webhookTimeout(), e);
+    } catch (ExecutionException e) {
       throw new IOException("webhook delivery failed: " + e.getCause(), e.getCause());
     }
     if (response.statusCode() / 100 != 2) {

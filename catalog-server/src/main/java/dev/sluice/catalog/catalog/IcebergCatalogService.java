@@ -141,7 +141,7 @@ public class IcebergCatalogService {
             metrics,
             (identifier, metadata) ->
                 columns.checkRegistered("table.register", identifier, metadata),
-            contracts::check,
+            contracts.commitCheck(),
             lineage::written);
     this.transactions = new TransactionCommitter(catalog, store, metrics);
   }
@@ -441,8 +441,7 @@ public class IcebergCatalogService {
           contracts.checkRename(
               request.source(),
               request.destination(),
-              () -> catalog.tableOps(request.source()).current(),
-              catalog.io());
+              () -> catalog.tableOps(request.source()).current());
           CatalogHandlers.renameTable(catalog, request);
           return null;
         });

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
@@ -52,11 +53,28 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
    * Judges a table's next metadata before its file is written: throws to refuse the change. {@code
    * base} is null for a new table.
    */
-  @FunctionalInterface
   public interface CommitCheck {
     void check(TableIdentifier identifier, TableMetadata base, TableMetadata metadata, FileIO io);
 
-    CommitCheck NONE = (identifier, base, metadata, io) -> {};
+    /**
+     * Judges a registration against what the pointer names now ({@code current}, read only when
+     * needed; null for a new table).
+     */
+    void registered(
+        TableIdentifier identifier, Supplier<TableMetadata> current, TableMetadata metadata);
+
+    CommitCheck NONE =
+        new CommitCheck() {
+          @Override
+          public void check(
+              TableIdentifier identifier, TableMetadata base, TableMetadata metadata, FileIO io) {}
+
+          @Override
+          public void registered(
+              TableIdentifier identifier,
+              Supplier<TableMetadata> current,
+              TableMetadata metadata) {}
+        };
   }
 
   /** Told of each table metadata file written for a commit, before the pointer moves to it. */
@@ -243,7 +261,8 @@ public class SluiceCatalog extends BaseMetastoreViewCatalog implements SupportsN
     pointers.requireOwnLocation(identifier, location);
     registrationCheck.check(identifier, metadata);
     // judged as the change from what the pointer names now (nothing, for a new table)
-    commitCheck.check(identifier, exists ? tableOps(identifier).current() : null, metadata, io);
+    commitCheck.registered(
+        identifier, () -> exists ? tableOps(identifier).current() : null, metadata);
     if (exists) {
       store.overwrite(identifier, Kind.TABLE, metadataFileLocation, location.key());
     } else {

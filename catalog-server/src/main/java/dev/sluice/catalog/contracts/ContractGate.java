@@ -1,6 +1,7 @@
 package dev.sluice.catalog.contracts;
 
 import dev.sluice.catalog.alerts.AlertWebhook;
+import dev.sluice.catalog.catalog.SluiceCatalog;
 import dev.sluice.catalog.lineage.DatasetNaming;
 import dev.sluice.catalog.lineage.LineageAccess;
 import dev.sluice.catalog.lineage.LineageService;
@@ -21,7 +22,6 @@ import dev.sluice.zones.StorageLocation;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,10 +40,12 @@ import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.StaticTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.TypeUtil;
@@ -100,25 +102,72 @@ public class ContractGate {
    */
   public void check(
       TableIdentifier identifier, TableMetadata base, TableMetadata metadata, FileIO io) {
+    Optional<Contract> contract = contractOf(identifier);
+    if (contract.isPresent()) {
+      judge(identifier, contract.get(), base, metadata, io, true);
+    }
+  }
+
+  /** This gate as the catalog's check of commits and registrations. */
+  public SluiceCatalog.CommitCheck commitCheck() {
+    return new SluiceCatalog.CommitCheck() {
+      @Override
+      public void check(
+          TableIdentifier identifier, TableMetadata base, TableMetadata metadata, FileIO io) {
+        ContractGate.this.check(identifier, base, metadata, io);
+      }
+
+      @Override
+      public void registered(
+          TableIdentifier identifier, Supplier<TableMetadata> current, TableMetadata metadata) {
+        checkRegistered(identifier, current, metadata);
+      }
+    };
+  }
+
+  /**
+   * Judges a registration: the file's schema and partitioning against what the pointer names now
+   * ({@code current}, read only when a contract applies; a table whose current file is gone is
+   * judged as new). Files already written are not judged: their rules are recorded as unchecked.
+   */
+  public void checkRegistered(
+      TableIdentifier identifier, Supplier<TableMetadata> current, TableMetadata metadata) {
+    Optional<Contract> contract = contractOf(identifier);
+    if (contract.isEmpty()) {
+      return;
+    }
+    TableMetadata base;
+    try {
+      base = current.get();
+    } catch (NotFoundException e) {
+      base = null;
+    }
+    judge(identifier, contract.get(), base, metadata, null, false);
+  }
+
+  /** The contract that applies to a table in a request; empty outside one or without a policy. */
+  private Optional<Contract> contractOf(TableIdentifier identifier) {
     Optional<ActivePolicy> active = policies.active();
+    // findings belong to a request; the server's own jobs run in one of their own
     if (active.isEmpty() || !Arc.container().requestContext().isActive()) {
-      // the server's own jobs (retention, erasure) commit outside requests: a contract must
-      // never stop data from being deleted
-      return;
+      return Optional.empty();
     }
+    return active.get().engine().bundle().contract(Names.table(identifier));
+  }
+
+  private void judge(
+      TableIdentifier identifier,
+      Contract contract,
+      TableMetadata base,
+      TableMetadata metadata,
+      FileIO io,
+      boolean judgeValues) {
     String dataset = Names.text(identifier);
-    Optional<Contract> found = active.get().engine().bundle().contract(Names.table(identifier));
-    if (found.isEmpty()) {
-      return;
-    }
-    Contract contract = found.get();
+    int version = policies.active().map(ActivePolicy::version).orElse(0);
     boolean schemaChange = base == null || schemaOrSpecChanged(base, metadata);
     ContractJudgement judgement =
         new ContractJudgement(
-            dataset,
-            contract,
-            active.get().version(),
-            schemaChange && base != null ? readers(base) : Map.of());
+            dataset, contract, version, schemaChange && base != null ? readers(base) : Map.of());
     if (schemaChange) {
       judgement.add(
           SchemaChangeCheck.check(
@@ -129,7 +178,11 @@ public class ContractGate {
               metadata.spec(),
               judgement.readers()));
     }
-    if (checksValues(contract)) {
+    if (checksValues(contract) && !judgeValues) {
+      judgement.uncheckedValues(
+          "the files of a registered or renamed table were written before; only new commits are"
+              + " judged on values");
+    } else if (checksValues(contract)) {
       Set<Long> known = new HashSet<>();
       if (base != null) {
         base.snapshots().forEach(snapshot -> known.add(snapshot.snapshotId()));
@@ -158,10 +211,13 @@ public class ContractGate {
       for (ManifestFile manifest : snapshot.allManifests(io)) {
         if (manifest.snapshotId() != null
             && manifest.snapshotId() == snapshot.snapshotId()
-            && !within(manifest.path(), metadata.location())) {
+            && !within(manifest.path(), metadata.location())
+            && !within(
+                manifest.path(),
+                metadata.properties().get(TableProperties.WRITE_METADATA_LOCATION))) {
           throw new BadRequestException(
               "Cannot check the commit to %s against its contract: manifest %s is outside the"
-                  + " table's location %s",
+                  + " table's location %s (and its write.metadata.path)",
               dataset, manifest.path(), metadata.location());
         }
       }
@@ -174,8 +230,11 @@ public class ContractGate {
       // an engine writes the manifests before it commits; a snapshot without them is broken
       throw new BadRequestException(
           "Cannot check the commit to %s against its contract: %s", dataset, e.getMessage());
-    } catch (UncheckedIOException e) {
-      // nothing was written: the engine may safely try again
+    } catch (BadRequestException | ContractViolationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // the store failed to answer (an I/O error, an S3 5xx): nothing was written, and the engine
+      // may safely try again, so this is no "state unknown"
       throw new CommitFailedException(
           e,
           "Cannot read the new manifests of %s to check its contract; retry: %s",
@@ -190,15 +249,26 @@ public class ContractGate {
    * would. {@code metadata} gives the table's current metadata.
    */
   public void checkRename(
-      TableIdentifier from, TableIdentifier to, Supplier<TableMetadata> metadata, FileIO io) {
-    Optional<ActivePolicy> active = policies.active();
-    if (active.isEmpty() || !Arc.container().requestContext().isActive()) {
+      TableIdentifier from, TableIdentifier to, Supplier<TableMetadata> metadata) {
+    Optional<Contract> leaving = contractOf(from);
+    Optional<Contract> arriving = contractOf(to);
+    if (leaving.isEmpty() && arriving.isEmpty()) {
       return;
     }
-    Optional<Contract> leaving = active.get().engine().bundle().contract(Names.table(from));
-    if (leaving.isPresent() && leaving.get().effectiveCompatibility() != Compatibility.NONE) {
+    TableMetadata current = metadata.get();
+    if (current == null) {
+      throw new NoSuchTableException("Table does not exist: %s", from);
+    }
+    // the same contract under both names (a zone default, say) promises consumers the same
+    if (leaving.isPresent()
+        && !leaving.equals(arriving)
+        && leaving.get().effectiveCompatibility() != Compatibility.NONE) {
       ContractJudgement judgement =
-          new ContractJudgement(Names.text(from), leaving.get(), active.get().version(), Map.of());
+          new ContractJudgement(
+              Names.text(from),
+              leaving.get(),
+              policies.active().map(ActivePolicy::version).orElse(0),
+              Map.of());
       judgement.add(
           List.of(
               new ContractViolation(
@@ -214,10 +284,12 @@ public class ContractGate {
                       + " refuses: its consumers read it by name.",
                   leaving.get().origin())));
       pending.put(from, judgement.findings(findingsOf(judgement)));
-      throw new ContractViolationException(from, judgement.refusal());
+      if (judgement.refuses()) {
+        throw new ContractViolationException(from, judgement.refusal());
+      }
     }
-    if (active.get().engine().bundle().contract(Names.table(to)).isPresent()) {
-      check(to, null, metadata.get(), io);
+    if (arriving.isPresent()) {
+      judge(to, arriving.get(), null, current, null, false);
     }
   }
 
@@ -283,6 +355,9 @@ public class ContractGate {
 
   /** True when {@code path} is a well-formed location at or below the table's {@code root}. */
   private static boolean within(String path, String root) {
+    if (root == null) {
+      return false;
+    }
     try {
       return StorageLocation.parse(path).isWithin(StorageLocation.parse(root));
     } catch (InvalidLocationException e) {

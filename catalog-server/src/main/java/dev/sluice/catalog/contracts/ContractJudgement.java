@@ -48,6 +48,33 @@ final class ContractJudgement {
     unchecked.addAll(result.unchecked());
   }
 
+  /** Records every value rule of the contract as unchecked, for {@code reason}. */
+  void uncheckedValues(String reason) {
+    contract
+        .fields()
+        .values()
+        .forEach(
+            field -> {
+              if (field.required()) {
+                unchecked.add(new MetricsCheckResult.Unchecked(field.name(), "nullable", reason));
+              }
+              if (field.hasRange()) {
+                unchecked.add(
+                    new MetricsCheckResult.Unchecked(field.name(), "valid-range", reason));
+              }
+              if (!field.validValues().isEmpty()) {
+                unchecked.add(
+                    new MetricsCheckResult.Unchecked(field.name(), "valid-values", reason));
+              }
+            });
+    contract
+        .completeness()
+        .keySet()
+        .forEach(
+            field ->
+                unchecked.add(new MetricsCheckResult.Unchecked(field, "completeness", reason)));
+  }
+
   /** True when a violation refuses the commit: the contract's severity is {@code error}. */
   boolean refuses() {
     return !violations.isEmpty() && contract.effectiveSeverity() == ContractSeverity.ERROR;

@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which jobs read a table's columns according to lineage: a job with a completed run since {@code
- * since} that has the table among its inputs. A job whose outputs carry column lineage from the
- * table reads the columns that lineage names; a job without any reads every column, since nothing
- * says which it uses.
+ * Which jobs read a table's columns according to lineage: a job whose latest completed run ended
+ * after {@code since} and read the table. A job whose outputs carry column lineage from the table
+ * reads the columns that lineage names; a job without any reads every column, since nothing says
+ * which it uses.
  */
 final class LineageReaders {
   /** How a job the caller may not see is named. */
@@ -69,7 +69,7 @@ final class LineageReaders {
     return readers;
   }
 
-  /** The jobs reading the table whose latest completed run ended since the window began. */
+  /** The jobs whose latest completed run read the table and ended since the window began. */
   private List<JobId> recentReaders(DatasetId dataset) {
     List<JobId> readers = new ArrayList<>();
     for (NodeId node : graph.downstream(dataset, 1).nodes()) {
@@ -85,7 +85,10 @@ final class LineageReaders {
     for (JobId job : readers) {
       RunView run = latest.get(job);
       Optional<Instant> at = run == null ? Optional.empty() : run.endedAt();
-      if (at.isPresent() && !at.get().isBefore(since)) {
+      // a job that has moved on to other inputs no longer consumes this table
+      if (at.isPresent()
+          && !at.get().isBefore(since)
+          && run.inputs().stream().anyMatch(input -> input.dataset().equals(dataset))) {
         recent.add(job);
       }
     }

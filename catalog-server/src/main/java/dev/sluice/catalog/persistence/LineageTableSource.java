@@ -249,7 +249,10 @@ public class LineageTableSource implements LineageSource {
         });
   }
 
-  /** One indexed lookup per job ((job_id, ended_at)), not every run it ever had. */
+  /**
+   * One query for all the jobs; each job's latest end time is found through its (job_id, ended_at)
+   * index. Runs ending in the same instant are told apart by run id, the same way on every replica.
+   */
   @Override
   public Map<JobId, RunView> latestCompletedRuns(Collection<JobId> jobs) {
     if (jobs.isEmpty()) {
@@ -268,10 +271,9 @@ public class LineageTableSource implements LineageSource {
                         + marks(chunk)
                         + ") and r.state = 'COMPLETE' and r.ended_at = (select max(r1.ended_at)"
                         + " from lineage_run r1 where r1.job_id = r.job_id"
-                        + " and r1.state = 'COMPLETE')",
+                        + " and r1.state = 'COMPLETE') order by r.run_id",
                     chunk);
             for (RunView run : runs) {
-              // two runs ending in the same instant: either tells what the data was made from
               found.putIfAbsent(run.job(), run);
             }
           }

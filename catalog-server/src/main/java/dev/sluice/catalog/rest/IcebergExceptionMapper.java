@@ -1,7 +1,6 @@
 package dev.sluice.catalog.rest;
 
 import dev.sluice.catalog.catalog.CatalogMetrics;
-import dev.sluice.catalog.contracts.ContractViolationException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -58,6 +57,8 @@ public class IcebergExceptionMapper implements ExceptionMapper<Throwable> {
     Optional<String> unavailable =
         failure instanceof CommitStateUnknownException
                 || failure instanceof ServiceUnavailableException
+                // a conflict says nothing was written, whatever failed below it: engines retry
+                || failure instanceof CommitFailedException
             ? Optional.empty()
             : DependencyFailures.unavailable(failure, isRead());
     if (unavailable.isPresent()) {
@@ -110,10 +111,9 @@ public class IcebergExceptionMapper implements ExceptionMapper<Throwable> {
         || failure instanceof ValidationException) {
       return 400;
     }
-    if (failure instanceof UnprocessableEntityException
-        || failure instanceof ContractViolationException) {
-      // a contract refuses the change: well formed, not a conflict, not to be retried
-      // the spec's answer to a property both set and removed in one namespace update
+    if (failure instanceof UnprocessableEntityException) {
+      // the spec's answer to a property both set and removed in one namespace update, and a
+      // contract's refusal: well formed, not a conflict, not to be retried
       return 422;
     }
     if (failure instanceof NotAuthorizedException) {

@@ -427,6 +427,21 @@ class ContractCommitTest {
         .hasMessageContaining("'amount'");
     assertThat(client.tableExists(bare)).isTrue();
     assertThat(client.tableExists(id("orders_moved_in"))).isFalse();
+
+    // both names under the zone's default contract: consumers are promised the same
+    client.createTable(id("zone_only"), ORDERS);
+    client.renameTable(id("zone_only"), id("zone_only_renamed"));
+    assertThat(client.tableExists(id("zone_only_renamed"))).isTrue();
+    // a table that does not exist is not found, whatever contracts its names carry
+    LocalCatalogs.assertRefused(
+        admin()
+            .body(
+                "{\"source\": {\"namespace\": [\"shop\"], \"name\": \"orders_never\"},"
+                    + " \"destination\": {\"namespace\": [\"scratch\"], \"name\": \"x\"}}")
+            .post("/v1/tables/rename"),
+        404,
+        "NoSuchTableException",
+        "orders_never");
   }
 
   @Test
