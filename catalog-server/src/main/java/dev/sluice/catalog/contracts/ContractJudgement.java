@@ -3,6 +3,7 @@ package dev.sluice.catalog.contracts;
 import dev.sluice.contracts.ContractViolation;
 import dev.sluice.contracts.MetricsCheckResult;
 import dev.sluice.policy.model.Contract;
+import dev.sluice.policy.model.ContractField;
 import dev.sluice.policy.model.ContractSeverity;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,31 +49,32 @@ final class ContractJudgement {
     unchecked.addAll(result.unchecked());
   }
 
+  /** A rule judged on the values of new files: a field (or completeness key) and the rule. */
+  record ValueRule(String field, String rule) {}
+
+  /** The contract's rules that manifest metrics judge; empty when it promises only a schema. */
+  static List<ValueRule> valueRules(Contract contract) {
+    List<ValueRule> rules = new ArrayList<>();
+    for (ContractField field : contract.fields().values()) {
+      if (field.required()) {
+        rules.add(new ValueRule(field.name(), "nullable"));
+      }
+      if (field.hasRange()) {
+        rules.add(new ValueRule(field.name(), "valid-range"));
+      }
+      if (!field.validValues().isEmpty()) {
+        rules.add(new ValueRule(field.name(), "valid-values"));
+      }
+    }
+    contract.completeness().keySet().forEach(f -> rules.add(new ValueRule(f, "completeness")));
+    return rules;
+  }
+
   /** Records every value rule of the contract as unchecked, for {@code reason}. */
   void uncheckedValues(String reason) {
-    contract
-        .fields()
-        .values()
-        .forEach(
-            field -> {
-              if (field.required()) {
-                unchecked.add(new MetricsCheckResult.Unchecked(field.name(), "nullable", reason));
-              }
-              if (field.hasRange()) {
-                unchecked.add(
-                    new MetricsCheckResult.Unchecked(field.name(), "valid-range", reason));
-              }
-              if (!field.validValues().isEmpty()) {
-                unchecked.add(
-                    new MetricsCheckResult.Unchecked(field.name(), "valid-values", reason));
-              }
-            });
-    contract
-        .completeness()
-        .keySet()
-        .forEach(
-            field ->
-                unchecked.add(new MetricsCheckResult.Unchecked(field, "completeness", reason)));
+    for (ValueRule rule : valueRules(contract)) {
+      unchecked.add(new MetricsCheckResult.Unchecked(rule.field(), rule.rule(), reason));
+    }
   }
 
   /** True when a violation refuses the commit: the contract's severity is {@code error}. */

@@ -6,10 +6,8 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -238,16 +236,7 @@ public class FreshnessStore {
     return instant.atOffset(ZoneOffset.UTC);
   }
 
-  private <T> T read(Reads<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      return work.read(connection);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Freshness could not be read: " + e.getMessage(), e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Reads<T> {
-    T read(Connection connection) throws SQLException;
+  private <T> T read(PooledReads.Reads<T> work) {
+    return PooledReads.read(dataSource, "Freshness", work);
   }
 }

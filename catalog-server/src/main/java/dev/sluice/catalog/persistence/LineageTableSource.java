@@ -45,6 +45,11 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class LineageTableSource implements LineageSource {
+  /** The columns {@link #runs} reads, of runs joined to their jobs. */
+  private static final String RUNS =
+      "select r.run_id, j.namespace, j.name, r.state, r.started_at, r.ended_at"
+          + " from lineage_run r join lineage_node j on j.id = r.job_id";
+
   private final AgroalDataSource dataSource;
 
   @Inject
@@ -52,18 +57,8 @@ public class LineageTableSource implements LineageSource {
     this.dataSource = sessions.dataSource();
   }
 
-  /** Reads on a pooled connection (enlisted in the caller's transaction, if it has one). */
-  private <T> T work(Reads<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      return work.read(connection);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Lineage tables could not be read: " + e.getMessage(), e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface Reads<T> {
-    T read(Connection connection) throws SQLException;
+  private <T> T work(PooledReads.Reads<T> work) {
+    return PooledReads.read(dataSource, "Lineage tables", work);
   }
 
   @Override
@@ -213,69 +208,52 @@ public class LineageTableSource implements LineageSource {
     return work(
         connection -> {
           List<RunView> runs =
-              runs(
-                  connection,
-                  "select r.run_id, j.namespace, j.name, r.state, r.started_at, r.ended_at"
-                      + " from lineage_run r join lineage_node j on j.id = r.job_id"
-                      + " where r.run_id = ?",
-                  List.of(runId.toString()));
+              runs(connection, RUNS + " where r.run_id = ?", List.of(runId.toString()));
           return runs.stream().findFirst();
         });
   }
 
   @Override
   public Map<JobId, List<RunView>> runsOf(Collection<JobId> jobs) {
-    if (jobs.isEmpty()) {
-      return Map.of();
+    Map<JobId, List<RunView>> found = new HashMap<>();
+    for (RunView run : runsOfJobs(jobs, "")) {
+      found.computeIfAbsent(run.job(), k -> new ArrayList<>()).add(run);
     }
-    return work(
-        connection -> {
-          Map<JobId, List<RunView>> found = new HashMap<>();
-          for (List<String> chunk : chunks(new ArrayList<>(keyed(jobs).keySet()))) {
-            List<RunView> runs =
-                runs(
-                    connection,
-                    "select r.run_id, j.namespace, j.name, r.state, r.started_at, r.ended_at"
-                        + " from lineage_run r join lineage_node j on j.id = r.job_id"
-                        + " where j.node_key in ("
-                        + marks(chunk)
-                        + ")",
-                    chunk);
-            for (RunView run : runs) {
-              found.computeIfAbsent(run.job(), k -> new ArrayList<>()).add(run);
-            }
-          }
-          return found;
-        });
+    return found;
   }
 
   /**
-   * One query for all the jobs; each job's latest end time is found through its (job_id, ended_at)
-   * index. Runs ending in the same instant are told apart by run id, the same way on every replica.
+   * Each job's latest end time is found through its (job_id, ended_at) index. Runs ending in the
+   * same instant are told apart by run id, the same way on every replica.
    */
   @Override
   public Map<JobId, RunView> latestCompletedRuns(Collection<JobId> jobs) {
+    Map<JobId, RunView> found = new HashMap<>();
+    for (RunView run :
+        runsOfJobs(
+            jobs,
+            " and r.state = 'COMPLETE' and r.ended_at = (select max(r1.ended_at)"
+                + " from lineage_run r1 where r1.job_id = r.job_id and r1.state = 'COMPLETE')"
+                + " order by r.run_id")) {
+      found.putIfAbsent(run.job(), run);
+    }
+    return found;
+  }
+
+  /** The runs of {@code jobs} that {@code condition} (appended to the where clause) keeps. */
+  private List<RunView> runsOfJobs(Collection<JobId> jobs, String condition) {
     if (jobs.isEmpty()) {
-      return Map.of();
+      return List.of();
     }
     return work(
         connection -> {
-          Map<JobId, RunView> found = new HashMap<>();
+          List<RunView> found = new ArrayList<>();
           for (List<String> chunk : chunks(new ArrayList<>(keyed(jobs).keySet()))) {
-            List<RunView> runs =
+            found.addAll(
                 runs(
                     connection,
-                    "select r.run_id, j.namespace, j.name, r.state, r.started_at, r.ended_at"
-                        + " from lineage_run r join lineage_node j on j.id = r.job_id"
-                        + " where j.node_key in ("
-                        + marks(chunk)
-                        + ") and r.state = 'COMPLETE' and r.ended_at = (select max(r1.ended_at)"
-                        + " from lineage_run r1 where r1.job_id = r.job_id"
-                        + " and r1.state = 'COMPLETE') order by r.run_id",
-                    chunk);
-            for (RunView run : runs) {
-              found.putIfAbsent(run.job(), run);
-            }
+                    RUNS + " where j.node_key in (" + marks(chunk) + ")" + condition,
+                    chunk));
           }
           return found;
         });

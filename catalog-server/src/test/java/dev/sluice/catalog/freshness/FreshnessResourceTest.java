@@ -4,13 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.sluice.catalog.LocalCatalogs;
 import dev.sluice.catalog.TestAuthentication;
 import dev.sluice.catalog.lineage.DatasetNaming;
-import dev.sluice.catalog.storage.LocalFileIO;
 import dev.sluice.lineage.DatasetId;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -43,19 +42,7 @@ class FreshnessResourceTest {
       new Schema(Types.NestedField.required(1, "id", Types.LongType.get()));
 
   private static RESTCatalog client() {
-    RESTCatalog client = new RESTCatalog();
-    client.initialize(
-        "test",
-        Map.of(
-            "uri",
-            "http://localhost:" + RestAssured.port,
-            "io-impl",
-            LocalFileIO.class.getName(),
-            "warehouse",
-            "sluice",
-            "token",
-            TestAuthentication.ADMIN_TOKEN));
-    return client;
+    return LocalCatalogs.client("test", TestAuthentication.ADMIN_TOKEN);
   }
 
   /** One data commit: a new snapshot with one (metadata-only) data file. */
