@@ -68,6 +68,23 @@ public final class LineageEventParser {
             + " dataset event (dataset)");
   }
 
+  /**
+   * Validates and reads a run event built in this process with openlineage-java's own types: the
+   * checks {@link #parse(JsonNode)} makes, without writing the event out and reading it back.
+   */
+  public static LineageEvent parse(OpenLineage.RunEvent event) {
+    if (event.getEventTime() == null) {
+      throw new InvalidLineageEventException("Missing required field: eventTime");
+    }
+    if (event.getProducer() == null) {
+      throw new InvalidLineageEventException("Missing required field: producer");
+    }
+    if (event.getSchemaURL() == null) {
+      throw new InvalidLineageEventException("Missing required field: schemaURL");
+    }
+    return runEvent(event);
+  }
+
   private static void require(JsonNode tree, String field) {
     JsonNode value = tree.get(field);
     if (value == null || value.isNull() || (value.isTextual() && value.asText().isBlank())) {

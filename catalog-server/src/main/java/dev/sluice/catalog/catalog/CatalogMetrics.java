@@ -11,6 +11,7 @@ public class CatalogMetrics {
   private final Counter pointerConflicts;
   private final Counter conflictsReturned;
   private final Counter commits;
+  private final Counter queueTimeouts;
 
   @Inject
   public CatalogMetrics(MeterRegistry registry) {
@@ -26,6 +27,15 @@ public class CatalogMetrics {
         Counter.builder("sluice.commits")
             .description("Metadata pointer moves (table and view commits)")
             .register(registry);
+    this.queueTimeouts =
+        Counter.builder("sluice.commit.queue.timeouts")
+            .description(
+                "Commits that stopped waiting for earlier commits to the same table and went ahead")
+            .register(registry);
+  }
+
+  public void commitQueueTimedOut() {
+    queueTimeouts.increment();
   }
 
   public void pointerConflict() {

@@ -119,7 +119,8 @@ public class IcebergCatalogService {
       CatalogLineageEmitter lineage,
       CatalogAuthorizer authorizer,
       AccessDelegation delegation,
-      ContractGate contracts) {
+      ContractGate contracts,
+      CommitConfig commits) {
     this.metadataCache = metadataCache;
     this.contracts = contracts;
     this.store = store;
@@ -143,7 +144,7 @@ public class IcebergCatalogService {
                 columns.checkRegistered("table.register", identifier, metadata),
             contracts.commitCheck(),
             lineage::written);
-    this.transactions = new TransactionCommitter(catalog, store, metrics);
+    this.transactions = new TransactionCommitter(catalog, store, metrics, commits.queueWait());
   }
 
   public SluiceCatalog catalog() {

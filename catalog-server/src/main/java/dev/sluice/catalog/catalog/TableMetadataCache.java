@@ -93,7 +93,11 @@ public class TableMetadataCache {
    * removed behind the catalog's back fails as reading it would, with the store's own error.
    */
   public void requirePresent(String location) {
-    if (!io.newInputFile(location).exists()) {
+    boolean present =
+        io instanceof GuardedFileIO guarded
+            ? guarded.exists(location)
+            : io.newInputFile(location).exists();
+    if (!present) {
       if (cache != null) {
         cache.invalidate(location);
       }

@@ -4,6 +4,7 @@ import dev.sluice.catalog.persistence.CatalogEntity.Kind;
 import dev.sluice.catalog.persistence.CatalogStore;
 import dev.sluice.catalog.persistence.DatabaseFailures;
 import dev.sluice.catalog.persistence.PointerSwap;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,11 +34,14 @@ class TransactionCommitter {
   private final SluiceCatalog catalog;
   private final CatalogStore store;
   private final CatalogMetrics metrics;
+  private final CommitQueue queue;
 
-  TransactionCommitter(SluiceCatalog catalog, CatalogStore store, CatalogMetrics metrics) {
+  TransactionCommitter(
+      SluiceCatalog catalog, CatalogStore store, CatalogMetrics metrics, Duration queueWait) {
     this.catalog = catalog;
     this.store = store;
     this.metrics = metrics;
+    this.queue = new CommitQueue(queueWait, metrics::commitQueueTimedOut);
   }
 
   /**
@@ -73,6 +77,12 @@ class TransactionCommitter {
       }
     }
 
+    try (CommitQueue.Turn turn = queue.enter(seen)) {
+      return attempts(changes);
+    }
+  }
+
+  private List<TableMetadata> attempts(List<UpdateTableRequest> changes) {
     for (int attempt = 1; ; attempt++) {
       List<String> written = new ArrayList<>();
       List<PointerSwap> swaps = new ArrayList<>();

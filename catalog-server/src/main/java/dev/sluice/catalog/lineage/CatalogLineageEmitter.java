@@ -4,7 +4,6 @@ import dev.sluice.catalog.security.Names;
 import dev.sluice.lineage.DatasetId;
 import dev.sluice.policy.model.TableName;
 import io.openlineage.client.OpenLineage;
-import io.openlineage.client.OpenLineageClientUtils;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -87,8 +86,8 @@ public class CatalogLineageEmitter {
       return; // not a commit the catalog describes (e.g. a background job's)
     }
     try {
-      String json =
-          OpenLineageClientUtils.toJson(
+      LineageService.Received received =
+          LineageService.built(
               event(
                   context.catalog(),
                   table,
@@ -96,7 +95,6 @@ public class CatalogLineageEmitter {
                   metadataLocation,
                   context.principal(),
                   context.operation()));
-      LineageService.Received received = LineageService.read(json).events().get(0);
       outbox.describe(
           metadataLocation,
           LineageService.entity(received, LineageService.Sender.CATALOG),

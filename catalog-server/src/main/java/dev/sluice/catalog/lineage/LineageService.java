@@ -15,6 +15,8 @@ import dev.sluice.lineage.InvalidLineageEventException;
 import dev.sluice.lineage.LineageEvent;
 import dev.sluice.lineage.LineageEventParser;
 import dev.sluice.lineage.LineageGraph;
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineageClientUtils;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +86,16 @@ public class LineageService {
       }
     }
     return new Body(received, true);
+  }
+
+  /**
+   * An event this catalog built, as if received: its JSON is written once and read as a tree for
+   * the stored form and the hash, and the event is validated from the built object itself.
+   */
+  public static Received built(OpenLineage.RunEvent event) {
+    String json = OpenLineageClientUtils.toJson(event);
+    return new Received(
+        fits(LineageEventParser.parse(event)), LineageEventParser.readTree(json), json);
   }
 
   /**

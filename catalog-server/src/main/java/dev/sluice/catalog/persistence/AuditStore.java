@@ -26,9 +26,7 @@ public class AuditStore {
 
   /** Appends within the caller's transaction, so a change and its audit rows commit together. */
   public void appendInto(Session session, List<AuditEventEntity> events) {
-    for (AuditEventEntity event : events) {
-      session.persist(event);
-    }
+    session.doWork(connection -> insert(connection, events));
   }
 
   @Transactional

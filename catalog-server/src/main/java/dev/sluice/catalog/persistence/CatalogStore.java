@@ -7,6 +7,7 @@ import dev.sluice.zones.StorageLocation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
@@ -337,23 +338,29 @@ public class CatalogStore {
         });
   }
 
+  /** The compare-and-swap itself, as plain SQL: the same statement Hibernate would build. */
+  private static final String SWAP =
+      "update catalog_entity set metadata_location = ?, previous_metadata_location = ?,"
+          + " location = ?, pointer_version = pointer_version + 1, updated_at = ?"
+          + " where namespace_name = ? and name = ? and kind = ? and metadata_location = ?";
+
   private void apply(PointerSwap swap) {
     int updated =
         session()
-            .createMutationQuery(
-                "update CatalogEntity set metadataLocation = :next,"
-                    + " previousMetadataLocation = :expected, location = :location,"
-                    + " pointerVersion = pointerVersion + 1, updatedAt = :now"
-                    + " where namespaceName = :ns and name = :name and kind = :kind"
-                    + " and metadataLocation = :expected")
-            .setParameter("next", swap.next())
-            .setParameter("location", swap.location())
-            .setParameter("expected", swap.expected())
-            .setParameter("now", now())
-            .setParameter("ns", NamespaceNames.encode(swap.identifier().namespace()))
-            .setParameter("name", swap.identifier().name())
-            .setParameter("kind", swap.kind())
-            .executeUpdate();
+            .doReturningWork(
+                connection -> {
+                  try (PreparedStatement update = connection.prepareStatement(SWAP)) {
+                    update.setString(1, swap.next());
+                    update.setString(2, swap.expected());
+                    update.setString(3, swap.location());
+                    update.setObject(4, now());
+                    update.setString(5, NamespaceNames.encode(swap.identifier().namespace()));
+                    update.setString(6, swap.identifier().name());
+                    update.setString(7, swap.kind().name());
+                    update.setString(8, swap.expected());
+                    return update.executeUpdate();
+                  }
+                });
     if (updated == 0) {
       if (entity(swap.identifier()).filter(e -> e.kind == swap.kind()).isEmpty()) {
         throw notFound(swap.identifier(), swap.kind());

@@ -40,6 +40,17 @@ public class GuardedFileIO implements FileIO, SupportsPrefixOperations, Supports
     return delegate.newInputFile(readable(path), length);
   }
 
+  /**
+   * Whether the file at {@code path} is there, asked the cheapest way the storage allows; for the
+   * per-load check that a table's metadata file was not removed behind the catalog's back.
+   */
+  public boolean exists(String path) {
+    String checked = readable(path);
+    return delegate instanceof StorageFileIO storage
+        ? storage.exists(checked)
+        : delegate.newInputFile(checked).exists();
+  }
+
   @Override
   public OutputFile newOutputFile(String path) {
     return delegate.newOutputFile(managed("write", path));

@@ -19,10 +19,25 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
 public class StorageFileIO implements FileIO, SupportsPrefixOperations, SupportsBulkOperations {
   private final FileIO s3;
   private final LocalFileIO local;
+  private final S3PresenceProbe probe;
 
   public StorageFileIO(FileIO s3, LocalFileIO local) {
+    this(s3, local, null);
+  }
+
+  StorageFileIO(FileIO s3, LocalFileIO local, S3PresenceProbe probe) {
     this.s3 = s3;
     this.local = local;
+    this.probe = probe;
+  }
+
+  /** Whether a file is there: on S3 through the probe when there is one, else as a HEAD. */
+  public boolean exists(String path) {
+    FileIO io = forLocation(path);
+    if (io == s3 && probe != null) {
+      return probe.exists(path, () -> s3.newInputFile(path).exists());
+    }
+    return io.newInputFile(path).exists();
   }
 
   FileIO forLocation(String location) {
@@ -92,6 +107,9 @@ public class StorageFileIO implements FileIO, SupportsPrefixOperations, Supports
 
   @Override
   public void close() {
+    if (probe != null) {
+      probe.close();
+    }
     if (s3 != null) {
       s3.close();
     }

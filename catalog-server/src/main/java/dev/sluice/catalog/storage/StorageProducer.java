@@ -1,6 +1,8 @@
 package dev.sluice.catalog.storage;
 
 import dev.sluice.catalog.config.S3Config;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -10,6 +12,7 @@ import java.util.Map;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.util.SerializableSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -18,6 +21,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Builds the one file IO the catalog reads and writes with: S3 or the local file system, behind the
@@ -28,8 +33,10 @@ public class StorageProducer {
 
   @Produces
   @ApplicationScoped
-  GuardedFileIO storageFileIO(S3Config config, StoragePolicies policies) {
-    return new GuardedFileIO(new StorageFileIO(s3(config), new LocalFileIO()), policies::current);
+  GuardedFileIO storageFileIO(S3Config config, StoragePolicies policies, MeterRegistry registry) {
+    return new GuardedFileIO(
+        new StorageFileIO(s3(config), new LocalFileIO(), presenceProbe(config, registry)),
+        policies::current);
   }
 
   void close(@Disposes GuardedFileIO io) {
@@ -67,13 +74,47 @@ public class StorageProducer {
     if (endpoint != null) {
       builder.endpointOverride(URI.create(endpoint));
     }
-    if (accessKey != null && secretKey != null) {
-      builder.credentialsProvider(
-          StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
-    } else {
-      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-    }
-    return builder;
+    return builder.credentialsProvider(credentials(accessKey, secretKey));
+  }
+
+  /** The per-load presence check on S3, signed with the same settings as the file IO's client. */
+  private static S3PresenceProbe presenceProbe(S3Config config, MeterRegistry registry) {
+    String checks = "sluice.storage.presence.checks";
+    String description = "Checks that a table's metadata file is still in the object store";
+    Counter answered =
+        Counter.builder(checks)
+            .description(description)
+            .tag("by", "presigned-head")
+            .register(registry);
+    Counter passedOn =
+        Counter.builder(checks).description(description).tag("by", "sdk").register(registry);
+    String endpoint = config.endpoint().orElse(null);
+    String region = config.region();
+    boolean pathStyle = config.pathStyleAccess();
+    AwsCredentialsProvider credentials =
+        credentials(config.accessKeyId().orElse(null), config.secretAccessKey().orElse(null));
+    return new S3PresenceProbe(
+        () -> {
+          S3Presigner.Builder builder =
+              S3Presigner.builder()
+                  .region(Region.of(region))
+                  .credentialsProvider(credentials)
+                  .serviceConfiguration(
+                      S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+          if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+          }
+          return builder.build();
+        },
+        UrlConnectionHttpClient.builder().build(),
+        answered::increment,
+        passedOn::increment);
+  }
+
+  private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {
+    return accessKey != null && secretKey != null
+        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
+        : DefaultCredentialsProvider.builder().build();
   }
 
   private static S3FileIO s3(S3Config config) {
