@@ -139,6 +139,8 @@ public class AuditTrail {
   }
 
   private static String truncate(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    // PostgreSQL text cannot hold NUL: one would fail the whole batch, so it is shown replaced
+    String storable = text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
+    return storable.length() <= max ? storable : storable.substring(0, max - 1) + "…";
   }
 }

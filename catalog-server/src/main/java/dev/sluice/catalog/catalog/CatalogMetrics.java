@@ -11,7 +11,7 @@ public class CatalogMetrics {
   private final Counter pointerConflicts;
   private final Counter conflictsReturned;
   private final Counter commits;
-  private final Counter queueTimeouts;
+  private final Counter queueBypasses;
 
   @Inject
   public CatalogMetrics(MeterRegistry registry) {
@@ -27,15 +27,15 @@ public class CatalogMetrics {
         Counter.builder("sluice.commits")
             .description("Metadata pointer moves (table and view commits)")
             .register(registry);
-    this.queueTimeouts =
-        Counter.builder("sluice.commit.queue.timeouts")
+    this.queueBypasses =
+        Counter.builder("sluice.commit.queue.bypassed")
             .description(
-                "Commits that stopped waiting for earlier commits to the same table and went ahead")
+                "Commits that went ahead without their turn: the wait bound passed or too many waited")
             .register(registry);
   }
 
-  public void commitQueueTimedOut() {
-    queueTimeouts.increment();
+  public void commitQueueBypassed() {
+    queueBypasses.increment();
   }
 
   public void pointerConflict() {

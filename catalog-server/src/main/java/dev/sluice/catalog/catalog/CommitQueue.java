@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.ServiceUnavailableException;
 
 /**
  * Lets one commit at a time prepare and move a table's pointer on this replica.
@@ -24,7 +25,9 @@ import org.apache.iceberg.catalog.TableIdentifier;
  *
  * <p>Correctness never rests on this queue. Replicas do not share it, and the database's
  * compare-and-swap still decides every commit. A commit that has waited {@code maxWait} goes ahead
- * unqueued, so a stalled commit delays the others on its tables by at most that bound.
+ * without its turn, so a stalled commit delays the others on its tables by at most that bound; so
+ * does one that finds {@link #MAX_WAITING} commits already waiting, so a hot table cannot tie up
+ * the request threads.
  */
 final class CommitQueue {
   private static final Comparator<TableIdentifier> ORDER =
@@ -32,21 +35,24 @@ final class CommitQueue {
               identifier -> identifier.namespace().levels(), Arrays::compare)
           .thenComparing(TableIdentifier::name);
 
+  /** Commits that may wait for one table at once; more go ahead without a turn. */
+  static final int MAX_WAITING = 32;
+
   private final ConcurrentHashMap<TableIdentifier, Slot> slots = new ConcurrentHashMap<>();
   private final long maxWaitNanos;
-  private final Runnable onTimeout;
+  private final Runnable onBypass;
 
   /**
    * @param maxWait how long a commit waits for the commits ahead of it on the same tables
-   * @param onTimeout called when a commit stops waiting and goes ahead unqueued
+   * @param onBypass called when a commit goes ahead without its turn
    */
-  CommitQueue(Duration maxWait, Runnable onTimeout) {
+  CommitQueue(Duration maxWait, Runnable onBypass) {
     if (maxWait.isNegative()) {
       throw new IllegalArgumentException(
           "The commit queue's wait must not be negative: " + maxWait);
     }
     this.maxWaitNanos = maxWait.toNanos();
-    this.onTimeout = requireNonNull(onTimeout, "onTimeout");
+    this.onBypass = requireNonNull(onBypass, "onBypass");
   }
 
   /**
@@ -59,25 +65,44 @@ final class CommitQueue {
     Deque<Held> held = new ArrayDeque<>(ordered.size());
     long deadline = System.nanoTime() + maxWaitNanos;
     for (TableIdentifier table : ordered) {
+      int[] users = new int[1];
       Slot slot =
           slots.compute(
-              table, (key, existing) -> (existing == null ? new Slot() : existing).join());
+              table,
+              (key, existing) -> {
+                Slot joined = (existing == null ? new Slot() : existing).join();
+                users[0] = joined.users;
+                return joined;
+              });
       boolean locked;
       try {
-        locked = slot.lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // with many commits already waiting for the table, waiting too would only hold a thread
+        locked =
+            users[0] <= MAX_WAITING + 1
+                && slot.lock.tryLock(
+                    Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        locked = false;
+        leave(table, slot, false);
+        release(held);
+        throw new ServiceUnavailableException(
+            "Interrupted while waiting for earlier commits to %s; nothing was written", table);
       }
       if (!locked) {
         leave(table, slot, false);
         release(held);
-        onTimeout.run();
+        onBypass.run();
         return () -> {};
       }
       held.push(new Held(table, slot));
     }
     return () -> release(held);
+  }
+
+  /** Commits holding or waiting for {@code table}. */
+  int users(TableIdentifier table) {
+    Slot slot = slots.get(table);
+    return slot == null ? 0 : slot.lock.getQueueLength() + (slot.lock.isLocked() ? 1 : 0);
   }
 
   /** Tables with a commit queued or running: zero when the replica is idle. */

@@ -41,7 +41,7 @@ class TransactionCommitter {
     this.catalog = catalog;
     this.store = store;
     this.metrics = metrics;
-    this.queue = new CommitQueue(queueWait, metrics::commitQueueTimedOut);
+    this.queue = new CommitQueue(queueWait, metrics::commitQueueBypassed);
   }
 
   /**

@@ -3,16 +3,20 @@ package dev.sluice.catalog.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.hibernate.Session;
 import org.hibernate.query.SelectionQuery;
+import org.postgresql.PGConnection;
 
 /** The audit trail: appended to, queried, never changed. */
 @ApplicationScoped
@@ -59,9 +63,30 @@ public class AuditStore {
           "policy_version",
           "attempts");
 
-  /** Inserts the rows on {@code connection}, within its current transaction, in their order. */
+  /** Below this many rows a batch is inserted: COPY costs one more round trip to begin. */
+  public static final int COPY_FROM_ROWS = 16;
+
+  private static final String COPY =
+      "COPY audit_event (" + String.join(", ", COLUMNS) + ") FROM STDIN";
+
+  /**
+   * Inserts the rows on {@code connection}, within its current transaction, in their order. On
+   * PostgreSQL a larger batch is streamed with COPY, which the server parses far faster than a
+   * multi-row insert's thousands of bound parameters.
+   */
   public static void insert(Connection connection, List<AuditEventEntity> events)
       throws SQLException {
+    if (events.size() >= COPY_FROM_ROWS && connection.isWrapperFor(PGConnection.class)) {
+      try {
+        connection
+            .unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn(COPY, new StringReader(copyText(events)));
+      } catch (IOException e) {
+        throw new SQLException("Could not stream audit rows", e);
+      }
+      return;
+    }
     int per = LineageTables.rowsPerStatement(COLUMNS.size());
     for (int from = 0; from < events.size(); from += per) {
       List<AuditEventEntity> chunk = events.subList(from, Math.min(events.size(), from + per));
@@ -90,6 +115,44 @@ public class AuditStore {
         insert.executeUpdate();
       }
     }
+  }
+
+  /** The rows in COPY's text format: one line each, tab between columns, {@code \N} for null. */
+  static String copyText(List<AuditEventEntity> events) {
+    StringBuilder rows = new StringBuilder(events.size() * 256);
+    for (AuditEventEntity event : events) {
+      rows.append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.occurredAt)).append('\t');
+      copyField(rows, event.principal).append('\t');
+      copyField(rows, event.action).append('\t');
+      copyField(rows, event.resource).append('\t');
+      rows.append(event.allowed ? 't' : 'f').append('\t');
+      copyField(rows, event.rule).append('\t');
+      copyField(rows, event.requestId).append('\t');
+      copyField(rows, event.clientAddress).append('\t');
+      copyField(rows, event.credential).append('\t');
+      copyField(rows, event.policyVersion == null ? null : event.policyVersion.toString())
+          .append('\t');
+      rows.append(event.attempts).append('\n');
+    }
+    return rows.toString();
+  }
+
+  /** A value as COPY's text format reads it back unchanged: backslash escapes, null as \N. */
+  private static StringBuilder copyField(StringBuilder rows, String value) {
+    if (value == null) {
+      return rows.append("\\N");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> rows.append("\\\\");
+        case '\t' -> rows.append("\\t");
+        case '\n' -> rows.append("\\n");
+        case '\r' -> rows.append("\\r");
+        default -> rows.append(c);
+      }
+    }
+    return rows;
   }
 
   /** Which rows to return; null fields do not filter. Newest first, keyed on id for paging. */

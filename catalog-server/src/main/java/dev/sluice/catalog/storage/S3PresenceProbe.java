@@ -132,12 +132,6 @@ final class S3PresenceProbe implements AutoCloseable {
     return built;
   }
 
-  /** URLs kept for reuse. */
-  long size() {
-    urls.cleanUp();
-    return urls.estimatedSize();
-  }
-
   @Override
   public void close() {
     urls.invalidateAll();

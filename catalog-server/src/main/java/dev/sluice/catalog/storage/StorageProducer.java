@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.aws.s3.S3FileIO;
@@ -106,7 +107,11 @@ public class StorageProducer {
           }
           return builder.build();
         },
-        UrlConnectionHttpClient.builder().build(),
+        // short: a store that does not answer the probe at once is asked through the SDK client
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(2))
+            .socketTimeout(Duration.ofSeconds(5))
+            .build(),
         answered::increment,
         passedOn::increment);
   }

@@ -122,6 +122,76 @@ class CommitQueueTest {
   }
 
   @Test
+  void aCommitFindingTooManyWaitingGoesAheadAtOnce() throws Exception {
+    CommitQueue queue = new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
+    List<Future<?>> waiting = new ArrayList<>();
+    try (CommitQueue.Turn holder = queue.enter(List.of(ORDERS))) {
+      for (int i = 0; i < CommitQueue.MAX_WAITING; i++) {
+        waiting.add(
+            pool.submit(
+                () -> {
+                  try (CommitQueue.Turn turn = queue.enter(List.of(ORDERS))) {
+                    return null;
+                  }
+                }));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (queue.users(ORDERS) < CommitQueue.MAX_WAITING + 1) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      long started = System.nanoTime();
+      pool.submit(
+              () -> {
+                try (CommitQueue.Turn turn = queue.enter(List.of(ORDERS))) {
+                  return null;
+                }
+              })
+          .get(10, TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      assertThat(timeouts).hasValue(1);
+    }
+    for (Future<?> waiter : waiting) {
+      waiter.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(timeouts).hasValue(1);
+    assertThat(queue.size()).isZero();
+  }
+
+  @Test
+  void anInterruptedWaitWritesNothingAndIsNoBypass() throws Exception {
+    CommitQueue queue = new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try (CommitQueue.Turn holder = queue.enter(List.of(ORDERS))) {
+      // takes "lines", then waits for "orders" until it is interrupted
+      Thread waiter =
+          new Thread(
+              () -> {
+                try (CommitQueue.Turn turn = queue.enter(List.of(LINES, ORDERS))) {
+                  failure.set(new AssertionError("entered while the table was held"));
+                } catch (RuntimeException e) {
+                  failure.set(e);
+                }
+              });
+      waiter.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (queue.users(ORDERS) < 2) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      waiter.interrupt();
+      waiter.join(10_000);
+      assertThat(failure.get())
+          .isInstanceOf(org.apache.iceberg.exceptions.ServiceUnavailableException.class)
+          .hasMessageContaining("nothing was written");
+      assertThat(timeouts).hasValue(0);
+      assertThat(queue.users(LINES)).as("the table taken first was given back").isZero();
+    }
+    assertThat(queue.size()).isZero();
+  }
+
+  @Test
   void aNegativeWaitIsRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new CommitQueue(Duration.ofSeconds(-1), () -> {}))

@@ -102,6 +102,8 @@ class ConcurrentCommitsIT {
         SluiceOnPostgres.counter(server.metrics(), "sluice_commit_conflicts_total");
     double returnedBefore =
         SluiceOnPostgres.counter(server.metrics(), "sluice_commit_conflicts_returned_total");
+    double bypassedBefore =
+        SluiceOnPostgres.counter(server.metrics(), "sluice_commit_queue_bypassed_total");
 
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     CountDownLatch ready = new CountDownLatch(writers);
@@ -185,8 +187,13 @@ class ConcurrentCommitsIT {
       assertThat(ancestors).isEqualTo(total);
     }
     // one replica lets commits to a table take turns: a loser's requirement fails before it
-    // writes a metadata file, so none reaches the pointer's compare-and-swap only to lose there
-    assertThat(conflicts).as("pointer conflicts found by compare-and-swap").isZero();
+    // writes a metadata file, so none reaches the pointer's compare-and-swap only to lose there,
+    // unless it went ahead without its turn (it waited the whole bound)
+    double bypassed =
+        SluiceOnPostgres.counter(metrics, "sluice_commit_queue_bypassed_total") - bypassedBefore;
+    assertThat(conflicts)
+        .as("pointer conflicts found by compare-and-swap")
+        .isLessThanOrEqualTo(bypassed);
     assertThat(returned).as("409 answers, each a retry by a writer").isPositive();
   }
 

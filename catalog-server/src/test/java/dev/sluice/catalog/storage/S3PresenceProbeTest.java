@@ -1,0 +1,152 @@
+package dev.sluice.catalog.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/** The probe against a scripted HTTP client: which answers it takes, and which it passes on. */
+class S3PresenceProbeTest {
+  private static final String FILE =
+      "s3://lake/sales/orders/metadata/00001-a b+c%d-é.metadata.json";
+
+  private final List<HttpExecuteRequest> sent = new ArrayList<>();
+  private final AtomicInteger presigned = new AtomicInteger();
+  private final AtomicInteger answered = new AtomicInteger();
+  private final AtomicInteger passedOn = new AtomicInteger();
+  private final AtomicInteger sdkAsked = new AtomicInteger();
+  private final S3Presigner real =
+      S3Presigner.builder()
+          .region(Region.US_EAST_1)
+          .endpointOverride(URI.create("http://127.0.0.1:9"))
+          .credentialsProvider(
+              StaticCredentialsProvider.create(AwsBasicCredentials.create("key", "secret")))
+          .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+          .build();
+  private Object next = 200;
+
+  @AfterEach
+  void close() {
+    real.close();
+  }
+
+  /** Counts presigned HEADs, and otherwise is the real presigner. */
+  private S3Presigner counting() {
+    return (S3Presigner)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {S3Presigner.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("presignHeadObject")) {
+                presigned.incrementAndGet();
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  private final SdkHttpClient http =
+      new SdkHttpClient() {
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+          sent.add(request);
+          Object answer = next;
+          return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() throws IOException {
+              if (answer instanceof IOException e) {
+                throw e;
+              }
+              return HttpExecuteResponse.builder()
+                  .response(SdkHttpResponse.builder().statusCode((Integer) answer).build())
+                  .build();
+            }
+
+            @Override
+            public void abort() {}
+          };
+        }
+
+        @Override
+        public void close() {}
+      };
+
+  private final S3PresenceProbe probe =
+      new S3PresenceProbe(
+          this::counting, http, answered::incrementAndGet, passedOn::incrementAndGet);
+
+  private boolean exists(String location, boolean sdkAnswer) {
+    return probe.exists(
+        location,
+        () -> {
+          sdkAsked.incrementAndGet();
+          return sdkAnswer;
+        });
+  }
+
+  @Test
+  void thereAndGoneAreAnsweredByOnePresignedHeadSignedOnce() {
+    assertThat(exists(FILE, false)).isTrue();
+    next = 404;
+    assertThat(exists(FILE, true)).isFalse();
+    next = 200;
+    assertThat(exists(FILE, false)).isTrue();
+
+    assertThat(sdkAsked).hasValue(0);
+    assertThat(answered).hasValue(3);
+    assertThat(presigned).as("one URL, reused").hasValue(1);
+    assertThat(sent).hasSize(3);
+    HttpExecuteRequest head = sent.get(0);
+    assertThat(head.httpRequest().method()).isEqualTo(SdkHttpMethod.HEAD);
+    assertThat(head.httpRequest().getUri().toString())
+        .startsWith("http://127.0.0.1:9/lake/sales/orders/metadata/00001-a%20b%2Bc%25d-%C3%A9")
+        .contains("X-Amz-Signature=");
+    assertThat(head.contentStreamProvider()).isEmpty();
+  }
+
+  @Test
+  void anyOtherAnswerIsAskedOfTheSdkAndTheUrlIsSignedAgain() {
+    for (Object answer : List.<Object>of(403, 500, 301, new IOException("reset by peer"))) {
+      next = answer;
+      assertThat(exists(FILE, true)).as("answer %s", answer).isTrue();
+    }
+    assertThat(sdkAsked).hasValue(4);
+    assertThat(passedOn).hasValue(4);
+    assertThat(answered).hasValue(0);
+    assertThat(presigned).as("each failed URL forgotten").hasValue(4);
+
+    next = 200;
+    assertThat(exists(FILE, false)).isTrue();
+    assertThat(answered).hasValue(1);
+  }
+
+  @Test
+  void aLocationThatCannotBePresignedIsAskedOfTheSdk() {
+    assertThat(exists("s3://lake", false)).isFalse();
+    assertThat(exists("s3://lake/", true)).isTrue();
+    assertThat(sent).isEmpty();
+    assertThat(sdkAsked).hasValue(2);
+    assertThat(passedOn).hasValue(2);
+  }
+}
