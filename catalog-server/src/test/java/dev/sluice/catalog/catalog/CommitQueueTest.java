@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +30,24 @@ class CommitQueueTest {
     pool.shutdownNow();
   }
 
+  /** A queue whose commits wait long enough never to go ahead in these tests by the bound. */
+  private CommitQueue patientQueue() {
+    return new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
+  }
+
+  /** A commit that enters the queue for {@code tables} and leaves at once. */
+  private Future<?> passThrough(CommitQueue queue, Collection<TableIdentifier> tables) {
+    return pool.submit(
+        () -> {
+          try (CommitQueue.Turn turn = queue.enter(tables)) {
+            return null;
+          }
+        });
+  }
+
   @Test
   void aSecondCommitToTheSameTableWaitsForTheFirst() throws Exception {
-    CommitQueue queue = new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
+    CommitQueue queue = patientQueue();
     CountDownLatch entered = new CountDownLatch(1);
     Future<?> second;
     try (CommitQueue.Turn first = queue.enter(List.of(ORDERS))) {
@@ -51,7 +68,7 @@ class CommitQueueTest {
 
   @Test
   void commitsToOtherTablesDoNotWait() throws Exception {
-    CommitQueue queue = new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
+    CommitQueue queue = patientQueue();
     try (CommitQueue.Turn first = queue.enter(List.of(ORDERS))) {
       Future<?> other =
           pool.submit(
@@ -71,24 +88,12 @@ class CommitQueueTest {
     try (CommitQueue.Turn stalled = queue.enter(List.of(ORDERS))) {
       long started = System.nanoTime();
       // takes "lines" first, then waits for "orders" until the bound
-      pool.submit(
-              () -> {
-                try (CommitQueue.Turn turn = queue.enter(List.of(ORDERS, LINES))) {
-                  return null;
-                }
-              })
-          .get(10, TimeUnit.SECONDS);
+      passThrough(queue, List.of(ORDERS, LINES)).get(10, TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - started))
           .isGreaterThan(Duration.ofMillis(150));
       assertThat(timeouts).hasValue(1);
       // "lines", taken before the wait ended, was given back: another commit enters at once
-      pool.submit(
-              () -> {
-                try (CommitQueue.Turn turn = queue.enter(Set.of(LINES))) {
-                  return null;
-                }
-              })
-          .get(10, TimeUnit.SECONDS);
+      passThrough(queue, Set.of(LINES)).get(10, TimeUnit.SECONDS);
       assertThat(timeouts).hasValue(1);
     }
     assertThat(queue.size()).isZero();
@@ -96,7 +101,7 @@ class CommitQueueTest {
 
   @Test
   void transactionsOverTheSameTablesInEitherOrderNeverWaitOnEachOther() throws Exception {
-    CommitQueue queue = new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
+    CommitQueue queue = patientQueue();
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger mostInside = new AtomicInteger();
     List<Future<?>> writers = new ArrayList<>();
@@ -123,17 +128,11 @@ class CommitQueueTest {
 
   @Test
   void aCommitFindingTooManyWaitingGoesAheadAtOnce() throws Exception {
-    CommitQueue queue = new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
+    CommitQueue queue = patientQueue();
     List<Future<?>> waiting = new ArrayList<>();
     try (CommitQueue.Turn holder = queue.enter(List.of(ORDERS))) {
       for (int i = 0; i < CommitQueue.MAX_WAITING; i++) {
-        waiting.add(
-            pool.submit(
-                () -> {
-                  try (CommitQueue.Turn turn = queue.enter(List.of(ORDERS))) {
-                    return null;
-                  }
-                }));
+        waiting.add(passThrough(queue, List.of(ORDERS)));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (queue.users(ORDERS) < CommitQueue.MAX_WAITING + 1) {
@@ -141,13 +140,7 @@ class CommitQueueTest {
         Thread.sleep(5);
       }
       long started = System.nanoTime();
-      pool.submit(
-              () -> {
-                try (CommitQueue.Turn turn = queue.enter(List.of(ORDERS))) {
-                  return null;
-                }
-              })
-          .get(10, TimeUnit.SECONDS);
+      passThrough(queue, List.of(ORDERS)).get(10, TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
       assertThat(timeouts).hasValue(1);
     }
@@ -160,9 +153,8 @@ class CommitQueueTest {
 
   @Test
   void anInterruptedWaitWritesNothingAndIsNoBypass() throws Exception {
-    CommitQueue queue = new CommitQueue(Duration.ofSeconds(30), timeouts::incrementAndGet);
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    CommitQueue queue = patientQueue();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     try (CommitQueue.Turn holder = queue.enter(List.of(ORDERS))) {
       // takes "lines", then waits for "orders" until it is interrupted
       Thread waiter =

@@ -223,14 +223,7 @@ class ReplicasIT {
   @Order(2)
   void aPolicyAppliedThroughOneReplicaDecidesOnTheOtherWithinASecond() throws Exception {
     send(a, "POST", "/v1/namespaces", "{\"namespace\":[\"sales\"]}", 200);
-    send(
-        a,
-        "POST",
-        "/v1/namespaces/sales/tables",
-        """
-        {"name":"orders","schema":{"type":"struct","schema-id":0,"fields":[
-          {"id":1,"name":"id","required":true,"type":"long"}]}}""",
-        200);
+    createSalesTable("orders");
     String analyst = issueAnalystToken();
     assertThat(loadOrders(b, analyst)).isEqualTo(200);
 
@@ -339,14 +332,7 @@ class ReplicasIT {
   @Order(6)
   void aMetadataFileRemovedFromTheObjectStoreFailsEveryLoadOnEveryReplicaUntilItIsBack()
       throws Exception {
-    send(
-        a,
-        "POST",
-        "/v1/namespaces/sales/tables",
-        """
-        {"name":"probed","schema":{"type":"struct","schema-id":0,"fields":[
-          {"id":1,"name":"id","required":true,"type":"long"}]}}""",
-        200);
+    createSalesTable("probed");
     String path = "/v1/namespaces/sales/tables/probed";
     HttpResponse<String> created = send(a, "GET", path, null, 200);
     String etag = created.headers().firstValue("ETag").orElseThrow();
@@ -419,6 +405,19 @@ class ReplicasIT {
         .filter(line -> line.contains(tag))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /** Creates {@code sales.<name>} with one column, through replica A. */
+  private static void createSalesTable(String name) throws Exception {
+    send(
+        a,
+        "POST",
+        "/v1/namespaces/sales/tables",
+        """
+        {"name":"%s","schema":{"type":"struct","schema-id":0,"fields":[
+          {"id":1,"name":"id","required":true,"type":"long"}]}}"""
+            .formatted(name),
+        200);
   }
 
   private static String issueAnalystToken() throws Exception {
