@@ -87,6 +87,14 @@ final class Settings {
     return integer("bench.read-seconds", 4);
   }
 
+  /**
+   * Whether each target runs the read workloads once, unmeasured, before the timed ones (true), so
+   * no target is measured while its JVM, or the shared S3Proxy, still compiles those paths.
+   */
+  static boolean warmupPass() {
+    return Boolean.parseBoolean(string("bench.warmup-pass", "true"));
+  }
+
   static List<Integer> readConcurrency() {
     return list("bench.read-concurrency", "1,8,32").stream().map(Integer::parseInt).toList();
   }
