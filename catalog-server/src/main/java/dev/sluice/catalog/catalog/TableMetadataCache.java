@@ -3,8 +3,10 @@ package dev.sluice.catalog.catalog;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.catalog.storage.GuardedFileIO;
+import dev.sluice.catalog.storage.MetadataFileReads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,26 +14,32 @@ import java.util.zip.GZIPInputStream;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.exceptions.RuntimeIOException;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.InputFile;
 import org.jboss.logging.Logger;
 
 /**
- * Parsed table metadata by metadata file location. A metadata file is written once under a name
- * holding a UUID and never changes, so an entry can never be stale, on this replica or any other;
- * which file is current is still read from the database's pointer on every request, and a hit still
- * checks that the file exists. Bounded by an estimate of memory: twice the length of the file's
- * JSON.
+ * Table metadata by metadata file location. A metadata file is written once under a name holding a
+ * UUID and never changes, so an entry can never be stale, on this replica or any other; which file
+ * is current is still read from the database's pointer on every request, and a hit still checks
+ * that the file exists.
+ *
+ * <p>Two tiers share the memory bound: a quarter holds parsed metadata for the tables loaded most
+ * (estimated at twice the file's JSON length), the rest every file's JSON packed ({@link
+ * PackedMetadata}, about a fifth of its size), so a catalog of a hundred thousand tables is served
+ * from memory, at the price of a parse, rather than from the object store.
  */
 @ApplicationScoped
 public class TableMetadataCache {
   /** Parsed objects take more room than their JSON text; a rough, deliberately high factor. */
   private static final int BYTES_PER_JSON_CHAR = 2;
 
+  /** The parsed tier's share of the bound: a divisor. */
+  private static final int PARSED_SHARE = 4;
+
   private static final Logger LOG = Logger.getLogger(TableMetadataCache.class);
 
-  private final FileIO io;
+  private final MetadataFileReads files;
   private final Cache<String, Parsed> cache;
+  private final Cache<String, PackedMetadata> packed;
 
   private record Parsed(TableMetadata metadata, int weight) {}
 
@@ -40,19 +48,28 @@ public class TableMetadataCache {
     this(io, config.metadataCacheBytes());
   }
 
-  TableMetadataCache(FileIO io, long maxBytes) {
+  TableMetadataCache(MetadataFileReads files, long maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException(
           "sluice.catalog.metadata-cache-bytes must be 0 (off) or more, not " + maxBytes);
     }
-    this.io = io;
+    this.files = files;
+    if (maxBytes == 0) {
+      this.cache = null;
+      this.packed = null;
+      return;
+    }
+    long parsedBytes = maxBytes / PARSED_SHARE;
     this.cache =
-        maxBytes == 0
-            ? null
-            : Caffeine.newBuilder()
-                .maximumWeight(maxBytes)
-                .<String, Parsed>weigher((location, parsed) -> parsed.weight())
-                .build();
+        Caffeine.newBuilder()
+            .maximumWeight(parsedBytes)
+            .<String, Parsed>weigher((location, parsed) -> parsed.weight())
+            .build();
+    this.packed =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes - parsedBytes)
+            .<String, PackedMetadata>weigher((location, file) -> file.weight(location))
+            .build();
   }
 
   /**
@@ -61,12 +78,12 @@ public class TableMetadataCache {
    * hit still asks the store that the file is there (a HEAD, no body and no parsing).
    */
   public TableMetadata read(String location) {
-    Parsed cached = cache == null ? null : cache.getIfPresent(location);
+    TableMetadata cached = cached(location);
     if (cached == null) {
       return parse(location);
     }
     requirePresent(location);
-    return cached.metadata();
+    return cached;
   }
 
   /**
@@ -75,17 +92,34 @@ public class TableMetadataCache {
    * file's bytes cannot have changed) and the server's own checks.
    */
   public TableMetadata parsed(String location) {
-    Parsed cached = cache == null ? null : cache.getIfPresent(location);
-    return cached != null ? cached.metadata() : parse(location);
+    TableMetadata cached = cached(location);
+    return cached != null ? cached : parse(location);
+  }
+
+  /** From the parsed tier, else unpacked and parsed from the packed one; null when in neither. */
+  private TableMetadata cached(String location) {
+    if (cache == null) {
+      return null;
+    }
+    Parsed parsed = cache.getIfPresent(location);
+    if (parsed != null) {
+      return parsed.metadata();
+    }
+    PackedMetadata file = packed.getIfPresent(location);
+    if (file == null) {
+      return null;
+    }
+    String json = file.json();
+    TableMetadata metadata = TableMetadataParser.fromJson(location, json);
+    cache.put(location, new Parsed(metadata, parsedWeight(json)));
+    return metadata;
   }
 
   private TableMetadata parse(String location) {
-    if (cache == null) {
-      return TableMetadataParser.read(io, location);
-    }
     // read outside the cache's lock: a second reader of the same new file reads it too, harmlessly
-    String json = json(io.newInputFile(location));
-    return remember(location, TableMetadataParser.fromJson(location, json), json.length());
+    String json = json(location);
+    TableMetadata metadata = TableMetadataParser.fromJson(location, json);
+    return cache == null ? metadata : remember(location, metadata, json);
   }
 
   /**
@@ -93,13 +127,10 @@ public class TableMetadataCache {
    * removed behind the catalog's back fails as reading it would, with the store's own error.
    */
   public void requirePresent(String location) {
-    boolean present =
-        io instanceof GuardedFileIO guarded
-            ? guarded.exists(location)
-            : io.newInputFile(location).exists();
-    if (!present) {
+    if (!files.exists(location)) {
       if (cache != null) {
         cache.invalidate(location);
+        packed.invalidate(location);
       }
       parse(location); // throws the store's not-found error, as an uncached load does
     }
@@ -116,27 +147,32 @@ public class TableMetadataCache {
     }
     try {
       String json = TableMetadataParser.toJson(metadata);
-      remember(location, TableMetadataParser.fromJson(location, json), json.length());
+      remember(location, TableMetadataParser.fromJson(location, json), json);
     } catch (RuntimeException e) {
       LOG.debugf(e, "Not caching %s", location);
     }
   }
 
-  private TableMetadata remember(String location, TableMetadata metadata, int jsonLength) {
-    int weight = (int) Math.min(Integer.MAX_VALUE, (long) jsonLength * BYTES_PER_JSON_CHAR);
-    cache.put(location, new Parsed(metadata, weight));
+  private TableMetadata remember(String location, TableMetadata metadata, String json) {
+    cache.put(location, new Parsed(metadata, parsedWeight(json)));
+    packed.put(location, PackedMetadata.pack(json));
     return metadata;
   }
 
+  private static int parsedWeight(String json) {
+    return (int) Math.min(Integer.MAX_VALUE, (long) json.length() * BYTES_PER_JSON_CHAR);
+  }
+
   /** The file's JSON text, uncompressed as {@link TableMetadataParser#read} would. */
-  private static String json(InputFile file) {
-    boolean gzip =
-        TableMetadataParser.Codec.fromFileName(file.location()) == TableMetadataParser.Codec.GZIP;
-    try (InputStream raw = file.newStream();
-        InputStream in = gzip ? new GZIPInputStream(raw) : raw) {
+  private String json(String location) {
+    byte[] bytes = files.readAll(location);
+    if (TableMetadataParser.Codec.fromFileName(location) != TableMetadataParser.Codec.GZIP) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new RuntimeIOException(e, "Failed to read file: %s", file.location());
+      throw new RuntimeIOException(e, "Failed to read file: %s", location);
     }
   }
 }

@@ -21,7 +21,8 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
  * locations. Every check above it should already have refused anything else; this makes a missed
  * check fail closed instead of touching a foreign file.
  */
-public class GuardedFileIO implements FileIO, SupportsPrefixOperations, SupportsBulkOperations {
+public class GuardedFileIO
+    implements FileIO, SupportsPrefixOperations, SupportsBulkOperations, MetadataFileReads {
   private final FileIO delegate;
   private final Supplier<StoragePolicy> policy;
 
@@ -44,11 +45,21 @@ public class GuardedFileIO implements FileIO, SupportsPrefixOperations, Supports
    * Whether the file at {@code path} is there, asked the cheapest way the storage allows; for the
    * per-load check that a table's metadata file was not removed behind the catalog's back.
    */
+  @Override
   public boolean exists(String path) {
     String checked = readable(path);
     return delegate instanceof StorageFileIO storage
         ? storage.exists(checked)
         : delegate.newInputFile(checked).exists();
+  }
+
+  /** All of the file's bytes, read the cheapest way the storage allows. */
+  @Override
+  public byte[] readAll(String path) {
+    String checked = readable(path);
+    return delegate instanceof StorageFileIO storage
+        ? storage.readAll(checked)
+        : MetadataFileReads.bytes(delegate.newInputFile(checked));
   }
 
   @Override

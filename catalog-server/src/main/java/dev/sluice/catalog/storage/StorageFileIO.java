@@ -19,25 +19,34 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
 public class StorageFileIO implements FileIO, SupportsPrefixOperations, SupportsBulkOperations {
   private final FileIO s3;
   private final LocalFileIO local;
-  private final S3PresenceProbe probe;
+  private final S3PresignedRequests presigned;
 
   public StorageFileIO(FileIO s3, LocalFileIO local) {
     this(s3, local, null);
   }
 
-  StorageFileIO(FileIO s3, LocalFileIO local, S3PresenceProbe probe) {
+  StorageFileIO(FileIO s3, LocalFileIO local, S3PresignedRequests presigned) {
     this.s3 = s3;
     this.local = local;
-    this.probe = probe;
+    this.presigned = presigned;
   }
 
-  /** Whether a file is there: on S3 through the probe when there is one, else as a HEAD. */
+  /** Whether a file is there: on S3 by a presigned HEAD when possible, else as a HEAD. */
   public boolean exists(String path) {
     FileIO io = forLocation(path);
-    if (io == s3 && probe != null) {
-      return probe.exists(path, () -> s3.newInputFile(path).exists());
+    if (io == s3 && presigned != null) {
+      return presigned.exists(path, () -> s3.newInputFile(path).exists());
     }
     return io.newInputFile(path).exists();
+  }
+
+  /** All of a file's bytes: on S3 by a presigned GET when possible, else through its stream. */
+  public byte[] readAll(String path) {
+    FileIO io = forLocation(path);
+    if (io == s3 && presigned != null) {
+      return presigned.read(path, () -> MetadataFileReads.bytes(s3.newInputFile(path)));
+    }
+    return MetadataFileReads.bytes(io.newInputFile(path));
   }
 
   FileIO forLocation(String location) {
@@ -107,8 +116,8 @@ public class StorageFileIO implements FileIO, SupportsPrefixOperations, Supports
 
   @Override
   public void close() {
-    if (probe != null) {
-      probe.close();
+    if (presigned != null) {
+      presigned.close();
     }
     if (s3 != null) {
       s3.close();

@@ -36,7 +36,7 @@ public class StorageProducer {
   @ApplicationScoped
   GuardedFileIO storageFileIO(S3Config config, StoragePolicies policies, MeterRegistry registry) {
     return new GuardedFileIO(
-        new StorageFileIO(s3(config), new LocalFileIO(), presenceProbe(config, registry)),
+        new StorageFileIO(s3(config), new LocalFileIO(), presignedRequests(config, registry)),
         policies::current);
   }
 
@@ -71,30 +71,33 @@ public class StorageProducer {
             .forcePathStyle(pathStyle)
             // S3-compatible servers differ in checksum support; send them only when required
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(
+                override -> override.addExecutionInterceptor(new NoExpectContinue()));
     if (endpoint != null) {
       builder.endpointOverride(URI.create(endpoint));
     }
     return builder.credentialsProvider(credentials(accessKey, secretKey));
   }
 
-  /** The per-load presence check on S3, signed with the same settings as the file IO's client. */
-  private static S3PresenceProbe presenceProbe(S3Config config, MeterRegistry registry) {
+  /** The per-load presence check and metadata reads on S3, signed as the file IO's client signs. */
+  private static S3PresignedRequests presignedRequests(S3Config config, MeterRegistry registry) {
     String checks = "sluice.storage.presence.checks";
-    String description = "Checks that a table's metadata file is still in the object store";
-    Counter answered =
-        Counter.builder(checks)
-            .description(description)
-            .tag("by", "presigned-head")
-            .register(registry);
-    Counter passedOn =
-        Counter.builder(checks).description(description).tag("by", "sdk").register(registry);
+    String checked = "Checks that a table's metadata file is still in the object store";
+    String reads = "sluice.storage.metadata.reads";
+    String read = "Table metadata files read from the object store";
+    S3PresignedRequests.Counters counters =
+        new S3PresignedRequests.Counters(
+            counter(registry, checks, checked, "presigned-head")::increment,
+            counter(registry, checks, checked, "sdk")::increment,
+            counter(registry, reads, read, "presigned-get")::increment,
+            counter(registry, reads, read, "sdk")::increment);
     String endpoint = config.endpoint().orElse(null);
     String region = config.region();
     boolean pathStyle = config.pathStyleAccess();
     AwsCredentialsProvider credentials =
         credentials(config.accessKeyId().orElse(null), config.secretAccessKey().orElse(null));
-    return new S3PresenceProbe(
+    return new S3PresignedRequests(
         () -> {
           S3Presigner.Builder builder =
               S3Presigner.builder()
@@ -107,13 +110,17 @@ public class StorageProducer {
           }
           return builder.build();
         },
-        // short: a store that does not answer the probe at once is asked through the SDK client
+        // short: a store that does not answer at once is asked through the SDK client
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))
             .socketTimeout(Duration.ofSeconds(5))
             .build(),
-        answered::increment,
-        passedOn::increment);
+        counters);
+  }
+
+  private static Counter counter(
+      MeterRegistry registry, String name, String description, String by) {
+    return Counter.builder(name).description(description).tag("by", by).register(registry);
   }
 
   private static AwsCredentialsProvider credentials(String accessKey, String secretKey) {

@@ -347,12 +347,16 @@ class ReplicasIT {
     assertThat(file).exists();
     Map<SluiceServer, Double> sdkBefore = new HashMap<>();
     Map<SluiceServer, Double> probedBefore = new HashMap<>();
+    Map<SluiceServer, Double> readBefore = new HashMap<>();
     for (SluiceServer replica : List.of(a, b)) {
       assertThat(load(replica, path, null).statusCode()).isEqualTo(200);
       assertThat(load(replica, path, etag).statusCode()).isEqualTo(304);
       sdkBefore.put(replica, presenceChecks(replica, "sdk"));
       probedBefore.put(replica, presenceChecks(replica, "presigned-head"));
+      readBefore.put(replica, metadataReads(replica, "presigned-get"));
     }
+    // B had never seen the file: its first load read it, by one presigned GET
+    assertThat(readBefore.get(b)).isGreaterThanOrEqualTo(1);
 
     // removed behind the catalog's back, as an operator's mistake or a rogue job would
     Path aside = file.resolveSibling("aside.json");
@@ -380,6 +384,9 @@ class ReplicasIT {
       assertThat(presenceChecks(replica, "presigned-head") - probedBefore.get(replica))
           .isGreaterThanOrEqualTo(3);
       assertThat(presenceChecks(replica, "sdk")).isEqualTo(sdkBefore.get(replica));
+      // the refused loads forgot the file, so the first load after it came back read it again
+      assertThat(metadataReads(replica, "presigned-get") - readBefore.get(replica))
+          .isGreaterThanOrEqualTo(1);
     }
   }
 
@@ -397,11 +404,20 @@ class ReplicasIT {
 
   /** The replica's count of metadata presence checks answered {@code by} one way. */
   private static double presenceChecks(SluiceServer replica, String by) throws Exception {
+    return counter(replica, "sluice_storage_presence_checks_total", by);
+  }
+
+  /** The replica's count of metadata files read {@code by} one way. */
+  private static double metadataReads(SluiceServer replica, String by) throws Exception {
+    return counter(replica, "sluice_storage_metadata_reads_total", by);
+  }
+
+  private static double counter(SluiceServer replica, String name, String by) throws Exception {
     String tag = "by=\"" + by + "\"";
     return get(replica, "/q/metrics")
         .body()
         .lines()
-        .filter(line -> line.startsWith("sluice_storage_presence_checks_total{"))
+        .filter(line -> line.startsWith(name + "{"))
         .filter(line -> line.contains(tag))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();

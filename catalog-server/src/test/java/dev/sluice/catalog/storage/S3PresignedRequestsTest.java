@@ -2,10 +2,12 @@ package dev.sluice.catalog.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -23,8 +26,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** The probe against a scripted HTTP client: which answers it takes, and which it passes on. */
-class S3PresenceProbeTest {
+/**
+ * Presigned requests against a scripted HTTP client: which answers they take, and which they pass
+ * on.
+ */
+class S3PresignedRequestsTest {
   private static final String FILE =
       "s3://lake/sales/orders/metadata/00001-a b+c%d-é.metadata.json";
 
@@ -33,6 +39,8 @@ class S3PresenceProbeTest {
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger passedOn = new AtomicInteger();
   private final AtomicInteger sdkAsked = new AtomicInteger();
+  private final AtomicInteger read = new AtomicInteger();
+  private final AtomicInteger readPassedOn = new AtomicInteger();
   private final S3Presigner real =
       S3Presigner.builder()
           .region(Region.US_EAST_1)
@@ -55,7 +63,7 @@ class S3PresenceProbeTest {
             getClass().getClassLoader(),
             new Class<?>[] {S3Presigner.class},
             (proxy, method, args) -> {
-              if (method.getName().equals("presignHeadObject")) {
+              if (method.getName().startsWith("presign")) {
                 presigned.incrementAndGet();
               }
               try {
@@ -78,9 +86,14 @@ class S3PresenceProbeTest {
               if (answer instanceof IOException e) {
                 throw e;
               }
-              return HttpExecuteResponse.builder()
-                  .response(SdkHttpResponse.builder().statusCode((Integer) answer).build())
-                  .build();
+              int status = answer instanceof Integer code ? code : 200;
+              HttpExecuteResponse.Builder response =
+                  HttpExecuteResponse.builder()
+                      .response(SdkHttpResponse.builder().statusCode(status).build());
+              if (answer instanceof byte[] body) {
+                response.responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)));
+              }
+              return response.build();
             }
 
             @Override
@@ -92,9 +105,15 @@ class S3PresenceProbeTest {
         public void close() {}
       };
 
-  private final S3PresenceProbe probe =
-      new S3PresenceProbe(
-          this::counting, http, answered::incrementAndGet, passedOn::incrementAndGet);
+  private final S3PresignedRequests probe =
+      new S3PresignedRequests(
+          this::counting,
+          http,
+          new S3PresignedRequests.Counters(
+              answered::incrementAndGet,
+              passedOn::incrementAndGet,
+              read::incrementAndGet,
+              readPassedOn::incrementAndGet));
 
   private boolean exists(String location, boolean sdkAnswer) {
     return probe.exists(
@@ -148,5 +167,47 @@ class S3PresenceProbeTest {
     assertThat(sent).isEmpty();
     assertThat(sdkAsked).hasValue(2);
     assertThat(passedOn).hasValue(2);
+  }
+
+  private byte[] read(String location, String sdkAnswer) {
+    return probe.read(
+        location,
+        () -> {
+          sdkAsked.incrementAndGet();
+          return sdkAnswer.getBytes(StandardCharsets.UTF_8);
+        });
+  }
+
+  @Test
+  void aFileIsReadByOnePresignedGetSignedForThatRead() {
+    byte[] json = "{\"format-version\":2,\"doc\":\"é\"}".getBytes(StandardCharsets.UTF_8);
+    next = json;
+    assertThat(read(FILE, "from the sdk")).isEqualTo(json);
+    assertThat(read(FILE, "from the sdk")).isEqualTo(json);
+
+    assertThat(sdkAsked).hasValue(0);
+    assertThat(read).hasValue(2);
+    assertThat(presigned).as("a GET's URL serves one read").hasValue(2);
+    HttpExecuteRequest get = sent.get(0);
+    assertThat(get.httpRequest().method()).isEqualTo(SdkHttpMethod.GET);
+    assertThat(get.httpRequest().getUri().toString())
+        .startsWith("http://127.0.0.1:9/lake/sales/orders/metadata/00001-a%20b%2Bc%25d-%C3%A9")
+        .contains("X-Amz-Signature=");
+  }
+
+  @Test
+  void aGetAnsweredOtherwiseThanWithItsBytesIsReadThroughTheSdk() {
+    // 404 too: the caller must see the store's own not-found error, which the SDK raises
+    for (Object answer :
+        List.<Object>of(404, 403, 500, 301, 200, new IOException("reset by peer"))) {
+      next = answer instanceof Integer code && code == 200 ? null : answer;
+      assertThat(read(FILE, "from the sdk"))
+          .as("answer %s", answer)
+          .isEqualTo("from the sdk".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(read("s3://lake", "no key")).isEqualTo("no key".getBytes(StandardCharsets.UTF_8));
+    assertThat(sdkAsked).hasValue(7);
+    assertThat(readPassedOn).hasValue(7);
+    assertThat(read).hasValue(0);
   }
 }

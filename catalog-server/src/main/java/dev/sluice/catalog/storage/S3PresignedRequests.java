@@ -1,0 +1,215 @@
+package dev.sluice.catalog.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.presigner.PresignedRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedHeadObjectRequest;
+
+/**
+ * The catalog's two hot requests to S3, a metadata file's presence (on every table load) and its
+ * bytes (when it is not in memory), as plain HTTP requests of presigned URLs. Through the SDK's
+ * client each request runs the endpoint rules, the interceptors, the signer and the response
+ * unmarshalling, which on the load path cost more than the exchange itself. A HEAD's URL is kept
+ * for a while and reused, so those costs are paid once per file while it is valid; a GET's URL is
+ * signed for one read, as a file is read once and then kept in memory.
+ *
+ * <p>Only plain answers are taken: 200 (there, and for a GET its bytes) and, for a HEAD, 404 (not
+ * there). Anything else (a refused or expired signature, a server error, an I/O failure, a
+ * presigning failure, and a GET's 404, whose error the caller must see as the store reports it) is
+ * asked again through the SDK's client, which retries as it always does and raises the store's own
+ * error.
+ */
+final class S3PresignedRequests implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(S3PresignedRequests.class);
+
+  /** How long a presigned URL is valid; it is used for less, so it never expires in flight. */
+  static final Duration VALIDITY = Duration.ofMinutes(15);
+
+  private static final Duration REUSE = VALIDITY.minus(Duration.ofMinutes(2));
+  private static final int URLS = 20_000;
+
+  /** What each request's outcome counts. */
+  record Counters(
+      Runnable headAnswered, Runnable headPassedOn, Runnable getAnswered, Runnable getPassedOn) {
+    Counters {
+      requireNonNull(headAnswered, "headAnswered");
+      requireNonNull(headPassedOn, "headPassedOn");
+      requireNonNull(getAnswered, "getAnswered");
+      requireNonNull(getPassedOn, "getPassedOn");
+    }
+  }
+
+  private final Supplier<S3Presigner> presigners;
+  private volatile S3Presigner presigner;
+  private final SdkHttpClient http;
+  private final Counters counters;
+  private final Cache<String, PresignedHeadObjectRequest> heads =
+      Caffeine.newBuilder().maximumSize(URLS).expireAfterWrite(REUSE).build();
+
+  /**
+   * @param presigners builds, on first use, a presigner for the same endpoint, region and
+   *     credentials as the SDK client; asked once
+   * @param http sends the requests; its connections are kept alive between them
+   * @param counters counts requests answered here and passed on to the SDK's client
+   */
+  S3PresignedRequests(Supplier<S3Presigner> presigners, SdkHttpClient http, Counters counters) {
+    this.presigners = presigners;
+    this.http = http;
+    this.counters = counters;
+  }
+
+  /**
+   * Whether the object at {@code location} exists; {@code sdk} is the SDK client's own answer,
+   * asked whenever the HEAD's is not a plain yes or no.
+   */
+  boolean exists(String location, BooleanSupplier sdk) {
+    Optional<Boolean> answer = head(location);
+    if (answer.isPresent()) {
+      counters.headAnswered().run();
+      return answer.get();
+    }
+    heads.invalidate(location);
+    counters.headPassedOn().run();
+    return sdk.getAsBoolean();
+  }
+
+  /**
+   * The bytes of the object at {@code location}; {@code sdk} reads them through the SDK's client
+   * whenever the GET's answer is not a plain 200.
+   */
+  byte[] read(String location, Supplier<byte[]> sdk) {
+    Optional<byte[]> bytes = get(location);
+    if (bytes.isPresent()) {
+      counters.getAnswered().run();
+      return bytes.get();
+    }
+    counters.getPassedOn().run();
+    return sdk.get();
+  }
+
+  private Optional<Boolean> head(String location) {
+    PresignedHeadObjectRequest presigned;
+    try {
+      presigned = heads.get(location, this::presignHead);
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "Could not presign a HEAD of %s", location);
+      return Optional.empty();
+    }
+    try {
+      HttpExecuteResponse response = send(presigned);
+      close(response);
+      return switch (response.httpResponse().statusCode()) {
+        case 200 -> Optional.of(true);
+        case 404 -> Optional.of(false);
+        default -> Optional.empty();
+      };
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf(e, "A presigned HEAD of %s failed", location);
+      return Optional.empty();
+    }
+  }
+
+  private Optional<byte[]> get(String location) {
+    PresignedRequest presigned;
+    try {
+      ObjectKey object = ObjectKey.of(location);
+      presigned =
+          presigner()
+              .presignGetObject(
+                  request ->
+                      request
+                          .signatureDuration(VALIDITY)
+                          .getObjectRequest(get -> get.bucket(object.bucket()).key(object.key())));
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "Could not presign a GET of %s", location);
+      return Optional.empty();
+    }
+    try {
+      HttpExecuteResponse response = send(presigned);
+      if (response.httpResponse().statusCode() != 200 || response.responseBody().isEmpty()) {
+        close(response);
+        return Optional.empty();
+      }
+      try (InputStream body = response.responseBody().get()) {
+        return Optional.of(body.readAllBytes());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf(e, "A presigned GET of %s failed", location);
+      return Optional.empty();
+    }
+  }
+
+  private HttpExecuteResponse send(PresignedRequest presigned) throws IOException {
+    return http.prepareRequest(
+            HttpExecuteRequest.builder().request(presigned.httpRequest()).build())
+        .call();
+  }
+
+  /** Hands the connection back to be reused. */
+  private static void close(HttpExecuteResponse response) throws IOException {
+    Optional<? extends InputStream> body = response.responseBody();
+    if (body.isPresent()) {
+      body.get().close();
+    }
+  }
+
+  private PresignedHeadObjectRequest presignHead(String location) {
+    ObjectKey object = ObjectKey.of(location);
+    return presigner()
+        .presignHeadObject(
+            request ->
+                request
+                    .signatureDuration(VALIDITY)
+                    .headObjectRequest(head -> head.bucket(object.bucket()).key(object.key())));
+  }
+
+  /** Bucket and key as S3FileIO reads them: the key is everything after the bucket, literally. */
+  private record ObjectKey(String bucket, String key) {
+    static ObjectKey of(String location) {
+      int start = location.indexOf("://");
+      int slash = start < 0 ? -1 : location.indexOf('/', start + 3);
+      if (slash < 0 || slash == location.length() - 1) {
+        throw new IllegalArgumentException("Not an object location: " + location);
+      }
+      return new ObjectKey(location.substring(start + 3, slash), location.substring(slash + 1));
+    }
+  }
+
+  private S3Presigner presigner() {
+    S3Presigner built = presigner;
+    if (built == null) {
+      synchronized (this) {
+        built = presigner;
+        if (built == null) {
+          built = requireNonNull(presigners.get(), "presigner");
+          presigner = built;
+        }
+      }
+    }
+    return built;
+  }
+
+  @Override
+  public void close() {
+    heads.invalidateAll();
+    http.close();
+    synchronized (this) {
+      if (presigner != null) {
+        presigner.close();
+      }
+    }
+  }
+}
