@@ -1,10 +1,20 @@
 package dev.sluice.catalog.catalog;
 
 import dev.sluice.catalog.persistence.CatalogEntity.Kind;
+import dev.sluice.catalog.storage.MetadataFiles;
 import dev.sluice.zones.StorageLocation;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
 import org.apache.iceberg.BaseMetastoreTableOperations;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.FileIO;
@@ -19,6 +29,14 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   private final SluiceCatalog.CommitCheck check;
   private final SluiceCatalog.CommitObserver commits;
   private final TableMetadataCache metadataCache;
+  private final MetadataFiles files;
+
+  /**
+   * The JSON of the last metadata file this instance wrote, for the cache: never serialised twice.
+   */
+  private WrittenJson lastWritten;
+
+  private record WrittenJson(String location, String json) {}
 
   SluiceTableOperations(
       PointerCommit pointers,
@@ -33,6 +51,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     this.check = check;
     this.commits = commits;
     this.io = io;
+    this.files = io instanceof MetadataFiles direct ? direct : MetadataFiles.of(io);
     this.metadataCache = metadataCache;
     this.locations = locations;
     this.identifier = identifier;
@@ -96,9 +115,54 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     return current();
   }
 
+  /**
+   * Writes the next metadata file as Iceberg's own operations name and write it (the version, a
+   * UUID, the compression codec's extension; the JSON compact rather than indented), in one request
+   * to the store: on S3 a presigned PUT instead of the SDK's staged upload.
+   */
+  @Override
+  protected String writeNewMetadata(TableMetadata metadata, int newVersion) {
+    String codec =
+        metadata.property(
+            TableProperties.METADATA_COMPRESSION, TableProperties.METADATA_COMPRESSION_DEFAULT);
+    String location =
+        metadataFileLocation(
+            metadata,
+            String.format(
+                Locale.ROOT,
+                "%05d-%s%s",
+                newVersion,
+                UUID.randomUUID(),
+                TableMetadataParser.getFileExtension(codec)));
+    String json = TableMetadataParser.toJson(metadata);
+    files.writeAll(location, encoded(location, json));
+    lastWritten = new WrittenJson(location, json);
+    return location;
+  }
+
+  /** The file's bytes: its JSON in UTF-8, gzipped when its name says so. */
+  private static byte[] encoded(String location, String json) {
+    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    if (TableMetadataParser.Codec.fromFileName(location) != TableMetadataParser.Codec.GZIP) {
+      return utf8;
+    }
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream(utf8.length / 4 + 64);
+    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+      out.write(utf8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return gzipped.toByteArray();
+  }
+
   /** Tells the cache of a metadata file this server wrote and a pointer now names. */
   void committed(String metadataLocation, TableMetadata metadata) {
-    metadataCache.written(metadataLocation, metadata);
+    WrittenJson written = lastWritten;
+    if (written != null && written.location().equals(metadataLocation)) {
+      metadataCache.written(metadataLocation, written.json());
+    } else {
+      metadataCache.written(metadataLocation, metadata);
+    }
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.sluice.catalog.catalog;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.catalog.storage.GuardedFileIO;
-import dev.sluice.catalog.storage.MetadataFileReads;
+import dev.sluice.catalog.storage.MetadataFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -37,7 +37,7 @@ public class TableMetadataCache {
 
   private static final Logger LOG = Logger.getLogger(TableMetadataCache.class);
 
-  private final MetadataFileReads files;
+  private final MetadataFiles files;
   private final Cache<String, Parsed> cache;
   private final Cache<String, PackedMetadata> packed;
 
@@ -48,7 +48,7 @@ public class TableMetadataCache {
     this(io, config.metadataCacheBytes());
   }
 
-  TableMetadataCache(MetadataFileReads files, long maxBytes) {
+  TableMetadataCache(MetadataFiles files, long maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException(
           "sluice.catalog.metadata-cache-bytes must be 0 (off) or more, not " + maxBytes);
@@ -145,8 +145,22 @@ public class TableMetadataCache {
     if (cache == null) {
       return;
     }
+    String json;
     try {
-      String json = TableMetadataParser.toJson(metadata);
+      json = TableMetadataParser.toJson(metadata);
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "Not caching %s", location);
+      return;
+    }
+    written(location, json);
+  }
+
+  /** Like {@link #written(String, TableMetadata)}, from the JSON the file was written with. */
+  public void written(String location, String json) {
+    if (cache == null) {
+      return;
+    }
+    try {
       remember(location, TableMetadataParser.fromJson(location, json), json);
     } catch (RuntimeException e) {
       LOG.debugf(e, "Not caching %s", location);

@@ -22,7 +22,7 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
  * check fail closed instead of touching a foreign file.
  */
 public class GuardedFileIO
-    implements FileIO, SupportsPrefixOperations, SupportsBulkOperations, MetadataFileReads {
+    implements FileIO, SupportsPrefixOperations, SupportsBulkOperations, MetadataFiles {
   private final FileIO delegate;
   private final Supplier<StoragePolicy> policy;
 
@@ -59,7 +59,18 @@ public class GuardedFileIO
     String checked = readable(path);
     return delegate instanceof StorageFileIO storage
         ? storage.readAll(checked)
-        : MetadataFileReads.bytes(delegate.newInputFile(checked));
+        : MetadataFiles.bytes(delegate.newInputFile(checked));
+  }
+
+  /** Writes the whole file, the cheapest way the storage allows. */
+  @Override
+  public void writeAll(String path, byte[] bytes) {
+    String checked = managed("write", path);
+    if (delegate instanceof StorageFileIO storage) {
+      storage.writeAll(checked, bytes);
+    } else {
+      MetadataFiles.write(delegate.newOutputFile(checked), bytes);
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -15,22 +16,24 @@ import software.amazon.awssdk.awscore.presigner.PresignedRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedHeadObjectRequest;
 
 /**
- * The catalog's two hot requests to S3, a metadata file's presence (on every table load) and its
- * bytes (when it is not in memory), as plain HTTP requests of presigned URLs. Through the SDK's
- * client each request runs the endpoint rules, the interceptors, the signer and the response
- * unmarshalling, which on the load path cost more than the exchange itself. A HEAD's URL is kept
- * for a while and reused, so those costs are paid once per file while it is valid; a GET's URL is
- * signed for one read, as a file is read once and then kept in memory.
+ * The catalog's hot requests to S3, a metadata file's presence (on every table load), its bytes
+ * (when it is not in memory) and its writing (on every commit), as plain HTTP requests of presigned
+ * URLs. Through the SDK's client each request runs the endpoint rules, the interceptors, the
+ * signer, its metrics and the response unmarshalling, which cost more CPU than the exchange itself.
+ * A HEAD's URL is kept for a while and reused, so those costs are paid once per file while it is
+ * valid; a GET's or a PUT's URL is signed for that one request.
  *
- * <p>Only plain answers are taken: 200 (there, and for a GET its bytes) and, for a HEAD, 404 (not
- * there). Anything else (a refused or expired signature, a server error, an I/O failure, a
- * presigning failure, and a GET's 404, whose error the caller must see as the store reports it) is
- * asked again through the SDK's client, which retries as it always does and raises the store's own
- * error.
+ * <p>Only plain answers are taken: 200 (there, for a GET its bytes, for a PUT written) and, for a
+ * HEAD, 404 (not there). Anything else (a refused or expired signature, a server error, an I/O
+ * failure, a presigning failure, and a GET's 404, whose error the caller must see as the store
+ * reports it) is asked again through the SDK's client, which retries as it always does and raises
+ * the store's own error. A PUT asked again writes the same bytes under the same name, so a first
+ * one that reached the store after all changes nothing.
  */
 final class S3PresignedRequests implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(S3PresignedRequests.class);
@@ -43,12 +46,19 @@ final class S3PresignedRequests implements AutoCloseable {
 
   /** What each request's outcome counts. */
   record Counters(
-      Runnable headAnswered, Runnable headPassedOn, Runnable getAnswered, Runnable getPassedOn) {
+      Runnable headAnswered,
+      Runnable headPassedOn,
+      Runnable getAnswered,
+      Runnable getPassedOn,
+      Runnable putAnswered,
+      Runnable putPassedOn) {
     Counters {
       requireNonNull(headAnswered, "headAnswered");
       requireNonNull(headPassedOn, "headPassedOn");
       requireNonNull(getAnswered, "getAnswered");
       requireNonNull(getPassedOn, "getPassedOn");
+      requireNonNull(putAnswered, "putAnswered");
+      requireNonNull(putPassedOn, "putPassedOn");
     }
   }
 
@@ -98,6 +108,58 @@ final class S3PresignedRequests implements AutoCloseable {
     }
     counters.getPassedOn().run();
     return sdk.get();
+  }
+
+  /**
+   * Writes {@code bytes} as the whole object at {@code location}; {@code sdk} writes them through
+   * the SDK's client whenever the PUT's answer is not a plain 200.
+   */
+  void write(String location, byte[] bytes, Runnable sdk) {
+    if (put(location, bytes)) {
+      counters.putAnswered().run();
+      return;
+    }
+    counters.putPassedOn().run();
+    sdk.run();
+  }
+
+  private boolean put(String location, byte[] bytes) {
+    PresignedRequest presigned;
+    try {
+      ObjectKey object = ObjectKey.of(location);
+      presigned =
+          presigner()
+              .presignPutObject(
+                  request ->
+                      request
+                          .signatureDuration(VALIDITY)
+                          .putObjectRequest(put -> put.bucket(object.bucket()).key(object.key())));
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "Could not presign a PUT of %s", location);
+      return false;
+    }
+    try {
+      SdkHttpFullRequest request =
+          SdkHttpFullRequest.builder()
+              .method(presigned.httpRequest().method())
+              .uri(presigned.httpRequest().getUri())
+              .headers(presigned.httpRequest().headers())
+              .putHeader("Content-Length", String.valueOf(bytes.length))
+              .contentStreamProvider(() -> new ByteArrayInputStream(bytes))
+              .build();
+      HttpExecuteResponse response =
+          http.prepareRequest(
+                  HttpExecuteRequest.builder()
+                      .request(request)
+                      .contentStreamProvider(request.contentStreamProvider().orElseThrow())
+                      .build())
+              .call();
+      close(response);
+      return response.httpResponse().statusCode() == 200;
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf(e, "A presigned PUT of %s failed", location);
+      return false;
+    }
   }
 
   private Optional<Boolean> head(String location) {

@@ -44,9 +44,19 @@ public class StorageFileIO implements FileIO, SupportsPrefixOperations, Supports
   public byte[] readAll(String path) {
     FileIO io = forLocation(path);
     if (io == s3 && presigned != null) {
-      return presigned.read(path, () -> MetadataFileReads.bytes(s3.newInputFile(path)));
+      return presigned.read(path, () -> MetadataFiles.bytes(s3.newInputFile(path)));
     }
-    return MetadataFileReads.bytes(io.newInputFile(path));
+    return MetadataFiles.bytes(io.newInputFile(path));
+  }
+
+  /** Writes a whole file: on S3 by a presigned PUT when possible, else through its stream. */
+  public void writeAll(String path, byte[] bytes) {
+    FileIO io = forLocation(path);
+    if (io == s3 && presigned != null) {
+      presigned.write(path, bytes, () -> MetadataFiles.write(s3.newOutputFile(path), bytes));
+    } else {
+      MetadataFiles.write(io.newOutputFile(path), bytes);
+    }
   }
 
   FileIO forLocation(String location) {

@@ -86,12 +86,16 @@ public class StorageProducer {
     String checked = "Checks that a table's metadata file is still in the object store";
     String reads = "sluice.storage.metadata.reads";
     String read = "Table metadata files read from the object store";
+    String writes = "sluice.storage.metadata.writes";
+    String written = "Table metadata files written to the object store";
     S3PresignedRequests.Counters counters =
         new S3PresignedRequests.Counters(
             counter(registry, checks, checked, "presigned-head")::increment,
             counter(registry, checks, checked, "sdk")::increment,
             counter(registry, reads, read, "presigned-get")::increment,
-            counter(registry, reads, read, "sdk")::increment);
+            counter(registry, reads, read, "sdk")::increment,
+            counter(registry, writes, written, "presigned-put")::increment,
+            counter(registry, writes, written, "sdk")::increment);
     String endpoint = config.endpoint().orElse(null);
     String region = config.region();
     boolean pathStyle = config.pathStyleAccess();

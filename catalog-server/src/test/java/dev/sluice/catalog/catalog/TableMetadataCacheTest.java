@@ -3,7 +3,7 @@ package dev.sluice.catalog.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.catalog.storage.MetadataFileReads;
+import dev.sluice.catalog.storage.MetadataFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +126,7 @@ class TableMetadataCacheTest {
       locations.add(write(io, i));
     }
     // a quarter (64 KiB) holds about 20 parsed tables; the packed tier holds all 200
-    TableMetadataCache cache = new TableMetadataCache(MetadataFileReads.of(io), 256 * 1024);
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 256 * 1024);
     for (String location : locations) {
       cache.read(location);
     }
@@ -151,7 +151,7 @@ class TableMetadataCacheTest {
     for (int i = 0; i < 100; i++) {
       locations.add(write(io, i));
     }
-    TableMetadataCache cache = new TableMetadataCache(MetadataFileReads.of(io), 256 * 1024);
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 256 * 1024);
     locations.forEach(cache::read);
     io.deleteFile(locations.get(0));
 
@@ -167,7 +167,7 @@ class TableMetadataCacheTest {
   void aCommittedFileIsServedWithoutARead() {
     CountingFileIO io = new CountingFileIO();
     String location = write(io, 1);
-    TableMetadataCache cache = new TableMetadataCache(MetadataFileReads.of(io), 1024 * 1024);
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1024 * 1024);
     TableMetadata metadata = TableMetadataParser.read(io, location);
     int before = io.reads.get();
 
@@ -181,7 +181,7 @@ class TableMetadataCacheTest {
   void aCacheOfZeroBytesReadsEveryTime() {
     CountingFileIO io = new CountingFileIO();
     String location = write(io, 1);
-    TableMetadataCache cache = new TableMetadataCache(MetadataFileReads.of(io), 0);
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 0);
     cache.read(location);
     cache.read(location);
     assertThat(io.reads).hasValue(2);

@@ -124,4 +124,30 @@ class MetadataCacheTest {
     conditional.then().statusCode(200);
     assertThat(conditional.header("ETag")).isNotEqualTo(etag);
   }
+
+  @Test
+  void aTableAskingForGzippedMetadataGetsGzippedFilesThatLoad() throws IOException {
+    TableIdentifier table = newTable();
+    LoadTableResponse created =
+        createTable(table, Map.of("write.metadata.compression-codec", "gzip"));
+    UpdateTableRequest update =
+        new UpdateTableRequest(
+            List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
+    Response committed = api().body(json(update)).post(tablePath(table));
+    committed.then().statusCode(200);
+    String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
+
+    for (String location : List.of(created.metadataLocation(), written)) {
+      assertThat(location).endsWith(".gz.metadata.json");
+      byte[] bytes = Files.readAllBytes(local(location));
+      assertThat(bytes[0] & 0xff).as("gzip magic").isEqualTo(0x1f);
+      assertThat(bytes[1] & 0xff).as("gzip magic").isEqualTo(0x8b);
+    }
+    // as Iceberg itself reads it, and as a replica that never parsed it would
+    TableMetadata read =
+        TableMetadataParser.read(org.apache.iceberg.Files.localInput(local(written).toFile()));
+    assertThat(read.properties()).containsEntry("owner", "sales");
+    assertThat(read.uuid()).isEqualTo(created.tableMetadata().uuid());
+    assertThat(loadTable(table).tableMetadata().properties()).containsEntry("owner", "sales");
+  }
 }

@@ -41,6 +41,8 @@ class S3PresignedRequestsTest {
   private final AtomicInteger sdkAsked = new AtomicInteger();
   private final AtomicInteger read = new AtomicInteger();
   private final AtomicInteger readPassedOn = new AtomicInteger();
+  private final AtomicInteger written = new AtomicInteger();
+  private final AtomicInteger writePassedOn = new AtomicInteger();
   private final S3Presigner real =
       S3Presigner.builder()
           .region(Region.US_EAST_1)
@@ -113,7 +115,9 @@ class S3PresignedRequestsTest {
               answered::incrementAndGet,
               passedOn::incrementAndGet,
               read::incrementAndGet,
-              readPassedOn::incrementAndGet));
+              readPassedOn::incrementAndGet,
+              written::incrementAndGet,
+              writePassedOn::incrementAndGet));
 
   private boolean exists(String location, boolean sdkAnswer) {
     return probe.exists(
@@ -209,5 +213,38 @@ class S3PresignedRequestsTest {
     assertThat(sdkAsked).hasValue(7);
     assertThat(readPassedOn).hasValue(7);
     assertThat(read).hasValue(0);
+  }
+
+  @Test
+  void aFileIsWrittenByOnePresignedPutCarryingItsBytes() throws IOException {
+    byte[] json = "{\"format-version\":2,\"doc\":\"é\"}".getBytes(StandardCharsets.UTF_8);
+    AtomicInteger sdkWrites = new AtomicInteger();
+    next = 200;
+    probe.write(FILE, json, sdkWrites::incrementAndGet);
+
+    assertThat(sdkWrites).hasValue(0);
+    assertThat(written).hasValue(1);
+    HttpExecuteRequest put = sent.get(0);
+    assertThat(put.httpRequest().method()).isEqualTo(SdkHttpMethod.PUT);
+    assertThat(put.httpRequest().getUri().toString())
+        .startsWith("http://127.0.0.1:9/lake/sales/orders/metadata/00001-a%20b%2Bc%25d-%C3%A9")
+        .contains("X-Amz-Signature=");
+    assertThat(put.httpRequest().firstMatchingHeader("Content-Length"))
+        .contains(String.valueOf(json.length));
+    assertThat(put.contentStreamProvider().orElseThrow().newStream().readAllBytes())
+        .isEqualTo(json);
+  }
+
+  @Test
+  void aPutAnsweredOtherwiseThanWith200IsWrittenThroughTheSdk() {
+    AtomicInteger sdkWrites = new AtomicInteger();
+    for (Object answer : List.<Object>of(403, 404, 500, 301, new IOException("reset by peer"))) {
+      next = answer;
+      probe.write(FILE, new byte[] {1, 2, 3}, sdkWrites::incrementAndGet);
+    }
+    probe.write("s3://lake/", new byte[] {1}, sdkWrites::incrementAndGet);
+    assertThat(sdkWrites).hasValue(6);
+    assertThat(writePassedOn).hasValue(6);
+    assertThat(written).hasValue(0);
   }
 }

@@ -332,7 +332,12 @@ class ReplicasIT {
   @Order(6)
   void aMetadataFileRemovedFromTheObjectStoreFailsEveryLoadOnEveryReplicaUntilItIsBack()
       throws Exception {
+    double putBefore = metadataWrites(a, "presigned-put");
+    double sdkPutBefore = metadataWrites(a, "sdk");
     createSalesTable("probed");
+    // the new table's first metadata file went up by one presigned PUT, none through the SDK
+    assertThat(metadataWrites(a, "presigned-put") - putBefore).isGreaterThanOrEqualTo(1);
+    assertThat(metadataWrites(a, "sdk")).isEqualTo(sdkPutBefore);
     String path = "/v1/namespaces/sales/tables/probed";
     HttpResponse<String> created = send(a, "GET", path, null, 200);
     String etag = created.headers().firstValue("ETag").orElseThrow();
@@ -410,6 +415,11 @@ class ReplicasIT {
   /** The replica's count of metadata files read {@code by} one way. */
   private static double metadataReads(SluiceServer replica, String by) throws Exception {
     return counter(replica, "sluice_storage_metadata_reads_total", by);
+  }
+
+  /** The replica's count of metadata files written {@code by} one way. */
+  private static double metadataWrites(SluiceServer replica, String by) throws Exception {
+    return counter(replica, "sluice_storage_metadata_writes_total", by);
   }
 
   private static double counter(SluiceServer replica, String name, String by) throws Exception {
