@@ -117,8 +117,8 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
 
   /**
    * Writes the next metadata file as Iceberg's own operations name and write it (the version, a
-   * UUID, the compression codec's extension; the JSON compact rather than indented), in one request
-   * to the store: on S3 a presigned PUT instead of the SDK's staged upload.
+   * UUID, the compression codec's extension; the same JSON), in one request to the store: on S3 a
+   * presigned PUT instead of the SDK's upload staged in a local file.
    */
   @Override
   protected String writeNewMetadata(TableMetadata metadata, int newVersion) {

@@ -206,7 +206,13 @@ final class S3PresignedRequests implements AutoCloseable {
         return Optional.empty();
       }
       try (InputStream body = response.responseBody().get()) {
-        return Optional.of(body.readAllBytes());
+        byte[] bytes = body.readAllBytes();
+        // a body cut short ends like a whole one on this client: only a complete one is taken
+        Optional<String> length = response.httpResponse().firstMatchingHeader("Content-Length");
+        if (length.isEmpty() || !length.get().equals(String.valueOf(bytes.length))) {
+          return Optional.empty();
+        }
+        return Optional.of(bytes);
       }
     } catch (IOException | RuntimeException e) {
       LOG.debugf(e, "A presigned GET of %s failed", location);
@@ -238,12 +244,19 @@ final class S3PresignedRequests implements AutoCloseable {
                     .headObjectRequest(head -> head.bucket(object.bucket()).key(object.key())));
   }
 
-  /** Bucket and key as S3FileIO reads them: the key is everything after the bucket, literally. */
+  /**
+   * Bucket and key as S3FileIO reads them: the key is everything after the bucket, literally. A
+   * location S3FileIO would refuse (a second {@code ://}) is not presigned, so the SDK refuses it.
+   */
   private record ObjectKey(String bucket, String key) {
     static ObjectKey of(String location) {
       int start = location.indexOf("://");
       int slash = start < 0 ? -1 : location.indexOf('/', start + 3);
-      if (slash < 0 || slash == location.length() - 1) {
+      if (slash < 0
+          || slash == location.length() - 1
+          || location.indexOf("://", start + 3) >= 0
+          || location.indexOf('?') >= 0
+          || location.indexOf('#') >= 0) {
         throw new IllegalArgumentException("Not an object location: " + location);
       }
       return new ObjectKey(location.substring(start + 3, slash), location.substring(slash + 1));

@@ -148,11 +148,14 @@ class TableMetadataCacheTest {
   void aPackedFileRemovedBehindTheCatalogFailsItsLoad() {
     CountingFileIO io = new CountingFileIO();
     List<String> locations = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 3; i++) {
       locations.add(write(io, i));
     }
-    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 256 * 1024);
+    // a parsed tier (1 KiB) too small for any table: every hit is served packed
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 4 * 1024);
     locations.forEach(cache::read);
+    locations.forEach(cache::read);
+    assertThat(io.reads).as("all three served packed").hasValue(3);
     io.deleteFile(locations.get(0));
 
     assertThatThrownBy(() -> cache.read(locations.get(0))).isInstanceOf(NotFoundException.class);
@@ -161,6 +164,27 @@ class TableMetadataCacheTest {
     write(io, 0);
     cache.read(locations.get(0));
     assertThat(io.reads.get()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void gzippedFilesAreReadAsIcebergReadsThem() {
+    CountingFileIO io = new CountingFileIO();
+    TableMetadata metadata =
+        TableMetadata.newTableMetadata(
+            SCHEMA,
+            PartitionSpec.unpartitioned(),
+            SortOrder.unsorted(),
+            io.root + "t_gz",
+            Map.of("write.metadata.compression-codec", "gzip"));
+    String location = io.root + "t_gz/metadata/00000-gz.gz.metadata.json";
+    TableMetadataParser.overwrite(metadata, io.newOutputFile(location));
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1024 * 1024);
+
+    TableMetadata read = cache.read(location);
+
+    assertThat(read.uuid()).isEqualTo(metadata.uuid());
+    assertThat(read.metadataFileLocation()).isEqualTo(location);
+    assertThat(read.properties()).containsEntry("write.metadata.compression-codec", "gzip");
   }
 
   @Test

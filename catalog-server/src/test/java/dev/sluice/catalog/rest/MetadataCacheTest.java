@@ -143,7 +143,7 @@ class MetadataCacheTest {
       assertThat(bytes[0] & 0xff).as("gzip magic").isEqualTo(0x1f);
       assertThat(bytes[1] & 0xff).as("gzip magic").isEqualTo(0x8b);
     }
-    // as Iceberg itself reads it, and as a replica that never parsed it would
+    // as Iceberg itself reads it (TableMetadataCacheTest reads gzipped files through the cache)
     TableMetadata read =
         TableMetadataParser.read(org.apache.iceberg.Files.localInput(local(written).toFile()));
     assertThat(read.properties()).containsEntry("owner", "sales");

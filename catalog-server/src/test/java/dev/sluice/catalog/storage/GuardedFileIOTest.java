@@ -45,9 +45,14 @@ class GuardedFileIOTest {
           .isInstanceOf(BadRequestException.class)
           .hasMessageContaining("not under a storage root this catalog manages");
       assertThatThrownBy(() -> io.deleteFile(outside)).isInstanceOf(BadRequestException.class);
+      assertThatThrownBy(() -> io.writeAll(outside, new byte[] {1}))
+          .isInstanceOf(BadRequestException.class)
+          .hasMessageContaining("not under a storage root this catalog manages");
       assertThatThrownBy(() -> io.deleteFiles(List.of(inside, outside)))
           .isInstanceOf(BadRequestException.class);
     }
+    io.writeAll(inside, new byte[] {7, 8});
+    assertThat(io.readAll(inside)).containsExactly(7, 8);
     // a batch with one foreign path deletes nothing
     assertThat(dir.resolve("lake/t/data/f.parquet")).exists();
     assertThat(Files.exists(dir.resolve("elsewhere"))).isFalse();
@@ -63,6 +68,11 @@ class GuardedFileIOTest {
         .isInstanceOf(BadRequestException.class)
         .hasMessageContaining("'..' segment");
     assertThatThrownBy(() -> io.newInputFile("File:" + dir + "/lake/t"))
+        .isInstanceOf(BadRequestException.class);
+    assertThatThrownBy(() -> io.readAll("file:" + dir + "/lake/%2e%2e/secret"))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessageContaining("'..' segment");
+    assertThatThrownBy(() -> io.exists("file:" + dir + "/lake/%2e%2e/secret"))
         .isInstanceOf(BadRequestException.class);
   }
 }
