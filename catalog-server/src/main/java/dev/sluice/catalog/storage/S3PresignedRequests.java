@@ -12,13 +12,12 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.awscore.presigner.PresignedRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedHeadObjectRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * The catalog's hot requests to S3, a metadata file's presence (on every table load), its bytes
@@ -62,21 +61,19 @@ final class S3PresignedRequests implements AutoCloseable {
     }
   }
 
-  private final Supplier<S3Presigner> presigners;
-  private volatile S3Presigner presigner;
+  private final S3UrlSigner signer;
   private final SdkHttpClient http;
   private final Counters counters;
-  private final Cache<String, PresignedHeadObjectRequest> heads =
+  private final Cache<String, SdkHttpRequest> heads =
       Caffeine.newBuilder().maximumSize(URLS).expireAfterWrite(REUSE).build();
 
   /**
-   * @param presigners builds, on first use, a presigner for the same endpoint, region and
-   *     credentials as the SDK client; asked once
+   * @param signer presigns the requests
    * @param http sends the requests; its connections are kept alive between them
    * @param counters counts requests answered here and passed on to the SDK's client
    */
-  S3PresignedRequests(Supplier<S3Presigner> presigners, SdkHttpClient http, Counters counters) {
-    this.presigners = presigners;
+  S3PresignedRequests(S3UrlSigner signer, SdkHttpClient http, Counters counters) {
+    this.signer = signer;
     this.http = http;
     this.counters = counters;
   }
@@ -124,16 +121,9 @@ final class S3PresignedRequests implements AutoCloseable {
   }
 
   private boolean put(String location, byte[] bytes) {
-    PresignedRequest presigned;
+    SdkHttpRequest presigned;
     try {
-      ObjectKey object = ObjectKey.of(location);
-      presigned =
-          presigner()
-              .presignPutObject(
-                  request ->
-                      request
-                          .signatureDuration(VALIDITY)
-                          .putObjectRequest(put -> put.bucket(object.bucket()).key(object.key())));
+      presigned = presign(SdkHttpMethod.PUT, location);
     } catch (RuntimeException e) {
       LOG.debugf(e, "Could not presign a PUT of %s", location);
       return false;
@@ -141,9 +131,9 @@ final class S3PresignedRequests implements AutoCloseable {
     try {
       SdkHttpFullRequest request =
           SdkHttpFullRequest.builder()
-              .method(presigned.httpRequest().method())
-              .uri(presigned.httpRequest().getUri())
-              .headers(presigned.httpRequest().headers())
+              .method(presigned.method())
+              .uri(presigned.getUri())
+              .headers(presigned.headers())
               .putHeader("Content-Length", String.valueOf(bytes.length))
               .contentStreamProvider(() -> new ByteArrayInputStream(bytes))
               .build();
@@ -163,9 +153,9 @@ final class S3PresignedRequests implements AutoCloseable {
   }
 
   private Optional<Boolean> head(String location) {
-    PresignedHeadObjectRequest presigned;
+    SdkHttpRequest presigned;
     try {
-      presigned = heads.get(location, this::presignHead);
+      presigned = heads.get(location, head -> presign(SdkHttpMethod.HEAD, head));
     } catch (RuntimeException e) {
       LOG.debugf(e, "Could not presign a HEAD of %s", location);
       return Optional.empty();
@@ -185,16 +175,9 @@ final class S3PresignedRequests implements AutoCloseable {
   }
 
   private Optional<byte[]> get(String location) {
-    PresignedRequest presigned;
+    SdkHttpRequest presigned;
     try {
-      ObjectKey object = ObjectKey.of(location);
-      presigned =
-          presigner()
-              .presignGetObject(
-                  request ->
-                      request
-                          .signatureDuration(VALIDITY)
-                          .getObjectRequest(get -> get.bucket(object.bucket()).key(object.key())));
+      presigned = presign(SdkHttpMethod.GET, location);
     } catch (RuntimeException e) {
       LOG.debugf(e, "Could not presign a GET of %s", location);
       return Optional.empty();
@@ -220,10 +203,8 @@ final class S3PresignedRequests implements AutoCloseable {
     }
   }
 
-  private HttpExecuteResponse send(PresignedRequest presigned) throws IOException {
-    return http.prepareRequest(
-            HttpExecuteRequest.builder().request(presigned.httpRequest()).build())
-        .call();
+  private HttpExecuteResponse send(SdkHttpRequest presigned) throws IOException {
+    return http.prepareRequest(HttpExecuteRequest.builder().request(presigned).build()).call();
   }
 
   /** Hands the connection back to be reused. */
@@ -234,14 +215,9 @@ final class S3PresignedRequests implements AutoCloseable {
     }
   }
 
-  private PresignedHeadObjectRequest presignHead(String location) {
+  private SdkHttpRequest presign(SdkHttpMethod method, String location) {
     ObjectKey object = ObjectKey.of(location);
-    return presigner()
-        .presignHeadObject(
-            request ->
-                request
-                    .signatureDuration(VALIDITY)
-                    .headObjectRequest(head -> head.bucket(object.bucket()).key(object.key())));
+    return signer.sign(method, object.bucket(), object.key(), VALIDITY);
   }
 
   /**
@@ -263,28 +239,10 @@ final class S3PresignedRequests implements AutoCloseable {
     }
   }
 
-  private S3Presigner presigner() {
-    S3Presigner built = presigner;
-    if (built == null) {
-      synchronized (this) {
-        built = presigner;
-        if (built == null) {
-          built = requireNonNull(presigners.get(), "presigner");
-          presigner = built;
-        }
-      }
-    }
-    return built;
-  }
-
   @Override
   public void close() {
     heads.invalidateAll();
     http.close();
-    synchronized (this) {
-      if (presigner != null) {
-        presigner.close();
-      }
-    }
+    signer.close();
   }
 }

@@ -18,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -102,18 +103,22 @@ public class StorageProducer {
     AwsCredentialsProvider credentials =
         credentials(config.accessKeyId().orElse(null), config.secretAccessKey().orElse(null));
     return new S3PresignedRequests(
-        () -> {
-          S3Presigner.Builder builder =
-              S3Presigner.builder()
-                  .region(Region.of(region))
-                  .credentialsProvider(credentials)
-                  .serviceConfiguration(
-                      S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
-          if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-          }
-          return builder.build();
-        },
+        new S3UrlSigner(
+            () -> {
+              S3Presigner.Builder builder =
+                  S3Presigner.builder()
+                      .region(Region.of(region))
+                      .credentialsProvider(credentials)
+                      .serviceConfiguration(
+                          S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+              if (endpoint != null) {
+                builder.endpointOverride(URI.create(endpoint));
+              }
+              return builder.build();
+            },
+            credentials,
+            region,
+            AwsV4HttpSigner.create()),
         // short: a store that does not answer at once is asked through the SDK client
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))

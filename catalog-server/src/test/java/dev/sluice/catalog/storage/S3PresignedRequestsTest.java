@@ -21,7 +21,9 @@ import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -36,6 +38,7 @@ class S3PresignedRequestsTest {
 
   private final List<HttpExecuteRequest> sent = new ArrayList<>();
   private final AtomicInteger presigned = new AtomicInteger();
+  private final AtomicInteger signed = new AtomicInteger();
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger passedOn = new AtomicInteger();
   private final AtomicInteger sdkAsked = new AtomicInteger();
@@ -43,14 +46,9 @@ class S3PresignedRequestsTest {
   private final AtomicInteger readPassedOn = new AtomicInteger();
   private final AtomicInteger written = new AtomicInteger();
   private final AtomicInteger writePassedOn = new AtomicInteger();
-  private final S3Presigner real =
-      S3Presigner.builder()
-          .region(Region.US_EAST_1)
-          .endpointOverride(URI.create("http://127.0.0.1:9"))
-          .credentialsProvider(
-              StaticCredentialsProvider.create(AwsBasicCredentials.create("key", "secret")))
-          .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-          .build();
+  private static final StaticCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("key", "secret"));
+  private final S3Presigner real = presigner(URI.create("http://127.0.0.1:9"), true);
   private Object next = 200;
 
   /** How many bytes short of its Content-Length a GET's body ends. */
@@ -61,7 +59,36 @@ class S3PresignedRequestsTest {
     real.close();
   }
 
-  /** Counts presigned HEADs, and otherwise is the real presigner. */
+  private static S3Presigner presigner(URI endpoint, boolean pathStyle) {
+    S3Presigner.Builder builder =
+        S3Presigner.builder()
+            .region(Region.US_EAST_1)
+            .credentialsProvider(CREDENTIALS)
+            .serviceConfiguration(
+                S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+    return (endpoint == null ? builder : builder.endpointOverride(endpoint)).build();
+  }
+
+  /** Counts the signatures, and otherwise is the SDK's signer. */
+  private AwsV4HttpSigner countingSigner() {
+    AwsV4HttpSigner sdk = AwsV4HttpSigner.create();
+    return (AwsV4HttpSigner)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {AwsV4HttpSigner.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("sign")) {
+                signed.incrementAndGet();
+              }
+              try {
+                return method.invoke(sdk, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  /** Counts what the presigner is asked, and otherwise is the real presigner. */
   private S3Presigner counting() {
     return (S3Presigner)
         Proxy.newProxyInstance(
@@ -117,7 +144,7 @@ class S3PresignedRequestsTest {
 
   private final S3PresignedRequests probe =
       new S3PresignedRequests(
-          this::counting,
+          new S3UrlSigner(this::counting, CREDENTIALS, "us-east-1", countingSigner()),
           http,
           new S3PresignedRequests.Counters(
               answered::incrementAndGet,
@@ -146,7 +173,8 @@ class S3PresignedRequestsTest {
 
     assertThat(sdkAsked).hasValue(0);
     assertThat(answered).hasValue(3);
-    assertThat(presigned).as("one URL, reused").hasValue(1);
+    assertThat(signed).as("one URL, reused").hasValue(1);
+    assertThat(presigned).as("the bucket's layout, asked once").hasValue(1);
     assertThat(sent).hasSize(3);
     HttpExecuteRequest head = sent.get(0);
     assertThat(head.httpRequest().method()).isEqualTo(SdkHttpMethod.HEAD);
@@ -165,7 +193,7 @@ class S3PresignedRequestsTest {
     assertThat(sdkAsked).hasValue(4);
     assertThat(passedOn).hasValue(4);
     assertThat(answered).hasValue(0);
-    assertThat(presigned).as("each failed URL forgotten").hasValue(4);
+    assertThat(signed).as("each failed URL forgotten").hasValue(4);
 
     next = 200;
     assertThat(exists(FILE, false)).isTrue();
@@ -199,7 +227,7 @@ class S3PresignedRequestsTest {
 
     assertThat(sdkAsked).hasValue(0);
     assertThat(read).hasValue(2);
-    assertThat(presigned).as("a GET's URL serves one read").hasValue(2);
+    assertThat(signed).as("a GET's URL serves one read").hasValue(2);
     HttpExecuteRequest get = sent.get(0);
     assertThat(get.httpRequest().method()).isEqualTo(SdkHttpMethod.GET);
     assertThat(get.httpRequest().getUri().toString())
@@ -265,5 +293,84 @@ class S3PresignedRequestsTest {
     assertThat(sdkWrites).hasValue(9);
     assertThat(writePassedOn).hasValue(9);
     assertThat(written).hasValue(0);
+  }
+
+  @Test
+  void urlsAreThoseOfTheSdksPresignerForEveryKeyAndLayout() {
+    List<String> keys =
+        List.of(
+            "sales/orders/metadata/00001-a b+c%d-é.metadata.json",
+            "x~y*z!'()[]{}$&,;=@:|^`<>\"\\",
+            "dir//double/ trailing /",
+            "dots/../and/./dots",
+            "unicode/✓/日本/😀",
+            "tab\tand\u007fdel");
+    for (URI endpoint :
+        java.util.Arrays.asList(
+            URI.create("http://127.0.0.1:9"),
+            URI.create("https://s3.example.com:9443/base"),
+            null)) {
+      for (boolean pathStyle : List.of(true, false)) {
+        try (S3Presigner sdk = presigner(endpoint, pathStyle)) {
+          S3UrlSigner signer =
+              new S3UrlSigner(() -> sdk, CREDENTIALS, "us-east-1", AwsV4HttpSigner.create());
+          for (String key : keys) {
+            for (SdkHttpMethod method :
+                List.of(SdkHttpMethod.HEAD, SdkHttpMethod.GET, SdkHttpMethod.PUT)) {
+              URI ours =
+                  signer
+                      .sign(method, "lake-bucket", key, java.time.Duration.ofMinutes(15))
+                      .getUri();
+              SdkHttpRequest theirs =
+                  switch (method) {
+                    case HEAD ->
+                        sdk.presignHeadObject(
+                                r ->
+                                    r.signatureDuration(java.time.Duration.ofMinutes(15))
+                                        .headObjectRequest(h -> h.bucket("lake-bucket").key(key)))
+                            .httpRequest();
+                    case GET ->
+                        sdk.presignGetObject(
+                                r ->
+                                    r.signatureDuration(java.time.Duration.ofMinutes(15))
+                                        .getObjectRequest(g -> g.bucket("lake-bucket").key(key)))
+                            .httpRequest();
+                    default ->
+                        sdk.presignPutObject(
+                                r ->
+                                    r.signatureDuration(java.time.Duration.ofMinutes(15))
+                                        .putObjectRequest(p -> p.bucket("lake-bucket").key(key)))
+                            .httpRequest();
+                  };
+              String where = endpoint + " pathStyle=" + pathStyle + " " + method + " " + key;
+              assertThat(ours.getScheme()).as(where).isEqualTo(theirs.getUri().getScheme());
+              assertThat(ours.getRawAuthority())
+                  .as(where)
+                  .isEqualTo(theirs.getUri().getRawAuthority());
+              assertThat(ours.getRawPath()).as(where).isEqualTo(theirs.getUri().getRawPath());
+              assertThat(queryNames(ours)).as(where).isEqualTo(queryNames(theirs.getUri()));
+              assertThat(theirs.headers().keySet()).as(where).containsOnly("Host");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The query's parameter names, and the values of those that do not change with time. */
+  private static java.util.Map<String, String> queryNames(URI uri) {
+    java.util.Map<String, String> names = new java.util.TreeMap<>();
+    for (String pair : uri.getRawQuery().split("&")) {
+      String name = pair.substring(0, pair.indexOf('='));
+      String value = pair.substring(pair.indexOf('=') + 1);
+      names.put(
+          name,
+          name.equals("X-Amz-Date") || name.equals("X-Amz-Signature")
+              ? "(varies)"
+              : name.equals("X-Amz-Credential")
+                  ? value.replaceAll("%2F\\d{8}%2F", "%2F(day)%2F")
+                  : value);
+    }
+    return names;
   }
 }
