@@ -39,6 +39,16 @@ class MetadataCacheTest {
     return TableIdentifier.of(createNamespace(unique("cache")), "events");
   }
 
+  /** Commits {@code owner = sales} to {@code table}; returns the metadata file written. */
+  private static String setOwner(TableIdentifier table) {
+    UpdateTableRequest update =
+        new UpdateTableRequest(
+            List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
+    Response committed = api().body(json(update)).post(tablePath(table));
+    committed.then().statusCode(200);
+    return CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
+  }
+
   @Test
   void aLoadWhosePointerDidNotMoveDoesNotReadTheFileAgain() throws IOException {
     TableIdentifier table = newTable();
@@ -61,12 +71,7 @@ class MetadataCacheTest {
   void aCommitIsServedWithoutReadingTheFileItWrote() throws IOException {
     TableIdentifier table = newTable();
     createTable(table);
-    UpdateTableRequest update =
-        new UpdateTableRequest(
-            List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
-    Response committed = api().body(json(update)).post(tablePath(table));
-    committed.then().statusCode(200);
-    String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
+    String written = setOwner(table);
 
     Files.writeString(local(written), "{ not metadata");
     LoadTableResponse loaded = loadTable(table);
@@ -130,12 +135,7 @@ class MetadataCacheTest {
     TableIdentifier table = newTable();
     LoadTableResponse created =
         createTable(table, Map.of("write.metadata.compression-codec", "gzip"));
-    UpdateTableRequest update =
-        new UpdateTableRequest(
-            List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
-    Response committed = api().body(json(update)).post(tablePath(table));
-    committed.then().statusCode(200);
-    String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
+    String written = setOwner(table);
 
     for (String location : List.of(created.metadataLocation(), written)) {
       assertThat(location).endsWith(".gz.metadata.json");

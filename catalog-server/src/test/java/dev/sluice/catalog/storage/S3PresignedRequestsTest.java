@@ -71,39 +71,30 @@ class S3PresignedRequestsTest {
 
   /** Counts the signatures, and otherwise is the SDK's signer. */
   private AwsV4HttpSigner countingSigner() {
-    AwsV4HttpSigner sdk = AwsV4HttpSigner.create();
-    return (AwsV4HttpSigner)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {AwsV4HttpSigner.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("sign")) {
-                signed.incrementAndGet();
-              }
-              try {
-                return method.invoke(sdk, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return counting(AwsV4HttpSigner.class, AwsV4HttpSigner.create(), "sign", signed);
   }
 
   /** Counts what the presigner is asked, and otherwise is the real presigner. */
   private S3Presigner counting() {
-    return (S3Presigner)
+    return counting(S3Presigner.class, real, "presign", presigned);
+  }
+
+  /** {@code real}, counting in {@code calls} the calls of methods named from {@code prefix}. */
+  private static <T> T counting(Class<T> type, T real, String prefix, AtomicInteger calls) {
+    return type.cast(
         Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {S3Presigner.class},
+            type.getClassLoader(),
+            new Class<?>[] {type},
             (proxy, method, args) -> {
-              if (method.getName().startsWith("presign")) {
-                presigned.incrementAndGet();
+              if (method.getName().startsWith(prefix)) {
+                calls.incrementAndGet();
               }
               try {
                 return method.invoke(real, args);
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
-            });
+            }));
   }
 
   private final SdkHttpClient http =
