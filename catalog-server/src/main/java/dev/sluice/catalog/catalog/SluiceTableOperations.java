@@ -155,13 +155,14 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     return gzipped.toByteArray();
   }
 
-  /** Tells the cache of a metadata file this server wrote and a pointer now names. */
-  void committed(String metadataLocation, TableMetadata metadata) {
+  /**
+   * Tells the cache of the metadata file this instance wrote, which a pointer now names, with the
+   * JSON it was written with.
+   */
+  void committed(String metadataLocation) {
     WrittenJson written = lastWritten;
     if (written != null && written.location().equals(metadataLocation)) {
       metadataCache.written(metadataLocation, written.json());
-    } else {
-      metadataCache.written(metadataLocation, metadata);
     }
   }
 
@@ -184,7 +185,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
         wroteFile,
         location);
     if (wroteFile) {
-      committed(newLocation, metadata);
+      committed(newLocation);
     }
   }
 }

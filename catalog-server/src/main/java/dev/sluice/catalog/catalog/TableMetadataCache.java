@@ -137,25 +137,10 @@ public class TableMetadataCache {
   }
 
   /**
-   * Remembers a file this server has just committed, so the next load needs no read. The entry is
-   * what parsing the file gives: {@code metadata} as written, serialised and parsed again. Never
-   * throws: the commit has happened, and a file not remembered is simply read on its next load.
+   * Remembers a file this server has just committed, so the next load needs no read: what parsing
+   * {@code json}, the file's JSON as written, gives. Never throws: the commit has happened, and a
+   * file not remembered is simply read on its next load.
    */
-  public void written(String location, TableMetadata metadata) {
-    if (cache == null) {
-      return;
-    }
-    String json;
-    try {
-      json = TableMetadataParser.toJson(metadata);
-    } catch (RuntimeException e) {
-      LOG.debugf(e, "Not caching %s", location);
-      return;
-    }
-    written(location, json);
-  }
-
-  /** Like {@link #written(String, TableMetadata)}, from the JSON the file was written with. */
   public void written(String location, String json) {
     if (cache == null) {
       return;

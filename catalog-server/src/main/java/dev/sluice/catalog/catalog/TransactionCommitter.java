@@ -157,7 +157,7 @@ class TransactionCommitter {
     }
     SluiceTableOperations.Written next = ops.writeNextMetadata(base, updated);
     written.add(next.metadataFile());
-    remember.add(() -> ops.committed(next.metadataFile(), updated));
+    remember.add(() -> ops.committed(next.metadataFile()));
     swaps.add(
         new PointerSwap(
             identifier,

@@ -25,10 +25,12 @@ public class GuardedFileIO
     implements FileIO, SupportsPrefixOperations, SupportsBulkOperations, MetadataFiles {
   private final FileIO delegate;
   private final Supplier<StoragePolicy> policy;
+  private final MetadataFiles files;
 
   public GuardedFileIO(FileIO delegate, Supplier<StoragePolicy> policy) {
     this.delegate = delegate;
     this.policy = policy;
+    this.files = delegate instanceof MetadataFiles direct ? direct : MetadataFiles.of(delegate);
   }
 
   @Override
@@ -47,30 +49,19 @@ public class GuardedFileIO
    */
   @Override
   public boolean exists(String path) {
-    String checked = readable(path);
-    return delegate instanceof StorageFileIO storage
-        ? storage.exists(checked)
-        : delegate.newInputFile(checked).exists();
+    return files.exists(readable(path));
   }
 
   /** All of the file's bytes, read the cheapest way the storage allows. */
   @Override
   public byte[] readAll(String path) {
-    String checked = readable(path);
-    return delegate instanceof StorageFileIO storage
-        ? storage.readAll(checked)
-        : MetadataFiles.bytes(delegate.newInputFile(checked));
+    return files.readAll(readable(path));
   }
 
   /** Writes the whole file, the cheapest way the storage allows. */
   @Override
   public void writeAll(String path, byte[] bytes) {
-    String checked = managed("write", path);
-    if (delegate instanceof StorageFileIO storage) {
-      storage.writeAll(checked, bytes);
-    } else {
-      MetadataFiles.write(delegate.newOutputFile(checked), bytes);
-    }
+    files.writeAll(managed("write", path), bytes);
   }
 
   @Override

@@ -16,7 +16,8 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
  * Routes each location to the file IO of its scheme: {@code s3://}, {@code s3a://} to S3, {@code
  * file:} and bare paths to the local file system. An unknown scheme is an error, never a guess.
  */
-public class StorageFileIO implements FileIO, SupportsPrefixOperations, SupportsBulkOperations {
+public class StorageFileIO
+    implements FileIO, SupportsPrefixOperations, SupportsBulkOperations, MetadataFiles {
   private final FileIO s3;
   private final LocalFileIO local;
   private final S3PresignedRequests presigned;
@@ -32,6 +33,7 @@ public class StorageFileIO implements FileIO, SupportsPrefixOperations, Supports
   }
 
   /** Whether a file is there: on S3 by a presigned HEAD when possible, else as a HEAD. */
+  @Override
   public boolean exists(String path) {
     FileIO io = forLocation(path);
     if (io == s3 && presigned != null) {
@@ -41,6 +43,7 @@ public class StorageFileIO implements FileIO, SupportsPrefixOperations, Supports
   }
 
   /** All of a file's bytes: on S3 by a presigned GET when possible, else through its stream. */
+  @Override
   public byte[] readAll(String path) {
     FileIO io = forLocation(path);
     if (io == s3 && presigned != null) {
@@ -50,6 +53,7 @@ public class StorageFileIO implements FileIO, SupportsPrefixOperations, Supports
   }
 
   /** Writes a whole file: on S3 by a presigned PUT when possible, else through its stream. */
+  @Override
   public void writeAll(String path, byte[] bytes) {
     FileIO io = forLocation(path);
     if (io == s3 && presigned != null) {

@@ -81,7 +81,7 @@ public class StorageProducer {
     return builder.credentialsProvider(credentials(accessKey, secretKey));
   }
 
-  /** The per-load presence check and metadata reads on S3, signed as the file IO's client signs. */
+  /** Metadata presence checks, reads and writes on S3, signed as the file IO's client signs. */
   private static S3PresignedRequests presignedRequests(S3Config config, MeterRegistry registry) {
     String checks = "sluice.storage.presence.checks";
     String checked = "Checks that a table's metadata file is still in the object store";

@@ -80,6 +80,15 @@ class TableMetadataCacheTest {
     return location;
   }
 
+  /** Tables {@code t_0} to {@code t_<count - 1>}; their metadata files' locations, in order. */
+  private static List<String> writeTables(CountingFileIO io, int count) {
+    List<String> locations = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      locations.add(write(io, i));
+    }
+    return locations;
+  }
+
   @Test
   void packedJsonComesBackByteForByte() {
     Random random = new Random(7);
@@ -121,10 +130,7 @@ class TableMetadataCacheTest {
   @Test
   void tablesBeyondTheParsedTierAreServedPackedWithoutReadingTheirFilesAgain() {
     CountingFileIO io = new CountingFileIO();
-    List<String> locations = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      locations.add(write(io, i));
-    }
+    List<String> locations = writeTables(io, 200);
     // a quarter (64 KiB) holds about 20 parsed tables; the packed tier holds all 200
     TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 256 * 1024);
     for (String location : locations) {
@@ -147,10 +153,7 @@ class TableMetadataCacheTest {
   @Test
   void aPackedFileRemovedBehindTheCatalogFailsItsLoad() {
     CountingFileIO io = new CountingFileIO();
-    List<String> locations = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      locations.add(write(io, i));
-    }
+    List<String> locations = writeTables(io, 3);
     // a parsed tier (1 KiB) too small for any table: every hit is served packed
     TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 4 * 1024);
     locations.forEach(cache::read);
@@ -195,7 +198,7 @@ class TableMetadataCacheTest {
     TableMetadata metadata = TableMetadataParser.read(io, location);
     int before = io.reads.get();
 
-    cache.written(location, metadata);
+    cache.written(location, TableMetadataParser.toJson(metadata));
 
     assertThat(cache.read(location).uuid()).isEqualTo(metadata.uuid());
     assertThat(io.reads.get()).isEqualTo(before);
