@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /** Counts audit rows through the admin API ({@code GET /api/v1/audit}), a page at a time. */
 final class AuditRows {
@@ -46,22 +47,38 @@ final class AuditRows {
       RestCatalogClient admin, String root, String principal, Instant from, Instant to)
       throws IOException, InterruptedException {
     List<JsonNode> events = new ArrayList<>();
+    forEach(admin, root, principal, from, to, events::add);
+    return events;
+  }
+
+  /**
+   * Hands each row of {@code principal} (null: of anyone) written from {@code from} to {@code to}
+   * to {@code row}, newest first, a page at a time: a whole benchmark's rows need not fit in
+   * memory.
+   */
+  static void forEach(
+      RestCatalogClient admin,
+      String root,
+      String principal,
+      Instant from,
+      Instant to,
+      Consumer<JsonNode> row)
+      throws IOException, InterruptedException {
     String page = null;
     do {
       String uri =
           root
-              + "/api/v1/audit?pageSize=1000&principal="
-              + RestCatalogClient.encode(principal)
+              + "/api/v1/audit?pageSize=1000"
+              + (principal == null ? "" : "&principal=" + RestCatalogClient.encode(principal))
               + "&from="
               + RestCatalogClient.encode(from.toString())
               + "&to="
               + RestCatalogClient.encode(to.toString())
               + (page == null ? "" : "&pageToken=" + page);
       JsonNode answer = RestCatalogClient.JSON.readTree(admin.expect("GET", uri, null, 200).body());
-      answer.path("events").forEach(events::add);
+      answer.path("events").forEach(row);
       page =
           answer.path("nextPageToken").isTextual() ? answer.path("nextPageToken").asText() : null;
     } while (page != null);
-    return events;
   }
 }

@@ -9,6 +9,7 @@ import dev.sluice.bench.Targets.Infra;
 import dev.sluice.bench.Targets.Target;
 import dev.sluice.it.Progress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +105,11 @@ final class CatalogBench {
     String status = "ok";
     Profiler profiler = Profiler.forTarget(name, target.pid(), outputDir);
     try {
+      // Sluice's requests are named, so that each one's audit row can be looked for afterwards
+      RequestLedger ledger = target.sluice() ? new RequestLedger() : null;
+      Instant from = Instant.now().minusSeconds(1);
       RestCatalogClient client =
-          new RestCatalogClient(target.root(), target.warehouse(), target.token());
+          new RestCatalogClient(target.root(), target.warehouse(), target.token(), ledger);
       client.configure();
       Sink sink = (workload, variant, m, kind) -> add(workload, variant, target, m, kind);
       profile(profiler, "create", () -> createTree(tree, client, sink));
@@ -123,6 +127,12 @@ final class CatalogBench {
       if (target.name().equals("sluice-pg")) {
         // last: it applies a policy, which the other workloads run without
         profile(profiler, "contracts", () -> ContractOverhead.run(target, infra.s3(), sink));
+      }
+      if (ledger != null) {
+        RestCatalogClient admin = new RestCatalogClient(target.root(), null, target.token());
+        AuditCompleteness audit = AuditCompleteness.check(name, ledger, admin, target.root(), from);
+        report.audits.add(audit);
+        Progress.say("audit completeness: %s", audit.summary());
       }
     } catch (Exception e) {
       status = "FAILED: " + RestCatalogClient.abbreviate(String.valueOf(e), 300);

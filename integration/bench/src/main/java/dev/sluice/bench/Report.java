@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /** Result rows, printed as one table per workload and written as JSON. */
@@ -45,6 +46,7 @@ final class Report {
   final List<TargetInfo> targets = new ArrayList<>();
   final Map<String, Object> notes = new LinkedHashMap<>();
   final Map<String, Object> lineage = new LinkedHashMap<>();
+  final List<AuditCompleteness> audits = new ArrayList<>();
   final AuthResults auth = new AuthResults(new ArrayList<>(), new LinkedHashMap<>());
   final TrinoResults trino =
       new TrinoResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
@@ -195,6 +197,47 @@ final class Report {
     }
     out.append("\nratio = Sluice throughput / this row's throughput (above 1: Sluice is faster)\n");
     renderAgainstFasterPeer(out, sluiceTargets);
+    renderAudits(out);
+  }
+
+  /** Per Sluice target: its requests against the audit rows that name them. */
+  private void renderAudits(StringBuilder out) {
+    if (audits.isEmpty()) {
+      return;
+    }
+    out.append("\n== audit completeness (catalog workloads' requests) ==\n");
+    List<List<String>> lines = new ArrayList<>();
+    lines.add(
+        List.of(
+            "target",
+            "sent",
+            "answered",
+            "with audit row",
+            "without",
+            "audit rows",
+            "rows of unsent ids",
+            "check"));
+    for (AuditCompleteness a : audits) {
+      lines.add(
+          List.of(
+              a.target(),
+              String.valueOf(a.sent()),
+              String.valueOf(a.answered()),
+              String.valueOf(a.audited()),
+              String.valueOf(a.unaudited()),
+              String.valueOf(a.totalRows()),
+              String.valueOf(a.strays()),
+              a.complete() ? "ok" : "INCOMPLETE"));
+    }
+    out.append(table(lines));
+    for (AuditCompleteness a : audits) {
+      out.append("  ").append(a.target()).append(" rows per action: ");
+      out.append(new TreeMap<>(a.rows()));
+      if (!a.missing().isEmpty()) {
+        out.append("; first without a row: ").append(String.join(", ", a.missing()));
+      }
+      out.append('\n');
+    }
   }
 
   /**
@@ -369,6 +412,9 @@ final class Report {
     json.put("notes", notes);
     json.put("targets", targets);
     json.put("results", rows);
+    if (!audits.isEmpty()) {
+      json.put("audit", audits);
+    }
     if (!lineage.isEmpty()) {
       json.put("lineage", lineage);
     }

@@ -44,6 +44,7 @@ final class RestCatalogClient {
   private final String root;
   private final String warehouse;
   private final String authorization;
+  private final RequestLedger ledger;
   private String prefix = "";
   private String separator = "%1F";
 
@@ -70,7 +71,7 @@ final class RestCatalogClient {
 
   /** {@code token}: sent as bearer token on every request; null for a catalog without auth. */
   RestCatalogClient(String root, String warehouse, String token) {
-    this(root, warehouse, token, null);
+    this(root, warehouse, token, null, null);
   }
 
   /**
@@ -79,6 +80,19 @@ final class RestCatalogClient {
    * defaults). Connections are kept alive, so a client pays one handshake per connection.
    */
   RestCatalogClient(String root, String warehouse, String token, SSLContext tls) {
+    this(root, warehouse, token, tls, null);
+  }
+
+  /**
+   * A client whose every request is named by {@code ledger} in {@code X-Request-Id}, and counted
+   * there once answered.
+   */
+  RestCatalogClient(String root, String warehouse, String token, RequestLedger ledger) {
+    this(root, warehouse, token, null, ledger);
+  }
+
+  private RestCatalogClient(
+      String root, String warehouse, String token, SSLContext tls, RequestLedger ledger) {
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -90,6 +104,7 @@ final class RestCatalogClient {
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     this.warehouse = warehouse;
     this.authorization = token == null ? null : "Bearer " + token;
+    this.ledger = ledger;
   }
 
   /** Reads {@code /v1/config} and takes the prefix the server announces (defaults or overrides). */
@@ -148,6 +163,10 @@ final class RestCatalogClient {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
+    String requestId = ledger == null ? null : ledger.next();
+    if (requestId != null) {
+      request.header("X-Request-Id", requestId);
+    }
     if (body != null) {
       request.header("Content-Type", "application/json");
       request.method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -156,6 +175,9 @@ final class RestCatalogClient {
     }
     HttpResponse<byte[]> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (requestId != null) {
+      ledger.answered(requestId);
+    }
     return new Response(response.statusCode(), response.body());
   }
 
