@@ -32,11 +32,12 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   private final MetadataFiles files;
 
   /**
-   * The JSON of the last metadata file this instance wrote, for the cache: never serialised twice.
+   * The last metadata file this instance wrote, with its JSON and what was serialised to it, for
+   * the cache: neither serialised twice nor parsed back.
    */
-  private WrittenJson lastWritten;
+  private WrittenFile lastWritten;
 
-  private record WrittenJson(String location, String json) {}
+  private record WrittenFile(String location, String json, TableMetadata metadata) {}
 
   SluiceTableOperations(
       PointerCommit pointers,
@@ -136,7 +137,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
                 TableMetadataParser.getFileExtension(codec)));
     String json = TableMetadataParser.toJson(metadata);
     files.writeAll(location, encoded(location, json));
-    lastWritten = new WrittenJson(location, json);
+    lastWritten = new WrittenFile(location, json, metadata);
     return location;
   }
 
@@ -156,13 +157,13 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   }
 
   /**
-   * Tells the cache of the metadata file this instance wrote, which a pointer now names, with the
-   * JSON it was written with.
+   * Tells the cache of the metadata file this instance wrote, which a pointer now names in place of
+   * {@code replaced} (null for a new table).
    */
-  void committed(String metadataLocation) {
-    WrittenJson written = lastWritten;
+  void committed(String metadataLocation, String replaced) {
+    WrittenFile written = lastWritten;
     if (written != null && written.location().equals(metadataLocation)) {
-      metadataCache.written(metadataLocation, written.json());
+      metadataCache.written(metadataLocation, written.json(), written.metadata(), replaced);
     }
   }
 
@@ -185,7 +186,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
         wroteFile,
         location);
     if (wroteFile) {
-      committed(newLocation);
+      committed(newLocation, newTable ? null : base.metadataFileLocation());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.catalog.catalog;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.sluice.catalog.storage.GuardedFileIO;
 import dev.sluice.catalog.storage.MetadataFiles;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +24,11 @@ import org.jboss.logging.Logger;
  * that the file exists.
  *
  * <p>Two tiers share the memory bound: a quarter holds parsed metadata for the tables loaded most
- * (estimated at twice the file's JSON length), the rest every file's JSON packed ({@link
- * PackedMetadata}, about a fifth of its size), so a catalog of a hundred thousand tables is served
- * from memory, at the price of a parse, rather than from the object store.
+ * (estimated at twice the file's JSON length), the rest the JSON of files that left the parsed
+ * tier, packed ({@link PackedMetadata}, about a fifth of its size), so a catalog of a hundred
+ * thousand tables is served from memory, at the price of a parse, rather than from the object
+ * store. A file a commit replaced leaves both: this replica's loads reach files through the table's
+ * pointer.
  */
 @ApplicationScoped
 public class TableMetadataCache {
@@ -60,16 +63,39 @@ public class TableMetadataCache {
       return;
     }
     long parsedBytes = maxBytes / PARSED_SHARE;
-    this.cache =
-        Caffeine.newBuilder()
-            .maximumWeight(parsedBytes)
-            .<String, Parsed>weigher((location, parsed) -> parsed.weight())
-            .build();
     this.packed =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes - parsedBytes)
             .<String, PackedMetadata>weigher((location, file) -> file.weight(location))
             .build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(parsedBytes)
+            .<String, Parsed>weigher((location, parsed) -> parsed.weight())
+            // evictions happen on the thread that made room, so that a table leaves the parsed
+            // tier straight into the packed one, never into neither
+            .executor(Runnable::run)
+            .evictionListener(
+                (String location, Parsed parsed, RemovalCause cause) -> pack(location, parsed))
+            .build();
+  }
+
+  /**
+   * A table leaving the parsed tier stays in memory packed. Packing waits until then, so a catalog
+   * whose tables fit parsed never packs, and a commit does not pay for it.
+   */
+  private void pack(String location, Parsed parsed) {
+    if (location == null || parsed == null) {
+      return;
+    }
+    try {
+      packed
+          .asMap()
+          .computeIfAbsent(
+              location, l -> PackedMetadata.pack(TableMetadataParser.toJson(parsed.metadata())));
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "Not packing %s", location);
+    }
   }
 
   /**
@@ -137,24 +163,39 @@ public class TableMetadataCache {
   }
 
   /**
-   * Remembers a file this server has just committed, so the next load needs no read: what parsing
-   * {@code json}, the file's JSON as written, gives. Never throws: the commit has happened, and a
-   * file not remembered is simply read on its next load.
+   * Remembers a file this server has just committed, so the next load needs no read: {@code json},
+   * the file's JSON as written, and {@code metadata}, what was serialised to it, bound to the file
+   * as Iceberg binds a commit's result to its file (no changes, {@code location} as its metadata
+   * file) instead of parsing the JSON again. Forgets {@code replaced}, the file the pointer named
+   * before (null for a new table): this replica's loads go through the pointer, so it would only
+   * take room from current files. Never throws: the commit has happened, and a file not remembered
+   * is simply read on its next load.
    */
-  public void written(String location, String json) {
+  public void written(String location, String json, TableMetadata metadata, String replaced) {
     if (cache == null) {
       return;
     }
+    if (replaced != null && !replaced.equals(location)) {
+      cache.invalidate(replaced);
+      packed.invalidate(replaced);
+    }
     try {
-      remember(location, TableMetadataParser.fromJson(location, json), json);
+      remember(location, asWritten(metadata, location), json);
     } catch (RuntimeException e) {
       LOG.debugf(e, "Not caching %s", location);
     }
   }
 
+  /** {@code metadata} as reading the file at {@code location} it was written to gives it. */
+  static TableMetadata asWritten(TableMetadata metadata, String location) {
+    return TableMetadata.buildFrom(metadata)
+        .discardChanges()
+        .withMetadataLocation(location)
+        .build();
+  }
+
   private TableMetadata remember(String location, TableMetadata metadata, String json) {
     cache.put(location, new Parsed(metadata, parsedWeight(json)));
-    packed.put(location, PackedMetadata.pack(json));
     return metadata;
   }
 

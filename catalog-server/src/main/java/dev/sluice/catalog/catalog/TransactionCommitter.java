@@ -157,7 +157,7 @@ class TransactionCommitter {
     }
     SluiceTableOperations.Written next = ops.writeNextMetadata(base, updated);
     written.add(next.metadataFile());
-    remember.add(() -> ops.committed(next.metadataFile()));
+    remember.add(() -> ops.committed(next.metadataFile(), base.metadataFileLocation()));
     swaps.add(
         new PointerSwap(
             identifier,
@@ -165,10 +165,7 @@ class TransactionCommitter {
             base.metadataFileLocation(),
             next.metadataFile(),
             next.location().key()));
-    return TableMetadata.buildFrom(updated)
-        .discardChanges()
-        .withMetadataLocation(next.metadataFile())
-        .build();
+    return TableMetadataCache.asWritten(updated, next.metadataFile());
   }
 
   private void deleteQuietly(List<String> locations) {

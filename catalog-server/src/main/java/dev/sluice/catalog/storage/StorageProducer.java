@@ -32,13 +32,30 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 @ApplicationScoped
 public class StorageProducer {
+  /** The JDK's setting for idle HTTP connections kept per host; read once, at their first reuse. */
+  static final String IDLE_CONNECTIONS_PROPERTY = "http.maxConnections";
+
+  /**
+   * Idle connections per host the object store clients keep, unless {@value
+   * #IDLE_CONNECTIONS_PROPERTY} is set. The JDK keeps 5: with more requests in flight than that,
+   * each one beyond opened and closed a connection of its own.
+   */
+  static final int IDLE_CONNECTIONS = 64;
 
   @Produces
   @ApplicationScoped
   GuardedFileIO storageFileIO(S3Config config, StoragePolicies policies, MeterRegistry registry) {
+    keepConnections();
     return new GuardedFileIO(
         new StorageFileIO(s3(config), new LocalFileIO(), presignedRequests(config, registry)),
         policies::current);
+  }
+
+  /** Both S3 clients send through the JDK's HTTP connections; keeps more of them open for reuse. */
+  static void keepConnections() {
+    if (System.getProperty(IDLE_CONNECTIONS_PROPERTY) == null) {
+      System.setProperty(IDLE_CONNECTIONS_PROPERTY, String.valueOf(IDLE_CONNECTIONS));
+    }
   }
 
   void close(@Disposes GuardedFileIO io) {
@@ -66,6 +83,7 @@ public class StorageProducer {
 
   private static S3ClientBuilder s3ClientBuilder(
       String endpoint, String region, boolean pathStyle, String accessKey, String secretKey) {
+    keepConnections();
     S3ClientBuilder builder =
         S3Client.builder()
             .region(Region.of(region))

@@ -190,18 +190,99 @@ class TableMetadataCacheTest {
     assertThat(read.properties()).containsEntry("write.metadata.compression-codec", "gzip");
   }
 
+  /**
+   * Commits {@code update} to the table whose current file is {@code base}, as the catalog does:
+   * the file gets the updated metadata's JSON, and the cache is told of it and of the file it
+   * replaces. Returns the new file's location.
+   */
+  private static String commit(
+      CountingFileIO io,
+      TableMetadataCache cache,
+      String base,
+      java.util.function.Consumer<TableMetadata.Builder> update) {
+    TableMetadata current = TableMetadataParser.read(io, base);
+    TableMetadata.Builder builder = TableMetadata.buildFrom(current);
+    update.accept(builder);
+    TableMetadata updated = builder.build();
+    String json = TableMetadataParser.toJson(updated);
+    String location =
+        base.replaceFirst(
+            "/metadata/.*", "/metadata/00001-" + UUID.randomUUID() + ".metadata.json");
+    io.addFile(location, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    cache.written(location, json, updated, base);
+    return location;
+  }
+
+  private static org.apache.iceberg.Snapshot snapshot(long id, Long parent, long sequence) {
+    return org.apache.iceberg.SnapshotParser.fromJson(
+        "{\"snapshot-id\":"
+            + id
+            + (parent == null ? "" : ",\"parent-snapshot-id\":" + parent)
+            + ",\"sequence-number\":"
+            + sequence
+            + ",\"timestamp-ms\":"
+            + (1_700_000_000_000L + id)
+            + ",\"manifest-list\":\"s3://w/snap-"
+            + id
+            + ".avro\",\"summary\":{\"operation\":\"append\"},\"schema-id\":0}");
+  }
+
   @Test
-  void aCommittedFileIsServedWithoutARead() {
+  void aCommittedFileIsServedWithoutAReadAsReadingItWouldGiveIt() {
     CountingFileIO io = new CountingFileIO();
-    String location = write(io, 1);
     TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1024 * 1024);
-    TableMetadata metadata = TableMetadataParser.read(io, location);
+    String location = write(io, 1);
+    List<java.util.function.Consumer<TableMetadata.Builder>> commits =
+        List.of(
+            b -> b.addSnapshot(snapshot(11, null, 1)).setBranchSnapshot(11, "main"),
+            b -> b.addSnapshot(snapshot(12, 11L, 2)).setBranchSnapshot(12, "main"),
+            b -> b.setProperties(Map.of("write.metadata.previous-versions-max", "2")),
+            b ->
+                b.setCurrentSchema(
+                    new Schema(
+                        Types.NestedField.required(1, "id", Types.LongType.get()),
+                        Types.NestedField.optional(6, "note", Types.StringType.get())),
+                    6),
+            b -> b.setRef("audit", org.apache.iceberg.SnapshotRef.tagBuilder(11).build()),
+            b -> b.removeSnapshots(List.of(snapshot(11, null, 1))).removeRef("audit"),
+            b -> b.addSnapshot(snapshot(13, 12L, 3)).setBranchSnapshot(13, "main"));
+    for (java.util.function.Consumer<TableMetadata.Builder> update : commits) {
+      location = commit(io, cache, location, update);
+      int before = io.reads.get();
+
+      TableMetadata cached = cache.parsed(location);
+
+      assertThat(io.reads.get()).as("served from memory").isEqualTo(before);
+      TableMetadata read = TableMetadataParser.fromJson(location, readString(io, location));
+      assertThat(cached.metadataFileLocation()).isEqualTo(location);
+      assertThat(cached.changes()).isEmpty();
+      assertThat(TableMetadataParser.toJson(cached)).isEqualTo(TableMetadataParser.toJson(read));
+      assertThat(cached.snapshotLog()).isEqualTo(read.snapshotLog());
+      assertThat(cached.previousFiles()).isEqualTo(read.previousFiles());
+    }
+  }
+
+  @Test
+  void theFileACommitReplacesIsForgotten() {
+    CountingFileIO io = new CountingFileIO();
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1024 * 1024);
+    String first = write(io, 1);
+    cache.read(first);
+    String second = commit(io, cache, first, b -> b.setProperties(Map.of("k", "v")));
     int before = io.reads.get();
 
-    cache.written(location, TableMetadataParser.toJson(metadata));
-
-    assertThat(cache.read(location).uuid()).isEqualTo(metadata.uuid());
+    cache.parsed(second);
     assertThat(io.reads.get()).isEqualTo(before);
+    cache.parsed(first);
+    assertThat(io.reads.get()).as("the replaced file is read again").isEqualTo(before + 1);
+  }
+
+  private static String readString(CountingFileIO io, String location) {
+    try (var in = io.newInputFile(location).newStream()) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
