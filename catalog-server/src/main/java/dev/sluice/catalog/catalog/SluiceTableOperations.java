@@ -32,8 +32,8 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
   private final MetadataFiles files;
 
   /**
-   * The last metadata file this instance wrote, with its JSON and what was serialised to it, for
-   * the cache: neither serialised twice nor parsed back.
+   * The last metadata file this instance wrote, with its JSON and its metadata as reading it gives
+   * it, for the commit's answer and the cache: neither serialised twice nor parsed back.
    */
   private WrittenFile lastWritten;
 
@@ -77,12 +77,30 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
     StorageLocation location = checkLocations(base, metadata);
     check.check(identifier, base, metadata, io);
     String file = writeNewMetadataIfRequired(false, metadata);
+    WrittenFile written = lastWritten;
+    if (written == null || !written.location().equals(file)) {
+      throw new IllegalStateException("The metadata file just written is not " + file);
+    }
     commits.written(identifier, file, metadata);
-    return new Written(file, location);
+    return new Written(file, location, written.metadata());
   }
 
-  /** A metadata file written for a commit, and the table's location after it. */
-  public record Written(String metadataFile, StorageLocation location) {}
+  /**
+   * A metadata file written for a commit, the table's location after it, and its metadata as
+   * reading the file gives it.
+   */
+  public record Written(String metadataFile, StorageLocation location, TableMetadata metadata) {}
+
+  /**
+   * {@code metadata} as reading the file at {@code location} it was written to gives it: bound to
+   * the file as Iceberg binds a commit's result, with no changes.
+   */
+  static TableMetadata asWritten(TableMetadata metadata, String location) {
+    return TableMetadata.buildFrom(metadata)
+        .discardChanges()
+        .withMetadataLocation(location)
+        .build();
+  }
 
   private StorageLocation checkLocations(TableMetadata base, TableMetadata metadata) {
     StorageLocation location = locations.checkTable(identifier, base, metadata);
@@ -137,7 +155,7 @@ public class SluiceTableOperations extends BaseMetastoreTableOperations {
                 TableMetadataParser.getFileExtension(codec)));
     String json = TableMetadataParser.toJson(metadata);
     files.writeAll(location, encoded(location, json));
-    lastWritten = new WrittenFile(location, json, metadata);
+    lastWritten = new WrittenFile(location, json, asWritten(metadata, location));
     return location;
   }
 

@@ -85,9 +85,6 @@ public class TableMetadataCache {
    * whose tables fit parsed never packs, and a commit does not pay for it.
    */
   private void pack(String location, Parsed parsed) {
-    if (location == null || parsed == null) {
-      return;
-    }
     try {
       packed
           .asMap()
@@ -163,13 +160,12 @@ public class TableMetadataCache {
   }
 
   /**
-   * Remembers a file this server has just committed, so the next load needs no read: {@code json},
-   * the file's JSON as written, and {@code metadata}, what was serialised to it, bound to the file
-   * as Iceberg binds a commit's result to its file (no changes, {@code location} as its metadata
-   * file) instead of parsing the JSON again. Forgets {@code replaced}, the file the pointer named
-   * before (null for a new table): this replica's loads go through the pointer, so it would only
-   * take room from current files. Never throws: the commit has happened, and a file not remembered
-   * is simply read on its next load.
+   * Remembers a file this server has just committed, so the next load needs no read: {@code
+   * metadata}, as reading the file gives it (bound to {@code location}, no changes), instead of
+   * parsing {@code json}, the file's JSON as written, again. Forgets {@code replaced}, the file the
+   * pointer named before (null for a new table): this replica's loads go through the pointer, so it
+   * would only take room from current files. Never throws: the commit has happened, and a file not
+   * remembered is simply read on its next load.
    */
   public void written(String location, String json, TableMetadata metadata, String replaced) {
     if (cache == null) {
@@ -179,19 +175,7 @@ public class TableMetadataCache {
       cache.invalidate(replaced);
       packed.invalidate(replaced);
     }
-    try {
-      remember(location, asWritten(metadata, location), json);
-    } catch (RuntimeException e) {
-      LOG.debugf(e, "Not caching %s", location);
-    }
-  }
-
-  /** {@code metadata} as reading the file at {@code location} it was written to gives it. */
-  static TableMetadata asWritten(TableMetadata metadata, String location) {
-    return TableMetadata.buildFrom(metadata)
-        .discardChanges()
-        .withMetadataLocation(location)
-        .build();
+    remember(location, metadata, json);
   }
 
   private TableMetadata remember(String location, TableMetadata metadata, String json) {

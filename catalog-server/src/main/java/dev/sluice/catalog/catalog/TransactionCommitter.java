@@ -165,7 +165,7 @@ class TransactionCommitter {
             base.metadataFileLocation(),
             next.metadataFile(),
             next.location().key()));
-    return TableMetadataCache.asWritten(updated, next.metadataFile());
+    return next.metadata();
   }
 
   private void deleteQuietly(List<String> locations) {

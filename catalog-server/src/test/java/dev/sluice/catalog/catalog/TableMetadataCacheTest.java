@@ -209,7 +209,7 @@ class TableMetadataCacheTest {
         base.replaceFirst(
             "/metadata/.*", "/metadata/00001-" + UUID.randomUUID() + ".metadata.json");
     io.addFile(location, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    cache.written(location, json, updated, base);
+    cache.written(location, json, SluiceTableOperations.asWritten(updated, location), base);
     return location;
   }
 

@@ -94,13 +94,11 @@ record AuditCompleteness(
         n = unaudited.nextSetBit(n + 1)) {
       missing.add(ledger.id(n));
     }
-    BitSet both = (BitSet) answered.clone();
-    both.and(audited);
     return new AuditCompleteness(
         target,
         sent,
         answered.cardinality(),
-        both.cardinality(),
+        answered.cardinality() - unaudited.cardinality(),
         missing,
         rows,
         strays[0],

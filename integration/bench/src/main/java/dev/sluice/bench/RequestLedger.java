@@ -18,16 +18,15 @@ final class RequestLedger {
     this.run = "bench-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
   }
 
-  /** The id of the next request. */
-  String next() {
-    return run + "-" + sent.getAndIncrement();
+  /** The number of the next request; {@link #id} names it. */
+  long next() {
+    return sent.getAndIncrement();
   }
 
-  /** The request named {@code id} got an answer, whatever its status. */
-  void answered(String id) {
-    long n = number(id);
+  /** Request {@code number} got an answer, whatever its status. */
+  void answered(long number) {
     synchronized (answered) {
-      answered.set(Math.toIntExact(n));
+      answered.set(Math.toIntExact(number));
     }
   }
 

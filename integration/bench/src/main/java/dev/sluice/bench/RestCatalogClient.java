@@ -163,9 +163,9 @@ final class RestCatalogClient {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    String requestId = ledger == null ? null : ledger.next();
-    if (requestId != null) {
-      request.header("X-Request-Id", requestId);
+    long requestNumber = ledger == null ? -1 : ledger.next();
+    if (ledger != null) {
+      request.header("X-Request-Id", ledger.id(requestNumber));
     }
     if (body != null) {
       request.header("Content-Type", "application/json");
@@ -175,8 +175,8 @@ final class RestCatalogClient {
     }
     HttpResponse<byte[]> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (requestId != null) {
-      ledger.answered(requestId);
+    if (ledger != null) {
+      ledger.answered(requestNumber);
     }
     return new Response(response.statusCode(), response.body());
   }
