@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,10 +35,11 @@ import java.util.TreeSet;
 
 /**
  * Writes the lineage projection's tables (V10) on one JDBC connection, inside the caller's
- * transaction: a batch of events becomes one batched insert-if-absent per table, then one batched
- * update of the runs' states. Rows are written in key order, table after table, so two batches
- * written at once wait for each other at most and never deadlock. Nodes, edges and run versions are
- * only ever inserted; the outcome is the same whatever order and however often events come.
+ * transaction: a batch of events becomes one batched insert-if-absent per table, and the runs'
+ * states one upsert on PostgreSQL (H2: an insert-if-absent, then a batched update). Rows are
+ * written in key order, table after table, so two batches written at once wait for each other at
+ * most and never deadlock. Nodes, edges and run versions are only ever inserted; the outcome is the
+ * same whatever order and however often events come.
  */
 final class LineageTables {
   /** The most keys one {@code IN (...)} list carries. */
@@ -262,16 +264,44 @@ final class LineageTables {
             node.name().toLowerCase(Locale.ROOT)
           });
     }
-    insertIfAbsent(
-        connection,
-        dialect,
-        "lineage_node",
-        List.of("node_key", "kind", "namespace", "name", "namespace_lower", "name_lower"),
-        List.of("node_key"),
-        rows);
-    readIds(connection, unknown.stream().map(Map.Entry::getKey).toList(), ids);
+    List<String> columns =
+        List.of("node_key", "kind", "namespace", "name", "namespace_lower", "name_lower");
+    List<String> keys = unknown.stream().map(Map.Entry::getKey).toList();
+    if (dialect == Dialect.POSTGRESQL) {
+      // the new ids come back from the insert; only a node another writer inserted first is read
+      insertNodesReturningIds(connection, columns, rows, ids);
+      readIds(connection, keys.stream().filter(k -> !ids.containsKey(k)).toList(), ids);
+    } else {
+      insertIfAbsent(connection, dialect, "lineage_node", columns, List.of("node_key"), rows);
+      readIds(connection, keys, ids);
+    }
     unknown.forEach(e -> learned.nodeIds.put(e.getKey(), ids.get(e.getKey())));
     return ids;
+  }
+
+  private static void insertNodesReturningIds(
+      Connection connection, List<String> columns, List<Object[]> rows, Map<String, Long> ids)
+      throws SQLException {
+    int per = rowsPerStatement(columns.size());
+    for (int from = 0; from < rows.size(); from += per) {
+      List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + per));
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              multiRowInsert("lineage_node", columns, chunk.size())
+                  + " on conflict (node_key) do nothing returning node_key, id")) {
+        int i = 1;
+        for (Object[] row : chunk) {
+          for (Object value : row) {
+            insert.setObject(i++, value);
+          }
+        }
+        try (ResultSet inserted = insert.executeQuery()) {
+          while (inserted.next()) {
+            ids.put(inserted.getString(1), inserted.getLong(2));
+          }
+        }
+      }
+    }
   }
 
   private static void readIds(Connection connection, Collection<String> keys, Map<String, Long> ids)
@@ -470,9 +500,29 @@ final class LineageTables {
     if (changes.isEmpty()) {
       return;
     }
+    if (dialect == Dialect.POSTGRESQL) {
+      upsertRuns(connection, changes);
+    } else {
+      insertAndFoldRuns(connection, changes);
+    }
+    List<String> columns = List.of("run_id", "direction", "dataset_id", "version");
     insertIfAbsent(
         connection,
         dialect,
+        "lineage_run_dataset",
+        columns,
+        columns,
+        versions.stream()
+            .map(v -> new Object[] {v.run(), v.direction(), v.dataset(), v.version()})
+            .toList());
+  }
+
+  /** H2: each run inserted as NEW unless present, then folded by {@link #UPDATE_RUN}. */
+  private static void insertAndFoldRuns(Connection connection, TreeMap<String, RunChange> changes)
+      throws SQLException {
+    insertIfAbsent(
+        connection,
+        Dialect.H2,
         "lineage_run",
         List.of("run_id", "job_id", "state", "state_rank"),
         List.of("run_id"),
@@ -521,16 +571,73 @@ final class LineageTables {
         update.executeBatch();
       }
     }
-    List<String> columns = List.of("run_id", "direction", "dataset_id", "version");
-    insertIfAbsent(
-        connection,
-        dialect,
-        "lineage_run_dataset",
-        columns,
-        columns,
-        versions.stream()
-            .map(v -> new Object[] {v.run(), v.direction(), v.dataset(), v.version()})
-            .toList());
+  }
+
+  private static final List<String> RUN_COLUMNS =
+      List.of("run_id", "job_id", "state", "state_rank", "state_time", "started_at", "ended_at");
+
+  /** {@link #ADVANCES} with the stored row against the one offered ({@code excluded}). */
+  private static final String OFFER_ADVANCES =
+      "lineage_run.state_rank < excluded.state_rank or (lineage_run.state_rank ="
+          + " excluded.state_rank and (lineage_run.state_time is null or lineage_run.state_time <"
+          + " excluded.state_time))";
+
+  /**
+   * PostgreSQL: one statement per chunk of runs. A new run is inserted in its folded state; a
+   * stored one is folded exactly as {@link #UPDATE_RUN} folds it, the offered row standing for the
+   * batch's change (a run without a state offers NEW with no time, which changes nothing).
+   */
+  private static final String UPSERT_RUN_FOLD =
+      " on conflict (run_id) do update set"
+          + " started_at = case when excluded.started_at is not null and (lineage_run.started_at"
+          + " is null or lineage_run.started_at > excluded.started_at) then excluded.started_at"
+          + " else lineage_run.started_at end,"
+          + " ended_at = case when excluded.ended_at is not null and (lineage_run.ended_at is null"
+          + " or lineage_run.ended_at < excluded.ended_at) then excluded.ended_at"
+          + " else lineage_run.ended_at end,"
+          + " state = case when "
+          + OFFER_ADVANCES
+          + " then excluded.state else lineage_run.state end,"
+          + " state_time = case when "
+          + OFFER_ADVANCES
+          + " then excluded.state_time else lineage_run.state_time end,"
+          + " state_rank = greatest(lineage_run.state_rank, excluded.state_rank)";
+
+  private static void upsertRuns(Connection connection, TreeMap<String, RunChange> changes)
+      throws SQLException {
+    List<Map.Entry<String, RunChange>> runs = new ArrayList<>(changes.entrySet());
+    int per = rowsPerStatement(RUN_COLUMNS.size());
+    for (int from = 0; from < runs.size(); from += per) {
+      List<Map.Entry<String, RunChange>> chunk =
+          runs.subList(from, Math.min(runs.size(), from + per));
+      try (PreparedStatement upsert =
+          connection.prepareStatement(
+              multiRowInsert("lineage_run", RUN_COLUMNS, chunk.size()) + UPSERT_RUN_FOLD)) {
+        int i = 1;
+        for (Map.Entry<String, RunChange> entry : chunk) {
+          RunChange change = entry.getValue();
+          RunState state = change.state == null ? RunState.NEW : change.state;
+          upsert.setString(i++, entry.getKey());
+          upsert.setLong(i++, change.job);
+          upsert.setString(i++, state.name());
+          upsert.setInt(i++, state.rank());
+          i = setTime(upsert, i, change.stateTime);
+          i = setTime(upsert, i, change.started);
+          i = setTime(upsert, i, change.ended);
+        }
+        upsert.executeUpdate();
+      }
+    }
+  }
+
+  private static int setTime(PreparedStatement statement, int index, Instant time)
+      throws SQLException {
+    if (time == null) {
+      statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      statement.setObject(index, utc(time));
+    }
+    return index + 1;
   }
 
   // ---- helpers shared with the reads ----

@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,6 +86,29 @@ class LineageResourceTest {
         .then()
         .statusCode(201);
     return Map.of("clean", clean, "aggregate", aggregate, "train", train);
+  }
+
+  @Inject CatalogLineageEmitter emitter;
+
+  @Inject LineageConfig lineageConfig;
+
+  @Test
+  void primingTheEventJsonAtStartRecordsNoLineage() {
+    emitter.primeEventJson();
+    emitter.primeEventJson();
+
+    given()
+        .queryParam("namespace", lineageConfig.jobNamespace())
+        .queryParam("name", "priming.table.commit")
+        .get("/api/v1/lineage/runs")
+        .then()
+        .statusCode(404);
+    given()
+        .queryParam("namespace", "file")
+        .queryParam("name", "/priming/table")
+        .get("/api/v1/lineage/impact")
+        .then()
+        .statusCode(404);
   }
 
   @Test

@@ -51,7 +51,7 @@ final class CatalogBench {
     this.outputDir = outputDir;
   }
 
-  void run(Infra infra) {
+  void run(Infra infra) throws Exception {
     report.notes.put("dataset", tree.describe());
     report.notes.put(
         "append",
@@ -77,6 +77,17 @@ final class CatalogBench {
             Settings.contendedCommitsPerClient(),
             Settings.parallelSeconds(),
             Settings.parallelClients()));
+    if (Settings.targets().stream().anyMatch(name -> !name.equals("sluice-embedded"))) {
+      long requests =
+          ObjectStoreWarmup.run(
+              infra.s3(), Settings.objectStoreWarmupSeconds(), Settings.parallelClients());
+      report.notes.put(
+          "object store warm-up",
+          String.format(
+              "%,d requests (PUT, HEAD, GET, DELETE; header-signed and presigned) to the shared S3"
+                  + " API in %d s before the first target, unmeasured",
+              requests, Settings.objectStoreWarmupSeconds()));
+    }
     for (String name : Settings.targets()) {
       runTarget(name, infra);
     }

@@ -95,6 +95,14 @@ final class Settings {
     return Boolean.parseBoolean(string("bench.warmup-pass", "true"));
   }
 
+  /**
+   * Seconds of requests of every kind to the shared S3 API before the first target, unmeasured (0:
+   * none), so no target meets it colder than the others.
+   */
+  static int objectStoreWarmupSeconds() {
+    return integer("bench.object-store-warmup-seconds", 20);
+  }
+
   static List<Integer> readConcurrency() {
     return list("bench.read-concurrency", "1,8,32").stream().map(Integer::parseInt).toList();
   }

@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas of Sluice on one PostgreSQL answer lineage the same: an event posted to one is
- * answered by the other at once, a table commit through one is lineage on the other, an event a
- * crashed replica left unprojected is projected by the others, and a replica that starts reads the
- * projection instead of replaying the event log.
+ * answered by the other at once, a run's events fold to the same run whether they come in one
+ * request or one by one in any order, a table commit through one is lineage on the other, an event
+ * a crashed replica left unprojected is projected by the others, and a replica that starts reads
+ * the projection instead of replaying the event log.
  */
 class LineageReplicasIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -180,6 +181,54 @@ class LineageReplicasIT {
             null);
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).path("runId").asText()).isEqualTo(aggregate.toString());
+  }
+
+  @Test
+  void aRunFoldsTheSameWhetherItsEventsComeInOneRequestOrOneByOneInAnyOrder() throws Exception {
+    String prefix = "folded_" + Long.toString(System.nanoTime(), 36);
+    String job = prefix + "_job";
+    String in = prefix + ".in";
+    String out = prefix + ".out";
+    // a terminal event first, an earlier START, a FAIL before the COMPLETE, an even earlier START,
+    // and an event that names no state; then the ABORT that comes last
+    String[][] events = {
+      {"COMPLETE", "2026-03-02T10:05:00Z"},
+      {"START", "2026-03-02T10:00:00Z"},
+      {"RUNNING", "2026-03-02T10:02:00Z"},
+      {"FAIL", "2026-03-02T10:04:00Z"},
+      {"START", "2026-03-02T09:59:00Z"},
+      {"OTHER", "2026-03-02T10:10:00Z"}
+    };
+    UUID oneByOne = UUID.randomUUID();
+    UUID together = UUID.randomUUID();
+    List<String> batch = new ArrayList<>();
+    for (int i = 0; i < events.length; i++) {
+      // alternating replicas: each stored run is folded again by the next request's upsert
+      String body = event(events[i][0], oneByOne, events[i][1], job, in, out);
+      if (i % 2 == 0) {
+        on(b, "POST", "/api/v1/lineage", body);
+      } else {
+        onA("POST", "/api/v1/lineage", body);
+      }
+      batch.add(0, event(events[i][0], together, events[i][1], job, in, out));
+    }
+    on(b, "POST", "/api/v1/lineage", "[" + String.join(",", batch) + "]");
+
+    for (UUID run : List.of(oneByOne, together)) {
+      JsonNode stored = onA("GET", "/api/v1/lineage/runs/" + run, null);
+      assertThat(stored.path("state").asText()).as("%s", run).isEqualTo("COMPLETE");
+      assertThat(stored.path("startedAt").asText()).isEqualTo("2026-03-02T09:59:00Z");
+      assertThat(stored.path("endedAt").asText()).isEqualTo("2026-03-02T10:05:00Z");
+      List<String> versions = new ArrayList<>();
+      stored.path("outputs").forEach(o -> versions.add(o.path("version").asText()));
+      assertThat(versions).hasSize(events.length);
+    }
+
+    onA("POST", "/api/v1/lineage", event("ABORT", oneByOne, "2026-03-02T10:06:00Z", job, in, out));
+    JsonNode aborted = on(b, "GET", "/api/v1/lineage/runs/" + oneByOne, null);
+    assertThat(aborted.path("state").asText()).isEqualTo("ABORT");
+    assertThat(aborted.path("startedAt").asText()).isEqualTo("2026-03-02T09:59:00Z");
+    assertThat(aborted.path("endedAt").asText()).isEqualTo("2026-03-02T10:06:00Z");
   }
 
   @Test
