@@ -106,24 +106,13 @@ final class LineageTables {
       return;
     }
     if (dialect == Dialect.POSTGRESQL) {
-      int per = rowsPerStatement(columns.size());
-      for (int from = 0; from < rows.size(); from += per) {
-        List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + per));
-        try (PreparedStatement insert =
-            connection.prepareStatement(
-                multiRowInsert(table, columns, chunk.size())
-                    + " on conflict ("
-                    + String.join(", ", key)
-                    + ") do nothing")) {
-          int i = 1;
-          for (Object[] row : chunk) {
-            for (Object value : row) {
-              insert.setObject(i++, value);
-            }
-          }
-          insert.executeUpdate();
-        }
-      }
+      multiRowInserts(
+          connection,
+          table,
+          columns,
+          rows,
+          " on conflict (" + String.join(", ", key) + ") do nothing",
+          PreparedStatement::executeUpdate);
       return;
     }
     int[] keyIndexes = key.stream().mapToInt(columns::indexOf).toArray();
@@ -282,24 +271,51 @@ final class LineageTables {
   private static void insertNodesReturningIds(
       Connection connection, List<String> columns, List<Object[]> rows, Map<String, Long> ids)
       throws SQLException {
+    multiRowInserts(
+        connection,
+        "lineage_node",
+        columns,
+        rows,
+        " on conflict (node_key) do nothing returning node_key, id",
+        insert -> {
+          try (ResultSet inserted = insert.executeQuery()) {
+            while (inserted.next()) {
+              ids.put(inserted.getString(1), inserted.getLong(2));
+            }
+          }
+        });
+  }
+
+  /** What runs one bound statement. */
+  @FunctionalInterface
+  private interface Execution {
+    void execute(PreparedStatement statement) throws SQLException;
+  }
+
+  /**
+   * Inserts {@code rows} by multi-row statements of {@link #rowsPerStatement} rows, each followed
+   * by {@code tail} and run by {@code execution}.
+   */
+  private static void multiRowInserts(
+      Connection connection,
+      String table,
+      List<String> columns,
+      List<Object[]> rows,
+      String tail,
+      Execution execution)
+      throws SQLException {
     int per = rowsPerStatement(columns.size());
     for (int from = 0; from < rows.size(); from += per) {
       List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + per));
       try (PreparedStatement insert =
-          connection.prepareStatement(
-              multiRowInsert("lineage_node", columns, chunk.size())
-                  + " on conflict (node_key) do nothing returning node_key, id")) {
+          connection.prepareStatement(multiRowInsert(table, columns, chunk.size()) + tail)) {
         int i = 1;
         for (Object[] row : chunk) {
           for (Object value : row) {
             insert.setObject(i++, value);
           }
         }
-        try (ResultSet inserted = insert.executeQuery()) {
-          while (inserted.next()) {
-            ids.put(inserted.getString(1), inserted.getLong(2));
-          }
-        }
+        execution.execute(insert);
       }
     }
   }

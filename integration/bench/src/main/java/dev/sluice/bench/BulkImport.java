@@ -25,13 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.TableProperties;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
@@ -198,7 +192,7 @@ final class BulkImport {
     long insertNanos = 0;
     int batch = Settings.scaleInsertBatch();
     ExecutorService pool = Executors.newFixedThreadPool(writers);
-    try (S3Client s3Client = s3Client();
+    try (S3Client s3Client = S3ProxyClients.client(s3);
         Connection db = connect();
         Ticker ticker =
             new Ticker(
@@ -339,20 +333,5 @@ final class BulkImport {
       row.next();
       return row.getLong(1);
     }
-  }
-
-  private S3Client s3Client() {
-    return S3Client.builder()
-        .endpointOverride(URI.create(s3.endpoint()))
-        .region(Region.of(S3ProxyServer.REGION))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
-        .forcePathStyle(true)
-        // S3Proxy does not take the SDK's default trailing checksums
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build();
   }
 }

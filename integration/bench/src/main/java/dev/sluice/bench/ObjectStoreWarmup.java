@@ -17,17 +17,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.awscore.presigner.PresignedRequest;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -46,6 +40,16 @@ final class ObjectStoreWarmup {
 
   private ObjectStoreWarmup() {}
 
+  /** How long a presigned URL is valid: longer than one round takes. */
+  private static final Duration VALID = Duration.ofMinutes(5);
+
+  /** Requests sent and rounds cut short, over all clients. */
+  private static final class Tally {
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong rounds = new AtomicLong();
+    final AtomicLong failedRounds = new AtomicLong();
+  }
+
   /** Returns the requests sent; the scratch bucket is removed again. */
   static long run(S3ProxyServer s3, int seconds, int clients) throws Exception {
     if (seconds <= 0) {
@@ -53,31 +57,9 @@ final class ObjectStoreWarmup {
     }
     Progress.say(
         "warming the shared S3 API for %d s with %d clients, unmeasured", seconds, clients);
-    StaticCredentialsProvider credentials =
-        StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
-    URI endpoint = URI.create(s3.endpoint());
-    S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
-    AtomicLong sent = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    try (S3Client client =
-            S3Client.builder()
-                .endpointOverride(endpoint)
-                .region(Region.of(S3ProxyServer.REGION))
-                .credentialsProvider(credentials)
-                .forcePathStyle(true)
-                // S3Proxy does not take the SDK's default trailing checksums
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
-        S3Presigner presigner =
-            S3Presigner.builder()
-                .endpointOverride(endpoint)
-                .region(Region.of(S3ProxyServer.REGION))
-                .credentialsProvider(credentials)
-                .serviceConfiguration(pathStyle)
-                .build()) {
+    Tally tally = new Tally();
+    try (S3Client client = S3ProxyClients.client(s3);
+        S3Presigner presigner = S3ProxyClients.presigner(s3)) {
       client.createBucket(b -> b.bucket(BUCKET));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       long until = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -89,7 +71,7 @@ final class ObjectStoreWarmup {
           running.add(
               pool.submit(
                   () -> {
-                    cycle(client, presigner, http, id, until, sent, failed);
+                    cycle(client, presigner, http, id, until, tally);
                     return null;
                   }));
         }
@@ -102,43 +84,44 @@ final class ObjectStoreWarmup {
       empty(client);
       client.deleteBucket(b -> b.bucket(BUCKET));
     }
+    long failed = tally.failedRounds.get();
     Progress.say(
         "shared S3 API warmed: %,d requests in rounds that succeeded, %,d rounds cut short by an"
             + " I/O error",
-        sent.get(), failed.get());
-    if (failed.get() > sent.get() / 60) {
+        tally.requests.get(), failed);
+    if (failed * 10 > tally.rounds.get() + failed) {
       // more than one round in ten failed: the object store is not fit to measure against
       throw new IllegalStateException(
-          "the shared S3 API failed " + failed.get() + " warm-up rounds of " + (sent.get() / 6));
+          "the shared S3 API failed "
+              + failed
+              + " warm-up rounds of "
+              + (tally.rounds.get() + failed));
     }
-    return sent.get();
+    return tally.requests.get();
   }
 
   private static void cycle(
-      S3Client client,
-      S3Presigner presigner,
-      HttpClient http,
-      int id,
-      long until,
-      AtomicLong sent,
-      AtomicLong failed)
-      throws InterruptedException, URISyntaxException {
+      S3Client client, S3Presigner presigner, HttpClient http, int id, long until, Tally tally)
+      throws InterruptedException {
     byte[] body = ("{\"warm-up\":\"" + "x".repeat(1500) + "\"}").getBytes(StandardCharsets.UTF_8);
     for (int i = 0; System.nanoTime() < until; i++) {
       try {
-        round(client, presigner, http, id, i, body);
-        sent.addAndGet(i % KEYS_PER_CLIENT == KEYS_PER_CLIENT - 1 ? 7 : 6);
+        tally.requests.addAndGet(round(client, presigner, http, id, i, body));
+        tally.rounds.incrementAndGet();
       } catch (IOException | SdkException | UncheckedIOException e) {
         // S3Proxy now and then drops a kept-alive connection under a PUT; the round is unmeasured
-        failed.incrementAndGet();
+        tally.failedRounds.incrementAndGet();
       }
     }
   }
 
-  /** PUT, HEAD and GET of one key signed in headers, the same presigned; now and then a DELETE. */
-  private static void round(
+  /**
+   * PUT, HEAD and GET of one key signed in headers, the same presigned; now and then a DELETE.
+   * Returns the requests sent.
+   */
+  private static int round(
       S3Client client, S3Presigner presigner, HttpClient http, int id, int i, byte[] body)
-      throws IOException, InterruptedException, URISyntaxException {
+      throws IOException, InterruptedException {
     String key = "c" + id + "/" + (i % KEYS_PER_CLIENT) + ".json";
     client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body));
     client.headObject(b -> b.bucket(BUCKET).key(key));
@@ -146,44 +129,43 @@ final class ObjectStoreWarmup {
     String presignedKey = "p" + id + "/" + (i % KEYS_PER_CLIENT) + ".json";
     send(
         http,
-        presigner
-            .presignPutObject(
-                p ->
-                    p.signatureDuration(Duration.ofMinutes(5))
-                        .putObjectRequest(b -> b.bucket(BUCKET).key(presignedKey)))
-            .url()
-            .toURI(),
+        presigner.presignPutObject(
+            p ->
+                p.signatureDuration(VALID)
+                    .putObjectRequest(b -> b.bucket(BUCKET).key(presignedKey))),
         "PUT",
         body);
     send(
         http,
-        presigner
-            .presignHeadObject(
-                p ->
-                    p.signatureDuration(Duration.ofMinutes(5))
-                        .headObjectRequest(b -> b.bucket(BUCKET).key(presignedKey)))
-            .url()
-            .toURI(),
+        presigner.presignHeadObject(
+            p ->
+                p.signatureDuration(VALID)
+                    .headObjectRequest(b -> b.bucket(BUCKET).key(presignedKey))),
         "HEAD",
         null);
     send(
         http,
-        presigner
-            .presignGetObject(
-                p ->
-                    p.signatureDuration(Duration.ofMinutes(5))
-                        .getObjectRequest(b -> b.bucket(BUCKET).key(presignedKey)))
-            .url()
-            .toURI(),
+        presigner.presignGetObject(
+            p ->
+                p.signatureDuration(VALID)
+                    .getObjectRequest(b -> b.bucket(BUCKET).key(presignedKey))),
         "GET",
         null);
-    if (i % KEYS_PER_CLIENT == KEYS_PER_CLIENT - 1) {
-      client.deleteObject(b -> b.bucket(BUCKET).key(key));
+    if (i % KEYS_PER_CLIENT != KEYS_PER_CLIENT - 1) {
+      return 6;
     }
+    client.deleteObject(b -> b.bucket(BUCKET).key(key));
+    return 7;
   }
 
-  private static void send(HttpClient http, URI uri, String method, byte[] body)
+  private static void send(HttpClient http, PresignedRequest presigned, String method, byte[] body)
       throws IOException, InterruptedException {
+    URI uri;
+    try {
+      uri = presigned.url().toURI();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("the presigner made an invalid URL", e);
+    }
     HttpRequest.BodyPublisher publisher =
         body == null
             ? HttpRequest.BodyPublishers.noBody()
