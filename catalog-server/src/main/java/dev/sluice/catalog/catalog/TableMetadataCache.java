@@ -23,17 +23,20 @@ import org.jboss.logging.Logger;
  * is current is still read from the database's pointer on every request, and a hit still checks
  * that the file exists.
  *
- * <p>Two tiers share the memory bound: a quarter holds parsed metadata for the tables loaded most
- * (estimated at twice the file's JSON length), the rest the JSON of files that left the parsed
- * tier, packed ({@link PackedMetadata}, about a fifth of its size), so a catalog of a hundred
- * thousand tables is served from memory, at the price of a parse, rather than from the object
- * store. A file a commit replaced leaves both: this replica's loads reach files through the table's
- * pointer.
+ * <p>Two tiers share the memory bound: a quarter holds parsed metadata for the tables loaded most,
+ * with the file's JSON text as read or written (estimated at three times the text's length), the
+ * rest the JSON of files that left the parsed tier, packed ({@link PackedMetadata}, about a fifth
+ * of its size), so a catalog of a hundred thousand tables is served from memory, at the price of a
+ * parse, rather than from the object store. A file a commit replaced leaves both: this replica's
+ * loads reach files through the table's pointer.
  */
 @ApplicationScoped
 public class TableMetadataCache {
-  /** Parsed objects take more room than their JSON text; a rough, deliberately high factor. */
-  private static final int BYTES_PER_JSON_CHAR = 2;
+  /**
+   * Parsed objects take more room than their JSON text (a rough, deliberately high factor of two),
+   * and the text itself is kept (a byte a character, as compact strings hold most metadata files).
+   */
+  private static final int BYTES_PER_JSON_CHAR = 3;
 
   /** The parsed tier's share of the bound: a divisor. */
   private static final int PARSED_SHARE = 4;
@@ -44,7 +47,16 @@ public class TableMetadataCache {
   private final Cache<String, Parsed> cache;
   private final Cache<String, PackedMetadata> packed;
 
-  private record Parsed(TableMetadata metadata, int weight) {}
+  /**
+   * Metadata with the JSON text it was parsed from or written as: a table leaving the parsed tier
+   * is packed from that text, not from the metadata serialised again, which cost nearly as much CPU
+   * as parsing it.
+   */
+  private record Parsed(TableMetadata metadata, String json) {
+    int weight() {
+      return (int) Math.min(Integer.MAX_VALUE, (long) json.length() * BYTES_PER_JSON_CHAR);
+    }
+  }
 
   @Inject
   public TableMetadataCache(GuardedFileIO io, MetadataCacheConfig config) {
@@ -86,10 +98,7 @@ public class TableMetadataCache {
    */
   private void pack(String location, Parsed parsed) {
     try {
-      packed
-          .asMap()
-          .computeIfAbsent(
-              location, l -> PackedMetadata.pack(TableMetadataParser.toJson(parsed.metadata())));
+      packed.asMap().computeIfAbsent(location, l -> PackedMetadata.pack(parsed.json()));
     } catch (RuntimeException e) {
       LOG.debugf(e, "Not packing %s", location);
     }
@@ -134,7 +143,7 @@ public class TableMetadataCache {
     }
     String json = file.json();
     TableMetadata metadata = TableMetadataParser.fromJson(location, json);
-    cache.put(location, new Parsed(metadata, parsedWeight(json)));
+    cache.put(location, new Parsed(metadata, json));
     return metadata;
   }
 
@@ -179,12 +188,8 @@ public class TableMetadataCache {
   }
 
   private TableMetadata remember(String location, TableMetadata metadata, String json) {
-    cache.put(location, new Parsed(metadata, parsedWeight(json)));
+    cache.put(location, new Parsed(metadata, json));
     return metadata;
-  }
-
-  private static int parsedWeight(String json) {
-    return (int) Math.min(Integer.MAX_VALUE, (long) json.length() * BYTES_PER_JSON_CHAR);
   }
 
   /** The file's JSON text, uncompressed as {@link TableMetadataParser#read} would. */

@@ -263,6 +263,31 @@ class TableMetadataCacheTest {
   }
 
   @Test
+  void aCommittedFileThatLeftTheParsedTierIsServedPackedAsWritten() {
+    CountingFileIO io = new CountingFileIO();
+    List<String> others = writeTables(io, 100);
+    // a quarter (64 KiB) holds about 14 parsed tables; the packed tier holds all of them
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 256 * 1024);
+    String base = write(io, 1000);
+    cache.read(base);
+    String committed =
+        commit(
+            io,
+            cache,
+            base,
+            b -> b.addSnapshot(snapshot(21, null, 1)).setBranchSnapshot(21, "main"));
+    others.forEach(cache::read);
+    int before = io.reads.get();
+
+    TableMetadata served = cache.read(committed);
+
+    assertThat(io.reads.get()).as("served packed, not read").isEqualTo(before);
+    assertThat(TableMetadataParser.toJson(served)).isEqualTo(readString(io, committed));
+    assertThat(served.metadataFileLocation()).isEqualTo(committed);
+    assertThat(served.currentSnapshot().snapshotId()).isEqualTo(21);
+  }
+
+  @Test
   void theFileACommitReplacesIsForgotten() {
     CountingFileIO io = new CountingFileIO();
     TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1024 * 1024);
