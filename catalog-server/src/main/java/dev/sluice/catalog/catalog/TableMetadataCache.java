@@ -49,8 +49,7 @@ public class TableMetadataCache {
 
   /**
    * Metadata with the JSON text it was parsed from or written as: a table leaving the parsed tier
-   * is packed from that text, not from the metadata serialised again, which cost nearly as much CPU
-   * as parsing it.
+   * is packed from that text, which is at hand, rather than from its metadata serialised again.
    */
   private record Parsed(TableMetadata metadata, String json) {
     int weight() {
