@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -556,8 +555,8 @@ final class LineageTables {
         if (change.state == null) {
           continue;
         }
-        OffsetDateTime started = change.started == null ? null : utc(change.started);
-        OffsetDateTime ended = change.ended == null ? null : utc(change.ended);
+        OffsetDateTime started = utcOrNull(change.started);
+        OffsetDateTime ended = utcOrNull(change.ended);
         OffsetDateTime time = utc(change.stateTime);
         int rank = change.state.rank();
         int i = 1;
@@ -621,39 +620,33 @@ final class LineageTables {
 
   private static void upsertRuns(Connection connection, TreeMap<String, RunChange> changes)
       throws SQLException {
-    List<Map.Entry<String, RunChange>> runs = new ArrayList<>(changes.entrySet());
-    int per = rowsPerStatement(RUN_COLUMNS.size());
-    for (int from = 0; from < runs.size(); from += per) {
-      List<Map.Entry<String, RunChange>> chunk =
-          runs.subList(from, Math.min(runs.size(), from + per));
-      try (PreparedStatement upsert =
-          connection.prepareStatement(
-              multiRowInsert("lineage_run", RUN_COLUMNS, chunk.size()) + UPSERT_RUN_FOLD)) {
-        int i = 1;
-        for (Map.Entry<String, RunChange> entry : chunk) {
-          RunChange change = entry.getValue();
-          RunState state = change.state == null ? RunState.NEW : change.state;
-          upsert.setString(i++, entry.getKey());
-          upsert.setLong(i++, change.job);
-          upsert.setString(i++, state.name());
-          upsert.setInt(i++, state.rank());
-          i = setTime(upsert, i, change.stateTime);
-          i = setTime(upsert, i, change.started);
-          i = setTime(upsert, i, change.ended);
-        }
-        upsert.executeUpdate();
-      }
+    List<Object[]> rows = new ArrayList<>(changes.size());
+    for (Map.Entry<String, RunChange> entry : changes.entrySet()) {
+      RunChange change = entry.getValue();
+      RunState state = change.state == null ? RunState.NEW : change.state;
+      rows.add(
+          new Object[] {
+            entry.getKey(),
+            change.job,
+            state.name(),
+            state.rank(),
+            utcOrNull(change.stateTime),
+            utcOrNull(change.started),
+            utcOrNull(change.ended)
+          });
     }
+    // a null is bound untyped: the insert's target column gives it its type
+    multiRowInserts(
+        connection,
+        "lineage_run",
+        RUN_COLUMNS,
+        rows,
+        UPSERT_RUN_FOLD,
+        PreparedStatement::executeUpdate);
   }
 
-  private static int setTime(PreparedStatement statement, int index, Instant time)
-      throws SQLException {
-    if (time == null) {
-      statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-    } else {
-      statement.setObject(index, utc(time));
-    }
-    return index + 1;
+  private static OffsetDateTime utcOrNull(Instant time) {
+    return time == null ? null : utc(time);
   }
 
   // ---- helpers shared with the reads ----
