@@ -39,6 +39,7 @@ import org.apache.iceberg.metrics.ScanReport;
 import org.apache.iceberg.rest.CatalogHandlers;
 import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.RESTCatalogProperties.SnapshotMode;
+import org.apache.iceberg.rest.RESTResponse;
 import org.apache.iceberg.rest.requests.CommitTransactionRequest;
 import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
 import org.apache.iceberg.rest.requests.CreateTableRequest;
@@ -352,8 +353,28 @@ public class IcebergCatalogService {
       return new LoadedTable(null, etag);
     }
     LoadTableResponse response =
-        LoadTableResponse.builder().withTableMetadata(withSnapshots(metadata.get(), mode)).build();
-    return new LoadedTable(delegation.apply(response, identifier, delegated), etag);
+        delegation.apply(
+            LoadTableResponse.builder()
+                .withTableMetadata(withSnapshots(metadata.get(), mode))
+                .build(),
+            identifier,
+            delegated);
+    return new LoadedTable(mode == SnapshotMode.ALL ? asFileText(response) : response, etag);
+  }
+
+  /**
+   * The answer with its metadata as the text of its file when that text is in memory, which spares
+   * serialising the metadata again; only for metadata that is exactly the file's.
+   */
+  private RESTResponse asFileText(LoadTableResponse response) {
+    String location = response.metadataLocation();
+    if (location == null) {
+      return response;
+    }
+    return metadataCache
+        .text(location)
+        .<RESTResponse>map(json -> new LoadTableText(response, json))
+        .orElse(response);
   }
 
   /** The snapshots the client asked for, as Iceberg's {@code CatalogHandlers.loadTable} gives. */
@@ -408,7 +429,8 @@ public class IcebergCatalogService {
                   .build();
             });
     return new LoadedTable(
-        response, etag(response.metadataLocation(), SnapshotMode.ALL, Optional.empty()));
+        asFileText(response),
+        etag(response.metadataLocation(), SnapshotMode.ALL, Optional.empty()));
   }
 
   public void tableExists(TableIdentifier identifier) {
@@ -593,5 +615,5 @@ public class IcebergCatalogService {
   }
 
   /** A load answer: the table (null when the client's copy is current) and its ETag. */
-  public record LoadedTable(LoadTableResponse response, String etag) {}
+  public record LoadedTable(RESTResponse response, String etag) {}
 }

@@ -1,5 +1,9 @@
 package dev.sluice.catalog.catalog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -11,10 +15,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.exceptions.RuntimeIOException;
+import org.apache.iceberg.util.JsonUtil;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,6 +49,10 @@ public class TableMetadataCache {
 
   private static final Logger LOG = Logger.getLogger(TableMetadataCache.class);
 
+  /** Iceberg's own mapper, refusing content after the JSON value where Iceberg ignores it. */
+  private static final ObjectMapper STRICT_JSON =
+      JsonUtil.mapper().copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private final MetadataFiles files;
   private final Cache<String, Parsed> cache;
   private final Cache<String, PackedMetadata> packed;
@@ -51,7 +61,7 @@ public class TableMetadataCache {
    * Metadata with the JSON text it was parsed from or written as: a table leaving the parsed tier
    * is packed from that text, which is at hand, rather than from its metadata serialised again.
    */
-  private record Parsed(TableMetadata metadata, String json) {
+  record Parsed(TableMetadata metadata, String json) {
     int weight() {
       return (int) Math.min(Integer.MAX_VALUE, (long) json.length() * BYTES_PER_JSON_CHAR);
     }
@@ -148,9 +158,40 @@ public class TableMetadataCache {
 
   private TableMetadata parse(String location) {
     // read outside the cache's lock: a second reader of the same new file reads it too, harmlessly
-    String json = json(location);
-    TableMetadata metadata = TableMetadataParser.fromJson(location, json);
-    return cache == null ? metadata : remember(location, metadata, json);
+    Parsed parsed = parseText(location, json(location));
+    return cache == null ? parsed.metadata() : remember(location, parsed.metadata(), parsed.json());
+  }
+
+  /**
+   * Parses a file's text as Iceberg does. Iceberg's parser ignores whatever follows the file's JSON
+   * object; such a file keeps the text its metadata serialises to instead, so that every kept text
+   * is one JSON object that an answer can carry as it is.
+   */
+  static Parsed parseText(String location, String json) {
+    JsonNode node;
+    try {
+      node = STRICT_JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      node = null;
+    }
+    if (node == null || !node.isObject()) {
+      // trailing content, or not metadata at all: parsed (and refused) exactly as Iceberg would
+      TableMetadata metadata = TableMetadataParser.fromJson(location, json);
+      return new Parsed(metadata, TableMetadataParser.toJson(metadata));
+    }
+    return new Parsed(TableMetadataParser.fromJson(location, node), json);
+  }
+
+  /**
+   * The JSON text of the file at {@code location} when it is parsed in memory: the text it was read
+   * or written as, one JSON object holding exactly the metadata {@link #read} gives.
+   */
+  public Optional<String> text(String location) {
+    if (cache == null) {
+      return Optional.empty();
+    }
+    Parsed parsed = cache.getIfPresent(location);
+    return parsed == null ? Optional.empty() : Optional.of(parsed.json());
   }
 
   /**

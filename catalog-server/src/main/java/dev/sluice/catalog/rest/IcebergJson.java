@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.sluice.catalog.catalog.LoadTableText;
 import org.apache.iceberg.rest.RESTSerializers;
 
 /**
@@ -39,6 +41,9 @@ public final class IcebergJson {
     mapper.configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
     mapper.setPropertyNamingStrategy(new PropertyNamingStrategies.KebabCaseStrategy());
     RESTSerializers.registerAll(mapper);
+    mapper.registerModule(
+        new SimpleModule("sluice-load-table-text")
+            .addSerializer(LoadTableText.class, new LoadTableTextSerializer()));
     return mapper;
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.catalog.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.catalog.storage.MetadataFiles;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.apache.iceberg.inmemory.InMemoryFileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.SeekableInputStream;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.JsonUtil;
 import org.junit.jupiter.api.Test;
 
 class TableMetadataCacheTest {
@@ -307,6 +309,72 @@ class TableMetadataCacheTest {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String pretty(String json) {
+    try {
+      return JsonUtil.mapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValueAsString(JsonUtil.mapper().readTree(json));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Writes {@code text} as the file at {@code location}, byte for byte. */
+  private static void writeText(CountingFileIO io, String location, String text) {
+    try (var out = io.newOutputFile(location).createOrOverwrite()) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aFileReadIsKeptAsTheTextItHoldsForAnswersToCarry() {
+    CountingFileIO io = new CountingFileIO();
+    String location = write(io, 1);
+    String pretty = pretty(readString(io, location)).replace("\"owner\"", "\"owner\"   ");
+    writeText(io, location, pretty);
+    TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1 << 20);
+    assertThat(cache.text(location)).as("nothing in memory yet").isEmpty();
+
+    TableMetadata metadata = cache.read(location);
+
+    assertThat(cache.text(location)).contains(pretty);
+    assertThat(TableMetadataParser.toJson(TableMetadataParser.fromJson(location, pretty)))
+        .isEqualTo(TableMetadataParser.toJson(metadata));
+  }
+
+  @Test
+  void aFileWithContentAfterItsJsonIsServedAsIcebergReadsItAndKeptAsItsMetadatasJson() {
+    CountingFileIO io = new CountingFileIO();
+    String location = write(io, 1);
+    String json = readString(io, location);
+    for (String trailing : List.of(" {\"format-version\": 1}", "]", " garbage")) {
+      writeText(io, location, json + trailing);
+      TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1 << 20);
+
+      TableMetadata metadata = cache.read(location);
+
+      assertThat(metadata.properties()).as(trailing).containsEntry("owner", "team-1");
+      assertThat(cache.text(location)).as(trailing).contains(TableMetadataParser.toJson(metadata));
+    }
+  }
+
+  @Test
+  void aFileThatIsNotMetadataFailsAsIcebergFailsIt() {
+    CountingFileIO io = new CountingFileIO();
+    String location = io.root + "t/metadata/00000-x.metadata.json";
+    for (String text : List.of("", "[1]", "{\"format-version\": 2", "null")) {
+      writeText(io, location, text);
+      TableMetadataCache cache = new TableMetadataCache(MetadataFiles.of(io), 1 << 20);
+      Class<? extends Throwable> icebergError =
+          catchThrowable(() -> TableMetadataParser.fromJson(location, text)).getClass();
+
+      assertThatThrownBy(() -> cache.read(location)).as(text).isInstanceOf(icebergError);
+      assertThat(cache.text(location)).as(text).isEmpty();
     }
   }
 

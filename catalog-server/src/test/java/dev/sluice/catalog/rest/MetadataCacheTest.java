@@ -39,12 +39,14 @@ class MetadataCacheTest {
     return TableIdentifier.of(createNamespace(unique("cache")), "events");
   }
 
+  private static UpdateTableRequest setOwnerRequest() {
+    return new UpdateTableRequest(
+        List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
+  }
+
   /** Commits {@code owner = sales} to {@code table}; returns the metadata file written. */
   private static String setOwner(TableIdentifier table) {
-    UpdateTableRequest update =
-        new UpdateTableRequest(
-            List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
-    Response committed = api().body(json(update)).post(tablePath(table));
+    Response committed = api().body(json(setOwnerRequest())).post(tablePath(table));
     committed.then().statusCode(200);
     return CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
   }
@@ -65,6 +67,26 @@ class MetadataCacheTest {
         .isTrue();
     assertThat(again.tableMetadata().uuid()).isEqualTo(created.tableMetadata().uuid());
     assertThat(api().get(tablePath(table)).header("ETag")).isEqualTo(first.header("ETag"));
+  }
+
+  @Test
+  void loadsAndCommitsAnswerWithTheMetadataFilesOwnText() throws IOException {
+    TableIdentifier table = newTable();
+    createTable(table);
+    Response committed = api().body(json(setOwnerRequest())).post(tablePath(table));
+    committed.then().statusCode(200);
+    String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
+    String file = Files.readString(local(written));
+
+    Response loaded = api().get(tablePath(table));
+    loaded.then().statusCode(200);
+
+    for (Response answer : List.of(committed, loaded)) {
+      assertThat(answer.asString()).contains("\"metadata\":" + file);
+      LoadTableResponse parsed = CatalogApi.parse(answer, LoadTableResponse.class);
+      assertThat(parsed.metadataLocation()).isEqualTo(written);
+      assertThat(parsed.tableMetadata().properties()).containsEntry("owner", "sales");
+    }
   }
 
   @Test
