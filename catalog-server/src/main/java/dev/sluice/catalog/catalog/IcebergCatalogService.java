@@ -271,7 +271,7 @@ public class IcebergCatalogService {
    * Creates a table (or stages its creation); {@code accessDelegation} is the engine's {@code
    * X-Iceberg-Access-Delegation} header, if any.
    */
-  public LoadTableResponse createTable(
+  public RESTResponse createTable(
       Namespace namespace, CreateTableRequest request, String accessDelegation) {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
@@ -295,10 +295,10 @@ public class IcebergCatalogService {
     }
     LoadTableResponse created =
         committing("create", () -> CatalogHandlers.createTable(catalog, namespace, request));
-    return delegation.apply(created, identifier, mode);
+    return asFileText(delegation.apply(created, identifier, mode));
   }
 
-  public LoadTableResponse registerTable(
+  public RESTResponse registerTable(
       Namespace namespace, RegisterTableRequest request, String accessDelegation) {
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     Identifiers.checkIdentifier(identifier);
@@ -311,7 +311,7 @@ public class IcebergCatalogService {
     catalog.locations().checkMetadataFile(identifier, request.metadataLocation());
     LoadTableResponse registered =
         committing("register", () -> CatalogHandlers.registerTable(catalog, namespace, request));
-    return delegation.apply(registered, identifier, mode);
+    return asFileText(delegation.apply(registered, identifier, mode));
   }
 
   /**

@@ -19,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.apache.iceberg.rest.RESTResponse;
 import org.apache.iceberg.rest.requests.CommitTransactionRequest;
 import org.apache.iceberg.rest.requests.CreateTableRequest;
 import org.apache.iceberg.rest.requests.RegisterTableRequest;
@@ -26,7 +27,6 @@ import org.apache.iceberg.rest.requests.RenameTableRequest;
 import org.apache.iceberg.rest.requests.ReportMetricsRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.ListTablesResponse;
-import org.apache.iceberg.rest.responses.LoadTableResponse;
 
 /** Tables of the Iceberg REST API, plus rename and multi-table transactions. */
 @Authenticated
@@ -50,7 +50,7 @@ public class TableResource {
 
   @POST
   @Path("/namespaces/{namespace}/tables")
-  public LoadTableResponse create(
+  public RESTResponse create(
       @Encoded @PathParam("namespace") String namespace,
       @HeaderParam(AccessDelegation.HEADER) String accessDelegation,
       CreateTableRequest request) {
@@ -59,7 +59,7 @@ public class TableResource {
 
   @POST
   @Path("/namespaces/{namespace}/register")
-  public LoadTableResponse register(
+  public RESTResponse register(
       @Encoded @PathParam("namespace") String namespace,
       @HeaderParam(AccessDelegation.HEADER) String accessDelegation,
       RegisterTableRequest request) {

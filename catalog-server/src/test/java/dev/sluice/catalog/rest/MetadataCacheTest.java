@@ -25,6 +25,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.rest.requests.ImmutableRegisterTableRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.LoadTableResponse;
+import org.apache.iceberg.util.JsonUtil;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,23 +71,47 @@ class MetadataCacheTest {
   }
 
   @Test
-  void loadsAndCommitsAnswerWithTheMetadataFilesOwnText() throws IOException {
+  void registrationsLoadsAndCommitsAnswerWithTheMetadataFileAsItIsWritten() throws IOException {
     TableIdentifier table = newTable();
-    createTable(table);
-    Response committed = api().body(json(setOwnerRequest())).post(tablePath(table));
-    committed.then().statusCode(200);
-    String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
-    String file = Files.readString(local(written));
+    LoadTableResponse created = createTable(table);
+    // a file another tool wrote, laid out unlike the server's own JSON: only its text has this
+    String pretty =
+        JsonUtil.mapper()
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(
+                JsonUtil.mapper().readTree(Files.readString(local(created.metadataLocation()))));
+    String location =
+        created.tableMetadata().location()
+            + "/metadata/00001-"
+            + UUID.randomUUID()
+            + ".metadata.json";
+    Files.writeString(local(location), pretty);
 
+    Response registered =
+        api()
+            .body(
+                json(
+                    ImmutableRegisterTableRequest.builder()
+                        .name(table.name())
+                        .metadataLocation(location)
+                        .overwrite(true)
+                        .build()))
+            .post("/v1/namespaces/" + CatalogApi.path(table.namespace()) + "/register");
+    registered.then().statusCode(200);
     Response loaded = api().get(tablePath(table));
     loaded.then().statusCode(200);
 
-    for (Response answer : List.of(committed, loaded)) {
-      assertThat(answer.asString()).contains("\"metadata\":" + file);
+    for (Response answer : List.of(registered, loaded)) {
+      assertThat(answer.asString()).contains("\"metadata\":" + pretty);
       LoadTableResponse parsed = CatalogApi.parse(answer, LoadTableResponse.class);
-      assertThat(parsed.metadataLocation()).isEqualTo(written);
-      assertThat(parsed.tableMetadata().properties()).containsEntry("owner", "sales");
+      assertThat(parsed.metadataLocation()).isEqualTo(location);
+      assertThat(parsed.tableMetadata().uuid()).isEqualTo(created.tableMetadata().uuid());
     }
+    Response committed = api().body(json(setOwnerRequest())).post(tablePath(table));
+    committed.then().statusCode(200);
+    String written = CatalogApi.parse(committed, LoadTableResponse.class).metadataLocation();
+    assertThat(committed.asString()).contains("\"metadata\":" + Files.readString(local(written)));
+    assertThat(loadTable(table).tableMetadata().properties()).containsEntry("owner", "sales");
   }
 
   @Test
