@@ -144,9 +144,9 @@ public class ApiTokenService {
   public Authenticated authenticate(String secret) {
     String hash = hash(secret);
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    Valid cached = valid.getIfPresent(hash);
-    if (cached != null && (cached.expiresAt == null || cached.expiresAt.isAfter(now))) {
-      return cached.who;
+    Authenticated cached = validInMemory(hash, now);
+    if (cached != null) {
+      return cached;
     }
     Refused known = refused.getIfPresent(hash);
     if (known != null) {
@@ -168,6 +168,23 @@ public class ApiTokenService {
     Authenticated who = new Authenticated(principalOf(token.get()), token.get().tokenId);
     valid.put(hash, new Valid(who, token.get().expiresAt));
     return who;
+  }
+
+  /**
+   * The principal of a token this replica found valid within the cache's {@code VALID_FOR} and that
+   * has not expired since, without the database: what {@link #authenticate} would answer from
+   * memory. Empty when only the database can tell, or when the token is known to be refused.
+   */
+  public Optional<Authenticated> authenticatedInMemory(String secret) {
+    return Optional.ofNullable(validInMemory(hash(secret), OffsetDateTime.now(ZoneOffset.UTC)));
+  }
+
+  private Authenticated validInMemory(String hash, OffsetDateTime now) {
+    Valid cached = valid.getIfPresent(hash);
+    if (cached != null && (cached.expiresAt == null || cached.expiresAt.isAfter(now))) {
+      return cached.who;
+    }
+    return null;
   }
 
   public List<TokenView> list() {
