@@ -4,51 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.catalog.config.AuthConfig;
-import dev.sluice.catalog.persistence.ApiTokenEntity;
-import dev.sluice.catalog.persistence.ApiTokenStore;
 import dev.sluice.policy.eval.Principal;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Which tokens need the blocking lookup, and that the answer is the same either way. */
 class ApiTokenIdentityProviderTest {
-  /** The token table in memory. */
-  private static final class MemoryStore extends ApiTokenStore {
-    final List<ApiTokenEntity> rows = new ArrayList<>();
-
-    MemoryStore() {
-      super(null);
-    }
-
-    @Override
-    public void add(ApiTokenEntity token) {
-      rows.add(token);
-    }
-
-    @Override
-    public Optional<ApiTokenEntity> findByHash(String secretHash) {
-      return rows.stream().filter(t -> t.secretHash.equals(secretHash)).findFirst();
-    }
-
-    @Override
-    public Optional<ApiTokenEntity> revoke(String tokenId, OffsetDateTime at) {
-      Optional<ApiTokenEntity> token =
-          rows.stream().filter(t -> t.tokenId.equals(tokenId)).findFirst();
-      token.ifPresent(t -> t.revokedAt = at);
-      return token;
-    }
-  }
-
   /** Runs blocking work at once, counting it, as a worker thread would run it. */
   private static final class CountingContext implements AuthenticationRequestContext {
     final AtomicInteger blocking = new AtomicInteger();
@@ -60,7 +27,7 @@ class ApiTokenIdentityProviderTest {
     }
   }
 
-  private final MemoryStore store = new MemoryStore();
+  private final InMemoryApiTokenStore store = new InMemoryApiTokenStore();
   private final ApiTokenService tokens = new ApiTokenService(store, (AuthConfig) null);
   private final ApiTokenIdentityProvider provider = new ApiTokenIdentityProvider(tokens);
   private final CountingContext context = new CountingContext();

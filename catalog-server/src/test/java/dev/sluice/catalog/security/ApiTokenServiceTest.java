@@ -4,52 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.catalog.config.AuthConfig;
-import dev.sluice.catalog.persistence.ApiTokenEntity;
-import dev.sluice.catalog.persistence.ApiTokenStore;
 import dev.sluice.policy.eval.Principal;
 import io.quarkus.security.AuthenticationFailedException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The token caches: how often a presented token reaches the token table, and for what answer. */
 class ApiTokenServiceTest {
-
-  /** The token table in memory, counting lookups by hash. */
-  private static final class CountingStore extends ApiTokenStore {
-    final List<ApiTokenEntity> rows = new ArrayList<>();
-    final AtomicInteger lookups = new AtomicInteger();
-
-    CountingStore() {
-      super(null);
-    }
-
-    @Override
-    public void add(ApiTokenEntity token) {
-      rows.add(token);
-    }
-
-    @Override
-    public Optional<ApiTokenEntity> findByHash(String secretHash) {
-      lookups.incrementAndGet();
-      return rows.stream().filter(t -> t.secretHash.equals(secretHash)).findFirst();
-    }
-
-    @Override
-    public Optional<ApiTokenEntity> revoke(String tokenId, OffsetDateTime at) {
-      Optional<ApiTokenEntity> token =
-          rows.stream().filter(t -> t.tokenId.equals(tokenId)).findFirst();
-      token.ifPresent(t -> t.revokedAt = at);
-      return token;
-    }
-  }
-
-  private final CountingStore store = new CountingStore();
+  private final InMemoryApiTokenStore store = new InMemoryApiTokenStore();
   private final ApiTokenService tokens = new ApiTokenService(store, (AuthConfig) null);
 
   @Test
