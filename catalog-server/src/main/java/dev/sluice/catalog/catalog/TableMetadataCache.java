@@ -61,7 +61,7 @@ public class TableMetadataCache {
    * Metadata with the JSON text it was parsed from or written as: a table leaving the parsed tier
    * is packed from that text, which is at hand, rather than from its metadata serialised again.
    */
-  record Parsed(TableMetadata metadata, String json) {
+  private record Parsed(TableMetadata metadata, String json) {
     int weight() {
       return (int) Math.min(Integer.MAX_VALUE, (long) json.length() * BYTES_PER_JSON_CHAR);
     }
@@ -167,7 +167,7 @@ public class TableMetadataCache {
    * object; such a file keeps the text its metadata serialises to instead, so that every kept text
    * is one JSON object that an answer can carry as it is.
    */
-  static Parsed parseText(String location, String json) {
+  private static Parsed parseText(String location, String json) {
     JsonNode node;
     try {
       node = STRICT_JSON.readTree(json);

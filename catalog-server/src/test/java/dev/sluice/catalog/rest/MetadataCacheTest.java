@@ -45,6 +45,22 @@ class MetadataCacheTest {
         List.of(), List.of(new MetadataUpdate.SetProperties(Map.of("owner", "sales"))));
   }
 
+  /** Registers {@code table} anew, over its current pointer, from the file at {@code location}. */
+  private static Response registerOver(TableIdentifier table, String location) {
+    Response registered =
+        api()
+            .body(
+                json(
+                    ImmutableRegisterTableRequest.builder()
+                        .name(table.name())
+                        .metadataLocation(location)
+                        .overwrite(true)
+                        .build()))
+            .post("/v1/namespaces/" + CatalogApi.path(table.namespace()) + "/register");
+    registered.then().statusCode(200);
+    return registered;
+  }
+
   /** Commits {@code owner = sales} to {@code table}; returns the metadata file written. */
   private static String setOwner(TableIdentifier table) {
     Response committed = api().body(json(setOwnerRequest())).post(tablePath(table));
@@ -87,17 +103,7 @@ class MetadataCacheTest {
             + ".metadata.json";
     Files.writeString(local(location), pretty);
 
-    Response registered =
-        api()
-            .body(
-                json(
-                    ImmutableRegisterTableRequest.builder()
-                        .name(table.name())
-                        .metadataLocation(location)
-                        .overwrite(true)
-                        .build()))
-            .post("/v1/namespaces/" + CatalogApi.path(table.namespace()) + "/register");
-    registered.then().statusCode(200);
+    Response registered = registerOver(table, location);
     Response loaded = api().get(tablePath(table));
     loaded.then().statusCode(200);
 
@@ -155,17 +161,7 @@ class MetadataCacheTest {
         TableMetadata.buildFrom(current).setProperties(Map.of("moved", "elsewhere")).build();
     String after = next.location() + "/metadata/00001-" + UUID.randomUUID() + ".metadata.json";
     Files.writeString(local(after), TableMetadataParser.toJson(next));
-    api()
-        .body(
-            json(
-                ImmutableRegisterTableRequest.builder()
-                    .name(table.name())
-                    .metadataLocation(after)
-                    .overwrite(true)
-                    .build()))
-        .post("/v1/namespaces/" + CatalogApi.path(table.namespace()) + "/register")
-        .then()
-        .statusCode(200);
+    registerOver(table, after);
     // the old file's parsed copy is no answer any more, even with it gone
     Files.delete(local(before));
 
