@@ -40,7 +40,10 @@ public class LineageForwarder {
   private final Counter forwarded;
   private final Counter failed;
   private final Counter dropped;
+
+  /** Only with a target: without one, a client would set up TLS and keep a selector thread idle. */
   private final HttpClient client;
+
   private final BackgroundLoop loop;
 
   @Inject
@@ -51,7 +54,10 @@ public class LineageForwarder {
     this.forwarded = registry.counter("sluice.lineage.forwarded");
     this.failed = registry.counter("sluice.lineage.forward.failures");
     this.dropped = registry.counter("sluice.lineage.forward.dropped");
-    this.client = HttpClient.newBuilder().connectTimeout(config.forwardTimeout()).build();
+    this.client =
+        target.isPresent()
+            ? HttpClient.newBuilder().connectTimeout(config.forwardTimeout()).build()
+            : null;
     this.loop = new BackgroundLoop("lineage-forwarder", Duration.ofSeconds(1), this::pass);
   }
 
