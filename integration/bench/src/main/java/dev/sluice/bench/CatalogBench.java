@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -123,18 +124,21 @@ final class CatalogBench {
           new RestCatalogClient(target.root(), target.warehouse(), target.token(), ledger);
       client.configure();
       Sink sink = (workload, variant, m, kind) -> add(workload, variant, target, m, kind);
+      DoubleSupplier cpu = () -> Targets.cpuMillis(target.pid());
       profile(profiler, "create", () -> createTree(tree, client, sink));
       if (Settings.warmupPass()) {
         // every target's JVM (and the shared S3Proxy's) compiles its read paths before the timed
         // reads, as the scale mode does: else the first target measured meets a colder machine
         Progress.say("%s: read workloads once, unmeasured (warm-up pass)", name);
-        readWorkloads(client, tree::randomTable, tree::randomLeaf, (w, v, m, k) -> {});
+        readWorkloads(client, tree::randomTable, tree::randomLeaf, Load.NO_CPU, (w, v, m, k) -> {});
       }
       profile(
-          profiler, "read", () -> readWorkloads(client, tree::randomTable, tree::randomLeaf, sink));
-      profile(profiler, "mix", () -> mix(target, client));
-      profile(profiler, "contended", () -> contended(target, client));
-      profile(profiler, "parallel", () -> parallel(target, client));
+          profiler,
+          "read",
+          () -> readWorkloads(client, tree::randomTable, tree::randomLeaf, cpu, sink));
+      profile(profiler, "mix", () -> mix(target, client, cpu));
+      profile(profiler, "contended", () -> contended(target, client, cpu));
+      profile(profiler, "parallel", () -> parallel(target, client, cpu));
       if (target.name().equals("sluice-pg")) {
         // last: it applies a policy, which the other workloads run without
         profile(profiler, "contracts", () -> ContractOverhead.run(target, infra.s3(), sink));
@@ -189,7 +193,9 @@ final class CatalogBench {
       String kind,
       Map<String, Object> extra) {
     Tally tally = m.kinds().getOrDefault(kind, new Tally());
-    Report.Row row = Report.row(workload, variant, target.name(), tally, m.seconds(), extra);
+    Report.Row row =
+        Report.row(
+            workload, variant, target.name(), tally, m.seconds(), m.cpuMicrosPerOperation(), extra);
     report.add(row);
     Progress.say(
         "%s / %s / %s: %d ops, %s ops/s, p50 %s ms, p99 %s ms, errors %d",
@@ -234,12 +240,14 @@ final class CatalogBench {
   /**
    * The read workloads, each at every concurrency of {@link Settings#readConcurrency()} (variant
    * {@code c=N}): loadTable and HEAD of {@code table}'s tables, list tables of {@code namespace}'s
-   * namespaces (no page size: the whole namespace in one answer).
+   * namespaces (no page size: the whole namespace in one answer). {@code cpu} reads the target
+   * process's CPU time, taken over each measured window ({@link Load#NO_CPU}: not taken).
    */
   static void readWorkloads(
       RestCatalogClient client,
       Supplier<TableRef> table,
       Supplier<List<String>> namespace,
+      DoubleSupplier cpu,
       Sink sink)
       throws Exception {
     int warmup = Settings.warmupSeconds();
@@ -251,6 +259,7 @@ final class CatalogBench {
               warmup,
               seconds,
               "load",
+              cpu,
               (c, i) -> {
                 client.loadTable(table.get());
                 return new Outcome("load", 0);
@@ -264,6 +273,7 @@ final class CatalogBench {
               warmup,
               seconds,
               "head",
+              cpu,
               (c, i) -> {
                 client.tableExists(table.get());
                 return new Outcome("head", 0);
@@ -277,6 +287,7 @@ final class CatalogBench {
               warmup,
               seconds,
               "list",
+              cpu,
               (c, i) -> {
                 client.listTables(namespace.get());
                 return new Outcome("list", 0);
@@ -285,7 +296,7 @@ final class CatalogBench {
     }
   }
 
-  private void mix(Target target, RestCatalogClient client) throws Exception {
+  private void mix(Target target, RestCatalogClient client, DoubleSupplier cpu) throws Exception {
     int maxAttempts = Settings.maxAttempts();
     Measured m =
         Load.timed(
@@ -293,6 +304,7 @@ final class CatalogBench {
             Settings.warmupSeconds(),
             Settings.mixSeconds(),
             "load",
+            cpu,
             (c, i) -> {
               TableRef table = tree.randomTable();
               if (ThreadLocalRandom.current().nextInt(10) == 0) {
@@ -310,7 +322,8 @@ final class CatalogBench {
     add(MIX, "append 10%" + clients, target, m, "append");
   }
 
-  private void contended(Target target, RestCatalogClient client) throws Exception {
+  private void contended(Target target, RestCatalogClient client, DoubleSupplier cpu)
+      throws Exception {
     int clients = Settings.contendedClients();
     int total = clients * Settings.contendedCommitsPerClient();
     Map<String, Double> before = target.sluice() ? SluiceMetrics.commitCounters(target) : Map.of();
@@ -321,6 +334,7 @@ final class CatalogBench {
             clients,
             total,
             "append",
+            cpu,
             (c, i) ->
                 new Outcome("append", client.append(tree.hot, Settings.maxAttempts()).conflicts()));
     Tally tally = m.kinds().getOrDefault("append", new Tally());
@@ -359,7 +373,8 @@ final class CatalogBench {
     Progress.say("%s contended: %s", target.name(), extra);
   }
 
-  private void parallel(Target target, RestCatalogClient client) throws Exception {
+  private void parallel(Target target, RestCatalogClient client, DoubleSupplier cpu)
+      throws Exception {
     int maxAttempts = Settings.maxAttempts();
     Measured m =
         Load.timed(
@@ -367,6 +382,7 @@ final class CatalogBench {
             Settings.warmupSeconds(),
             Settings.parallelSeconds(),
             "append",
+            cpu,
             (c, i) ->
                 new Outcome("append", client.append(tree.randomTable(), maxAttempts).conflicts()));
     add(

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
 
 /** Runs an operation from N client threads, timed or a fixed number of times, and measures it. */
@@ -59,8 +60,29 @@ final class Load {
     }
   }
 
-  /** What a run measured: per kind, and the wall-clock seconds of the measured window. */
-  record Measured(Map<String, Tally> kinds, double seconds) {}
+  /** No process to measure: the CPU of a run is not taken. */
+  static final DoubleSupplier NO_CPU = () -> Double.NaN;
+
+  /**
+   * What a run measured: per kind, the wall-clock seconds of the measured window, and the CPU
+   * milliseconds the measured process spent in it (NaN when not taken).
+   */
+  record Measured(Map<String, Tally> kinds, double seconds, double cpuMillis) {
+    Measured(Map<String, Tally> kinds, double seconds) {
+      this(kinds, seconds, Double.NaN);
+    }
+
+    /** Operations counted in the window, of every kind, failed ones included. */
+    long operations() {
+      return kinds.values().stream().mapToLong(t -> t.ok + t.errors).sum();
+    }
+
+    /** CPU microseconds of the measured process per operation counted; NaN when not taken. */
+    double cpuMicrosPerOperation() {
+      long operations = operations();
+      return operations > 0 && cpuMillis >= 0 ? cpuMillis * 1000 / operations : Double.NaN;
+    }
+  }
 
   /**
    * Every client runs the operation in a loop for {@code warmupSeconds + seconds}; only calls that
@@ -68,39 +90,118 @@ final class Load {
    */
   static Measured timed(int clients, int warmupSeconds, int seconds, String errorKind, Op op)
       throws InterruptedException {
+    return timed(clients, warmupSeconds, seconds, errorKind, NO_CPU, op);
+  }
+
+  /**
+   * Like {@link #timed(int, int, int, String, Op)}, and takes {@code cpuMillis} (a process's CPU
+   * time so far) when the measured window opens and once every client has finished.
+   */
+  static Measured timed(
+      int clients,
+      int warmupSeconds,
+      int seconds,
+      String errorKind,
+      DoubleSupplier cpuMillis,
+      Op op)
+      throws InterruptedException {
     long start = System.nanoTime();
     long measureFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
     AtomicLong lastFinish = new AtomicLong(end);
-    return run(
-        clients,
-        errorKind,
-        (client, tallies) -> {
-          long index = 0;
-          while (System.nanoTime() < end) {
-            long t0 = System.nanoTime();
-            call(op, client, index++, errorKind, tallies, t0 >= measureFrom, t0);
-          }
-          lastFinish.accumulateAndGet(System.nanoTime(), Math::max);
-        },
-        () -> (lastFinish.get() - measureFrom) / 1e9);
+    CpuWindow cpu = CpuWindow.openingAt(cpuMillis, measureFrom);
+    Measured measured =
+        run(
+            clients,
+            errorKind,
+            (client, tallies) -> {
+              long index = 0;
+              while (System.nanoTime() < end) {
+                long t0 = System.nanoTime();
+                call(op, client, index++, errorKind, tallies, t0 >= measureFrom, t0);
+              }
+              lastFinish.accumulateAndGet(System.nanoTime(), Math::max);
+            },
+            () -> (lastFinish.get() - measureFrom) / 1e9);
+    return new Measured(measured.kinds(), measured.seconds(), cpu.close());
   }
 
   /** The clients share {@code total} calls of the operation; all calls are measured. */
   static Measured fixed(int clients, long total, String errorKind, Op op)
       throws InterruptedException {
+    return fixed(clients, total, errorKind, NO_CPU, op);
+  }
+
+  /** Like {@link #fixed(int, long, String, Op)}, and takes {@code cpuMillis} around the calls. */
+  static Measured fixed(int clients, long total, String errorKind, DoubleSupplier cpuMillis, Op op)
+      throws InterruptedException {
     long[] window = new long[2];
     AtomicLong next = new AtomicLong();
-    return run(
-        clients,
-        errorKind,
-        (client, tallies) -> {
-          for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-            call(op, client, i, errorKind, tallies, true, System.nanoTime());
-          }
-        },
-        () -> (window[1] - window[0]) / 1e9,
-        window);
+    double cpuBefore = cpuMillis.getAsDouble();
+    Measured measured =
+        run(
+            clients,
+            errorKind,
+            (client, tallies) -> {
+              for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                call(op, client, i, errorKind, tallies, true, System.nanoTime());
+              }
+            },
+            () -> (window[1] - window[0]) / 1e9,
+            window);
+    return new Measured(
+        measured.kinds(), measured.seconds(), spent(cpuBefore, cpuMillis.getAsDouble()));
+  }
+
+  /** CPU milliseconds between two readings; NaN when either is missing (negative or NaN). */
+  static double spent(double before, double after) {
+    return before >= 0 && after >= before ? after - before : Double.NaN;
+  }
+
+  /**
+   * A process's CPU time taken when a measured window opens, by a thread of its own so that no
+   * client waits for it, and again when the window closes.
+   */
+  private static final class CpuWindow {
+    private final DoubleSupplier cpuMillis;
+    private final Thread opener;
+    private volatile double atOpen = Double.NaN;
+
+    private CpuWindow(DoubleSupplier cpuMillis, long openAtNanos) {
+      this.cpuMillis = cpuMillis;
+      this.opener =
+          new Thread(
+              () -> {
+                long wait;
+                while ((wait = openAtNanos - System.nanoTime()) > 0) {
+                  try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+                atOpen = cpuMillis.getAsDouble();
+              },
+              "bench-cpu-window");
+      opener.setDaemon(true);
+    }
+
+    static CpuWindow openingAt(DoubleSupplier cpuMillis, long openAtNanos) {
+      CpuWindow window = new CpuWindow(cpuMillis, openAtNanos);
+      if (cpuMillis != NO_CPU) {
+        window.opener.start();
+      }
+      return window;
+    }
+
+    /** The CPU milliseconds spent since the window opened; NaN if it never opened. */
+    double close() throws InterruptedException {
+      if (cpuMillis == NO_CPU) {
+        return Double.NaN;
+      }
+      opener.join();
+      return spent(atOpen, cpuMillis.getAsDouble());
+    }
   }
 
   private static void call(

@@ -29,6 +29,7 @@ final class Report {
       double maxMs,
       long errors,
       long conflicts,
+      double serverCpuMicrosPerOp,
       List<String> errorSamples,
       Map<String, Object> extra) {}
 
@@ -65,6 +66,21 @@ final class Report {
       Load.Tally tally,
       double seconds,
       Map<String, Object> extra) {
+    return row(workload, variant, target, tally, seconds, Double.NaN, extra);
+  }
+
+  /**
+   * A row with the CPU microseconds the target's own process spent per operation of the workload
+   * (in a mixed workload, per operation of either kind), NaN when not taken.
+   */
+  static Row row(
+      String workload,
+      String variant,
+      String target,
+      Load.Tally tally,
+      double seconds,
+      double serverCpuMicrosPerOp,
+      Map<String, Object> extra) {
     Histogram h = tally.micros;
     boolean any = h.getTotalCount() > 0;
     return new Row(
@@ -79,6 +95,7 @@ final class Report {
         any ? h.getMaxValue() / 1000.0 : Double.NaN,
         tally.errors,
         tally.conflicts,
+        serverCpuMicrosPerOp,
         List.copyOf(tally.errorSamples),
         extra == null ? Map.of() : extra);
   }
@@ -155,7 +172,8 @@ final class Report {
                   "p99 ms",
                   "max ms",
                   "errors",
-                  "conflicts"));
+                  "conflicts",
+                  "server CPU us/op"));
       for (String s : sluiceTargets) {
         header.add(s + "/this");
       }
@@ -176,7 +194,8 @@ final class Report {
                     fmt(r.p99Ms()),
                     fmt(r.maxMs()),
                     String.valueOf(r.errors()),
-                    String.valueOf(r.conflicts())));
+                    String.valueOf(r.conflicts()),
+                    fmt(r.serverCpuMicrosPerOp())));
         for (String s : sluiceTargets) {
           line.add(s.equals(r.target()) ? "-" : ratio(find(workload, r.variant(), s), r));
         }
@@ -197,7 +216,76 @@ final class Report {
     }
     out.append("\nratio = Sluice throughput / this row's throughput (above 1: Sluice is faster)\n");
     renderAgainstFasterPeer(out, sluiceTargets);
+    renderServerCpu(out, sluiceTargets);
     renderAudits(out);
+  }
+
+  /**
+   * Per measured case: the CPU each target's own process spent per operation, and each Sluice
+   * target's against the peer that spent least. The machine's other processes (the benchmark's
+   * client, PostgreSQL, S3Proxy) are left out, so this compares the servers' own work.
+   */
+  private void renderServerCpu(StringBuilder out, List<String> sluiceTargets) {
+    List<String> names =
+        targets.stream()
+            .map(TargetInfo::name)
+            .filter(n -> rows.stream().anyMatch(r -> r.target().equals(n) && cpuTaken(r)))
+            .toList();
+    List<String> peers = names.stream().filter(n -> !n.startsWith("sluice")).toList();
+    if (names.isEmpty()) {
+      return;
+    }
+    out.append("\n== server CPU per operation (microseconds, the target's own process) ==\n");
+    List<String> header = new ArrayList<>(List.of("workload", "variant"));
+    header.addAll(names);
+    if (!peers.isEmpty()) {
+      for (String s : sluiceTargets) {
+        header.add("leanest peer / " + s);
+      }
+    }
+    List<List<String>> lines = new ArrayList<>();
+    lines.add(header);
+    Set<String> seen = new LinkedHashSet<>();
+    for (Row r : rows) {
+      if (!cpuTaken(r) || !seen.add(r.workload() + "\u0000" + r.variant())) {
+        continue;
+      }
+      List<String> line = new ArrayList<>(List.of(r.workload(), r.variant()));
+      Row leanest = null;
+      for (String name : names) {
+        Row row = find(r.workload(), r.variant(), name);
+        line.add(row == null || !cpuTaken(row) ? "-" : fmt(row.serverCpuMicrosPerOp()));
+        if (peers.contains(name)
+            && row != null
+            && cpuTaken(row)
+            && (leanest == null || row.serverCpuMicrosPerOp() < leanest.serverCpuMicrosPerOp())) {
+          leanest = row;
+        }
+      }
+      if (!peers.isEmpty()) {
+        for (String s : sluiceTargets) {
+          Row sluice = find(r.workload(), r.variant(), s);
+          line.add(
+              leanest == null || sluice == null || !cpuTaken(sluice)
+                  ? "-"
+                  : fmt(leanest.serverCpuMicrosPerOp() / sluice.serverCpuMicrosPerOp())
+                      + " ("
+                      + leanest.target()
+                      + ")");
+        }
+      }
+      lines.add(line);
+    }
+    out.append(table(lines));
+    out.append(
+        "server CPU = the process's user + system time over the measured window, divided by the"
+            + " operations counted in it (a mix: of either kind; contended commits: successful"
+            + " ones, the retried conflicts' cost included); above 1 in the last columns: Sluice"
+            + " spends less\n");
+  }
+
+  private static boolean cpuTaken(Row r) {
+    return r.serverCpuMicrosPerOp() > 0 && Double.isFinite(r.serverCpuMicrosPerOp());
   }
 
   /** Per Sluice target: its requests against the audit rows that name them. */

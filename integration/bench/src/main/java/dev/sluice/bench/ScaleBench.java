@@ -129,7 +129,11 @@ final class ScaleBench {
     // or the comparison measures the JIT, not the catalog's size
     Progress.say("--- reads on %d tables, unmeasured (warm-up)", small);
     CatalogBench.readWorkloads(
-        client, tree::randomTable, tree::randomLeaf, (workload, variant, m, kind) -> {});
+        client,
+        tree::randomTable,
+        tree::randomLeaf,
+        Load.NO_CPU,
+        (workload, variant, m, kind) -> {});
     growth.put("load average before the reads on " + small + " tables", Targets.loadAverage());
     Progress.say("--- reads on %d tables", small);
     reads(client, small, tree::randomTable, tree::randomLeaf);
@@ -160,6 +164,7 @@ final class ScaleBench {
           client,
           () -> plan.table(Math.floorMod(next.getAndIncrement(), warmed)),
           tree::randomLeaf,
+          Load.NO_CPU,
           (workload, variant, m, kind) -> {});
     }
     int treeTables = tree.tables.size();
@@ -196,6 +201,7 @@ final class ScaleBench {
         client,
         table,
         namespace,
+        Load.NO_CPU,
         (workload, variant, m, kind) -> {
           Tally tally = m.kinds().getOrDefault(kind, new Tally());
           Report.Row row = Report.row(workload, variant, TARGET, tally, m.seconds(), null);
