@@ -59,18 +59,8 @@ final class Report {
   final ScaleResults scale =
       new ScaleResults(new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
 
-  static Row row(
-      String workload,
-      String variant,
-      String target,
-      Load.Tally tally,
-      double seconds,
-      Map<String, Object> extra) {
-    return row(workload, variant, target, tally, seconds, Double.NaN, extra);
-  }
-
   /**
-   * A row with the CPU microseconds the target's own process spent per operation of the workload
+   * A row, with the CPU microseconds the target's own process spent per operation of the workload
    * (in a mixed workload, per operation of either kind), NaN when not taken.
    */
   static Row row(

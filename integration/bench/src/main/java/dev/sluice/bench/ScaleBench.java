@@ -204,7 +204,8 @@ final class ScaleBench {
         Load.NO_CPU,
         (workload, variant, m, kind) -> {
           Tally tally = m.kinds().getOrDefault(kind, new Tally());
-          Report.Row row = Report.row(workload, variant, TARGET, tally, m.seconds(), null);
+          Report.Row row =
+              Report.row(workload, variant, TARGET, tally, m.seconds(), Double.NaN, null);
           int clients = Integer.parseInt(variant.substring("c=".length()));
           results
               .reads()
@@ -451,7 +452,7 @@ final class ScaleBench {
     if (tally == null) {
       return "-";
     }
-    Report.Row row = Report.row("", "", TARGET, tally, seconds, null);
+    Report.Row row = Report.row("", "", TARGET, tally, seconds, Double.NaN, null);
     return String.format(
         "%d in %.1f s (%s/s), p50 %s ms, errors %d",
         row.ops(), seconds, Report.fmt(row.opsPerSecond()), Report.fmt(row.p50Ms()), row.errors());
