@@ -124,7 +124,6 @@ final class CatalogBench {
           new RestCatalogClient(target.root(), target.warehouse(), target.token(), ledger);
       client.configure();
       Sink sink = (workload, variant, m, kind) -> add(workload, variant, target, m, kind);
-      DoubleSupplier cpu = () -> Targets.cpuMillis(target.pid());
       profile(profiler, "create", () -> createTree(tree, client, sink));
       if (Settings.warmupPass()) {
         // every target's JVM (and the shared S3Proxy's) compiles its read paths before the timed
@@ -135,10 +134,10 @@ final class CatalogBench {
       profile(
           profiler,
           "read",
-          () -> readWorkloads(client, tree::randomTable, tree::randomLeaf, cpu, sink));
-      profile(profiler, "mix", () -> mix(target, client, cpu));
-      profile(profiler, "contended", () -> contended(target, client, cpu));
-      profile(profiler, "parallel", () -> parallel(target, client, cpu));
+          () -> readWorkloads(client, tree::randomTable, tree::randomLeaf, cpu(target), sink));
+      profile(profiler, "mix", () -> mix(target, client));
+      profile(profiler, "contended", () -> contended(target, client));
+      profile(profiler, "parallel", () -> parallel(target, client));
       if (target.name().equals("sluice-pg")) {
         // last: it applies a policy, which the other workloads run without
         profile(profiler, "contracts", () -> ContractOverhead.run(target, infra.s3(), sink));
@@ -296,7 +295,12 @@ final class CatalogBench {
     }
   }
 
-  private void mix(Target target, RestCatalogClient client, DoubleSupplier cpu) throws Exception {
+  /** The target's server process's CPU milliseconds so far. */
+  private static DoubleSupplier cpu(Target target) {
+    return () -> Targets.cpuMillis(target.pid());
+  }
+
+  private void mix(Target target, RestCatalogClient client) throws Exception {
     int maxAttempts = Settings.maxAttempts();
     Measured m =
         Load.timed(
@@ -304,7 +308,7 @@ final class CatalogBench {
             Settings.warmupSeconds(),
             Settings.mixSeconds(),
             "load",
-            cpu,
+            cpu(target),
             (c, i) -> {
               TableRef table = tree.randomTable();
               if (ThreadLocalRandom.current().nextInt(10) == 0) {
@@ -322,8 +326,7 @@ final class CatalogBench {
     add(MIX, "append 10%" + clients, target, m, "append");
   }
 
-  private void contended(Target target, RestCatalogClient client, DoubleSupplier cpu)
-      throws Exception {
+  private void contended(Target target, RestCatalogClient client) throws Exception {
     int clients = Settings.contendedClients();
     int total = clients * Settings.contendedCommitsPerClient();
     Map<String, Double> before = target.sluice() ? SluiceMetrics.commitCounters(target) : Map.of();
@@ -334,7 +337,7 @@ final class CatalogBench {
             clients,
             total,
             "append",
-            cpu,
+            cpu(target),
             (c, i) ->
                 new Outcome("append", client.append(tree.hot, Settings.maxAttempts()).conflicts()));
     Tally tally = m.kinds().getOrDefault("append", new Tally());
@@ -373,8 +376,7 @@ final class CatalogBench {
     Progress.say("%s contended: %s", target.name(), extra);
   }
 
-  private void parallel(Target target, RestCatalogClient client, DoubleSupplier cpu)
-      throws Exception {
+  private void parallel(Target target, RestCatalogClient client) throws Exception {
     int maxAttempts = Settings.maxAttempts();
     Measured m =
         Load.timed(
@@ -382,7 +384,7 @@ final class CatalogBench {
             Settings.warmupSeconds(),
             Settings.parallelSeconds(),
             "append",
-            cpu,
+            cpu(target),
             (c, i) ->
                 new Outcome("append", client.append(tree.randomTable(), maxAttempts).conflicts()));
     add(

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
@@ -95,7 +96,8 @@ final class Load {
 
   /**
    * Like {@link #timed(int, int, int, String, Op)}, and takes {@code cpuMillis} (a process's CPU
-   * time so far) when the measured window opens and once every client has finished.
+   * time so far) when the measured window opens, on the client that makes its first call, and once
+   * every client has finished.
    */
   static Measured timed(
       int clients,
@@ -109,7 +111,9 @@ final class Load {
     long measureFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
     AtomicLong lastFinish = new AtomicLong(end);
-    CpuWindow cpu = CpuWindow.openingAt(cpuMillis, measureFrom);
+    AtomicBoolean opened = new AtomicBoolean();
+    // written by the client that opens the window, read after every client has finished
+    double[] cpuAtOpen = {Double.NaN};
     Measured measured =
         run(
             clients,
@@ -118,12 +122,18 @@ final class Load {
               long index = 0;
               while (System.nanoTime() < end) {
                 long t0 = System.nanoTime();
+                if (t0 >= measureFrom && !opened.get() && opened.compareAndSet(false, true)) {
+                  // the window's first call: the CPU so far is read before that call is timed
+                  cpuAtOpen[0] = cpuMillis.getAsDouble();
+                  t0 = System.nanoTime();
+                }
                 call(op, client, index++, errorKind, tallies, t0 >= measureFrom, t0);
               }
               lastFinish.accumulateAndGet(System.nanoTime(), Math::max);
             },
             () -> (lastFinish.get() - measureFrom) / 1e9);
-    return new Measured(measured.kinds(), measured.seconds(), cpu.close());
+    return new Measured(
+        measured.kinds(), measured.seconds(), spent(cpuAtOpen[0], cpuMillis.getAsDouble()));
   }
 
   /** The clients share {@code total} calls of the operation; all calls are measured. */
@@ -156,52 +166,6 @@ final class Load {
   /** CPU milliseconds between two readings; NaN when either is missing (negative or NaN). */
   static double spent(double before, double after) {
     return before >= 0 && after >= before ? after - before : Double.NaN;
-  }
-
-  /**
-   * A process's CPU time taken when a measured window opens, by a thread of its own so that no
-   * client waits for it, and again when the window closes.
-   */
-  private static final class CpuWindow {
-    private final DoubleSupplier cpuMillis;
-    private final Thread opener;
-    private volatile double atOpen = Double.NaN;
-
-    private CpuWindow(DoubleSupplier cpuMillis, long openAtNanos) {
-      this.cpuMillis = cpuMillis;
-      this.opener =
-          new Thread(
-              () -> {
-                long wait;
-                while ((wait = openAtNanos - System.nanoTime()) > 0) {
-                  try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-                atOpen = cpuMillis.getAsDouble();
-              },
-              "bench-cpu-window");
-      opener.setDaemon(true);
-    }
-
-    static CpuWindow openingAt(DoubleSupplier cpuMillis, long openAtNanos) {
-      CpuWindow window = new CpuWindow(cpuMillis, openAtNanos);
-      if (cpuMillis != NO_CPU) {
-        window.opener.start();
-      }
-      return window;
-    }
-
-    /** The CPU milliseconds spent since the window opened; NaN if it never opened. */
-    double close() throws InterruptedException {
-      if (cpuMillis == NO_CPU) {
-        return Double.NaN;
-      }
-      opener.join();
-      return spent(atOpen, cpuMillis.getAsDouble());
-    }
   }
 
   private static void call(
