@@ -122,7 +122,7 @@ final class TrinoStack implements AutoCloseable {
             Path.of(System.getProperty("sluice.it.workdir", "target/trino-it")).toAbsolutePath());
     TrinoStack stack = new TrinoStack(workDir);
     try {
-      usePrivateCopyOfServer(workDir.resolve("server-app"));
+      Path serverJar = privateCopyOfServer(workDir.resolve("server-app"));
       stack.postgres = PostgresServer.start();
       stack.postgres.createDatabase("sluice_trino");
       stack.s3 = S3ProxyServer.start(workDir.resolve("s3"), List.of(BUCKET));
@@ -141,7 +141,7 @@ final class TrinoStack implements AutoCloseable {
       config.put("sluice.jobs.trino.in-process-max-bytes", "0");
       // every request Trino makes shows in sluice.log
       config.put("quarkus.http.access-log.enabled", "true");
-      stack.sluice = SluiceServer.start(workDir.resolve("sluice"), config);
+      stack.sluice = SluiceServer.start(serverJar, workDir.resolve("sluice"), config);
       Progress.say("starting Trino (about 20 s)");
       Map<String, String> catalog =
           TrinoServer.icebergRestCatalog(
@@ -160,14 +160,16 @@ final class TrinoStack implements AutoCloseable {
   }
 
   /**
-   * Runs the packaged server from a copy of its {@code quarkus-app} folder, so that a rebuild of
-   * the server while these tests run cannot pull jars from under the running process.
+   * A copy of the packaged server's {@code quarkus-app} folder, so that a rebuild of the server
+   * while these tests run cannot pull jars from under the running process: the copy's jar. The
+   * packaged jar stays the source, so a start tried again after a failed one (each test class tries
+   * while none has succeeded) copies it again into its fresh work folder.
    */
-  private static void usePrivateCopyOfServer(Path copy) throws IOException {
+  private static Path privateCopyOfServer(Path copy) throws IOException {
     Path jar = Path.of(Components.required("sluice.it.server.jar"));
     Path app = jar.getParent();
     if (!Files.isRegularFile(jar)) {
-      return; // SluiceServer explains what is missing
+      return jar; // SluiceServer explains what is missing
     }
     try (Stream<Path> paths = Files.walk(app)) {
       for (Path source : paths.toList()) {
@@ -179,7 +181,7 @@ final class TrinoStack implements AutoCloseable {
         }
       }
     }
-    System.setProperty("sluice.it.server.jar", copy.resolve(jar.getFileName()).toString());
+    return copy.resolve(jar.getFileName().toString());
   }
 
   Path workDir() {
