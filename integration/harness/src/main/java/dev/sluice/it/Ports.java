@@ -24,26 +24,24 @@ public final class Ports {
   private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   private static final int LOWEST = 10_000;
   private static final int ATTEMPTS = 200;
+  private static final int EPHEMERAL_START = ephemeralRangeStart();
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private Ports() {}
 
   public static int free() {
-    int ephemeralStart = ephemeralRangeStart();
-    if (ephemeralStart - LOWEST < 1_000) {
+    if (EPHEMERAL_START - LOWEST < 1_000) {
       // no room below the kernel's range (or no way to read it): the kernel's choice
-      return bindable(0);
+      return kernelsChoice();
     }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      int port = ThreadLocalRandom.current().nextInt(LOWEST, ephemeralStart);
-      if (HANDED_OUT.add(port)) {
-        if (bindable(port) == port) {
-          return port;
-        }
+      int port = ThreadLocalRandom.current().nextInt(LOWEST, EPHEMERAL_START);
+      if (HANDED_OUT.add(port) && bindable(port)) {
+        return port;
       }
     }
     throw new IllegalStateException(
-        "no free loopback port between " + LOWEST + " and " + ephemeralStart);
+        "no free loopback port between " + LOWEST + " and " + EPHEMERAL_START);
   }
 
   /** The first port of the kernel's ephemeral range, or 0 where it cannot be read. */
@@ -57,17 +55,22 @@ public final class Ports {
     }
   }
 
-  /** Binds the port and releases it: the port bound, or -1 if it is in use. */
-  private static int bindable(int port) {
+  /** Whether the port can be bound on the loopback address now (it is released at once). */
+  private static boolean bindable(int port) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(false);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int kernelsChoice() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      if (port == 0) {
-        throw new UncheckedIOException(e);
-      }
-      return -1;
+      throw new UncheckedIOException(e);
     }
   }
 }
